@@ -1,0 +1,38 @@
+"""Heard: feedback, complaints and safeguarding triage for children's services."""
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import Config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions and blueprints. It never touches the schema."""
+    app = Flask(__name__, static_folder="static/dist", static_url_path="/static")
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+
+    from app import cli, extensions, templating
+    from app.web import register_blueprints
+
+    extensions.db.init_app(app)
+    importlib.import_module("app.models")  # registers every table on the metadata
+
+    extensions.migrate.init_app(app, extensions.db, directory=_migrations_dir())
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.babel.init_app(app)
+    extensions.login.init_app(app)
+    extensions.queues.init_app(app)
+    templating.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    return str(Path(__file__).resolve().parent.parent / "migrations")

@@ -1,0 +1,63 @@
+"""`heard`: the command line, a Flask CLI group over create_app()."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+
+def main() -> None:
+    """Entry point of the `heard` console script."""
+    from app import create_app
+
+    FlaskGroup(create_app=create_app, help="Heard: feedback for children's services.")()
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(serve)
+    app.cli.add_command(demo)
+    app.cli.add_command(create_staff)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Bring the database schema up to date, then serve Heard (development server)."""
+    upgrade()
+    click.echo(f"Heard is at http://{host}:{port}/ (staff pages at /staff/)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@click.command()
+@click.option("--items", default=300, show_default=True, help="How many feedback items.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed, for a repeatable set.")
+@with_appcontext
+def demo(items: int, seed: int) -> None:
+    """Load a realistic demo dataset: teams, staff and a year of feedback."""
+    from app.services.demo import load_demo
+
+    summary = load_demo(items=items, seed=seed)
+    for line in summary:
+        click.echo(line)
+
+
+@click.command("create-staff")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(
+        ["safeguarding_reviewer", "complaints_officer", "manager", "learning_team", "admin"]
+    ),
+)
+@click.password_option()
+@with_appcontext
+def create_staff(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff account; they set up two-factor at first sign-in."""
+    from app.services.staff_accounts import create_account
+
+    user = create_account(email=email, name=name, role=role, password=password)
+    click.echo(f"Created {user.role.value} account {user.email}")

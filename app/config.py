@@ -1,0 +1,85 @@
+"""Configuration, read once from the environment; tests pass overrides."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'heard.sqlite'}"
+    # Hosting platforms still hand out the pre-SQLAlchemy-1.4 scheme.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    """Every setting Heard reads; each comes from an environment variable of the same name."""
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+        self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 64 * 1024)
+        self.MAX_FEEDBACK_CHARS = _int("MAX_FEEDBACK_CHARS", 10_000)
+        self.RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "60 per 10 minutes")
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (
+            self.REDIS_URL or "memory://"
+        )
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("STAFF_SESSION_MINUTES", 30))
+        self.WTF_CSRF_TIME_LIMIT = _int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
+        self.BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
+        self.HOLIDAY_CALENDAR = os.environ.get("HOLIDAY_CALENDAR", "ENG")
+        self.AUDIT_TOKEN_DAYS = _int("AUDIT_TOKEN_DAYS", 28)
+        self.CLASSIFIER = os.environ.get("CLASSIFIER", "")
+        self.CLASSIFY_SWEEP_AFTER_SECONDS = _int("CLASSIFY_SWEEP_AFTER_SECONDS", 120)
+        self.CLASSIFY_MAX_ATTEMPTS = _int("CLASSIFY_MAX_ATTEMPTS", 5)
+        self.API_TOKENS = _api_tokens(os.environ.get("API_TOKENS", ""))
+        self.GOVUK_FRONTEND_DIR = Path(
+            os.environ.get("GOVUK_FRONTEND_DIR")
+            or Path(__file__).resolve().parent / "static" / "node_modules" / "govuk-frontend" / "dist"
+        )
+
+
+def _api_tokens(raw: str) -> dict[str, str]:
+    """Parse `partner-name:token,other:token` into {token: partner name}."""
+    tokens: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in raw.split(","))):
+        name, _, token = pair.partition(":")
+        if name and len(token) >= 24:
+            tokens[token] = name
+    return tokens
+
+
+def _dev_secret_key() -> str:
+    """A per-install random key kept in instance/, so sessions survive restarts in development."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,54 @@
+"""Flask extensions, created unbound here and bound to an app in create_app()."""
+
+from flask import Flask, current_app, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from redis import Redis
+from rq import Queue
+
+from app.database import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def _client_key() -> str:
+    """Rate-limit key: the client address plus its browser, so a school or care home
+    sharing one address is not treated as a single person."""
+    agent = request.headers.get("User-Agent", "")[:200]
+    return f"{get_remote_address()}|{agent}"
+
+
+limiter = Limiter(key_func=_client_key, default_limits=[])
+
+
+class Queues:
+    """The app's RQ queues, or none when REDIS_URL is unset (jobs then run in-process)."""
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config.get("REDIS_URL")
+        connection = (
+            Redis.from_url(url, socket_connect_timeout=1, socket_timeout=3) if url else None
+        )
+        app.extensions["heard.queues"] = connection
+
+    @property
+    def connection(self) -> Redis | None:
+        return current_app.extensions["heard.queues"]
+
+    def get(self, name: str) -> Queue:
+        connection = self.connection
+        if connection is None:
+            raise RuntimeError("REDIS_URL is not set: there are no RQ queues")
+        return Queue(name, connection=connection)
+
+
+queues = Queues()

@@ -1,0 +1,126 @@
+"""Background jobs. A job names its queue where it is defined; these are all the queues.
+
+With REDIS_URL set, `.delay()` enqueues to RQ; without it the job runs in-process at once,
+which callers only do after their commit, so the outcome is the same either way.
+"""
+
+import importlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, has_app_context
+from rq import Retry
+from rq.job import Job, JobStatus
+
+from app.extensions import db, queues
+
+# Highest priority first: an RQ worker drains them in this order.
+QUEUES = ["urgent", "default", "outbound", "periodic"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    queue: str
+    retry: Retry | None
+    timeout: int
+
+
+class BoundJob:
+    """A job function with `.delay()`; calling it directly runs it in the current context."""
+
+    def __init__(self, func: Callable[..., Any], spec: JobSpec) -> None:
+        self.func = func
+        self.spec = spec
+        self.path = f"{func.__module__}.{func.__name__}"
+        self.__name__ = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __call__(self, *args: Any) -> Any:
+        return self.func(*args)
+
+    def job_id(self, *args: Any) -> str:
+        return ":".join([self.__name__, *map(str, args)])
+
+    def delay(self, *args: Any) -> str | None:
+        """Enqueue (or, with no Redis, run now). Returns the RQ job id, or None if it ran here.
+
+        The id is derived from the arguments, so the same work is never queued twice at once.
+        """
+        if queues.connection is None:
+            self.func(*args)
+            return None
+        queue = queues.get(self.spec.queue)
+        job_id = self.job_id(*args)
+        existing = Job.fetch(job_id, connection=queue.connection) if _exists(job_id) else None
+        if existing and existing.get_status() in {
+            JobStatus.QUEUED,
+            JobStatus.STARTED,
+            JobStatus.SCHEDULED,
+            JobStatus.DEFERRED,
+        }:
+            return job_id
+        queue.enqueue(
+            run_job,
+            self.path,
+            *args,
+            job_id=job_id,
+            retry=self.spec.retry,
+            job_timeout=self.spec.timeout,
+            result_ttl=3600,
+            failure_ttl=7 * 24 * 3600,
+        )
+        return job_id
+
+
+def _exists(job_id: str) -> bool:
+    connection = queues.connection
+    return bool(connection and connection.exists(f"rq:job:{job_id}"))
+
+
+def job(
+    queue: str, retry: Retry | None = None, timeout: int = 300
+) -> Callable[[Callable[..., Any]], BoundJob]:
+    """Mark a function as a job on `queue`."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}; add it to QUEUES")
+
+    def decorator(func: Callable[..., Any]) -> BoundJob:
+        return BoundJob(func, JobSpec(queue=queue, retry=retry, timeout=timeout))
+
+    return decorator
+
+
+_worker_app: Flask | None = None
+_engine_pid: int | None = None
+
+
+def run_job(path: str, *args: Any) -> Any:
+    """What RQ actually runs: find the job, make sure there is an app, run it, tidy the session."""
+    module_name, _, name = path.rpartition(".")
+    bound = getattr(importlib.import_module(module_name), name)
+    if has_app_context():
+        return _run_in_context(bound, args)
+    global _worker_app
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        return _run_in_context(bound, args)
+
+
+def _run_in_context(bound: BoundJob, args: tuple[Any, ...]) -> Any:
+    global _engine_pid
+    # A forked work-horse must not reuse its parent's database connections.
+    if _engine_pid != os.getpid():
+        db.engine.dispose(close=False)
+        _engine_pid = os.getpid()
+    try:
+        return bound.func(*args)
+    finally:
+        db.session.remove()

@@ -1,0 +1,35 @@
+"""Every model, imported so Alembic and the app see the whole schema."""
+
+from app.models.audit_invitations import AuditInvitation
+from app.models.contacts import Contact, Team
+from app.models.enums import (
+    Channel,
+    ClassificationState,
+    ContactRole,
+    Direction,
+    FeedbackKind,
+    FeedbackStatus,
+    PreferredChannel,
+    StaffRole,
+)
+from app.models.feedback import Classification, FeedbackItem, Message
+from app.models.staff import AuditEvent, StaffUser
+
+__all__ = [
+    "AuditEvent",
+    "AuditInvitation",
+    "Channel",
+    "Classification",
+    "ClassificationState",
+    "Contact",
+    "ContactRole",
+    "Direction",
+    "FeedbackItem",
+    "FeedbackKind",
+    "FeedbackStatus",
+    "Message",
+    "PreferredChannel",
+    "StaffRole",
+    "StaffUser",
+    "Team",
+]

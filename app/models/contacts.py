@@ -1,0 +1,45 @@
+"""People who send feedback, and the teams it is about."""
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.database import utcnow
+from app.models.enums import ContactRole, PreferredChannel, enum_column
+
+
+class Team(db.Model):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    area: Mapped[str | None] = mapped_column(String(120))
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name}>"
+
+
+class Contact(db.Model):
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole))
+    name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone_raw: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    preferred_channel: Mapped[PreferredChannel | None] = mapped_column(
+        enum_column(PreferredChannel)
+    )
+    may_contact: Mapped[bool] = mapped_column(default=False)
+    opted_out_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def opted_out(self) -> bool:
+        return self.opted_out_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Contact {self.id} {self.role}>"

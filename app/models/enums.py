@@ -1,0 +1,79 @@
+"""Vocabularies of the domain, stored as their string values."""
+
+from enum import StrEnum
+
+from sqlalchemy import Enum
+
+
+class ContactRole(StrEnum):
+    CHILD = "child"
+    YOUNG_PERSON = "young_person"
+    PARENT = "parent"
+    CARER = "carer"
+    GRANDPARENT = "grandparent"
+    RELATIVE = "relative"
+    CARE_LEAVER = "care_leaver"
+    ADVOCATE = "advocate"
+    PROFESSIONAL = "professional"
+    MP = "mp"
+    OTHER = "other"
+
+
+class FeedbackKind(StrEnum):
+    COMPLAINT = "complaint"
+    COMPLIMENT = "compliment"
+    COMMENT = "comment"
+    AUDIT = "audit"
+
+
+class FeedbackStatus(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Channel(StrEnum):
+    WEB_CHILD = "web_child"
+    WEB_ADULT = "web_adult"
+    WEB_AUDIT = "web_audit"
+    SMS = "sms"
+    EMAIL = "email"
+    API = "api"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class ClassificationState(StrEnum):
+    PENDING = "pending"  # stored, classification queued or waiting for the sweeper
+    UNAVAILABLE = "unavailable"  # the job ran but no classifier is installed: a person must read it
+    DONE = "done"
+    FAILED = "failed"  # gave up after retries: a person must read it
+
+
+class StaffRole(StrEnum):
+    SAFEGUARDING_REVIEWER = "safeguarding_reviewer"
+    COMPLAINTS_OFFICER = "complaints_officer"
+    MANAGER = "manager"
+    LEARNING_TEAM = "learning_team"
+    ADMIN = "admin"
+
+
+class PreferredChannel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    PHONE = "phone"
+    POST = "post"
+
+
+def enum_column(enum_cls: type[StrEnum]) -> Enum:
+    """A portable string column for a StrEnum (no native enum type, so adding a value needs no DDL)."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )

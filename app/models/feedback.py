@@ -1,0 +1,103 @@
+"""Feedback items, the messages in their threads, and what the classifier said of each."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.database import utcnow
+from app.models.contacts import Contact, Team
+from app.models.enums import (
+    Channel,
+    ClassificationState,
+    ContactRole,
+    Direction,
+    FeedbackKind,
+    FeedbackStatus,
+    enum_column,
+)
+
+
+class FeedbackItem(db.Model):
+    """One piece of feedback — a complaint, compliment, comment or audit score — and its thread."""
+
+    __tablename__ = "feedback_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[FeedbackKind] = mapped_column(enum_column(FeedbackKind), index=True)
+    status: Mapped[FeedbackStatus] = mapped_column(
+        enum_column(FeedbackStatus), default=FeedbackStatus.NEW, index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
+    # Who the feedback speaks for: set when an adult writes on a child's behalf.
+    on_behalf_of_child: Mapped[bool] = mapped_column(default=False)
+    submitter_role: Mapped[ContactRole | None] = mapped_column(enum_column(ContactRole))
+    child_consent: Mapped[bool | None]
+    case_reference: Mapped[str | None] = mapped_column(String(64))
+    topic: Mapped[str | None] = mapped_column(String(32))
+    worker_or_team: Mapped[str | None] = mapped_column(String(200))
+    score: Mapped[int | None]
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="feedback_item", order_by="Message.received_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<FeedbackItem {self.reference} {self.kind}>"
+
+
+class Message(db.Model):
+    """One message in or out, exactly as received; (channel, external_id) is unique."""
+
+    __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    direction: Mapped[Direction] = mapped_column(enum_column(Direction))
+    external_id: Mapped[str] = mapped_column(String(255))
+    sender: Mapped[str | None] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
+    raw_payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    classification_state: Mapped[ClassificationState] = mapped_column(
+        enum_column(ClassificationState), default=ClassificationState.PENDING, index=True
+    )
+    classify_attempts: Mapped[int] = mapped_column(default=0)
+    classified_at: Mapped[datetime | None]
+
+    feedback_item: Mapped[FeedbackItem] = relationship(back_populates="messages")
+    classifications: Mapped[list["Classification"]] = relationship(
+        back_populates="message", order_by="Classification.created_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Message {self.id} {self.channel} {self.direction}>"
+
+
+class Classification(db.Model):
+    """The classifier's reading of a message: every label score and the evidence behind it."""
+
+    __tablename__ = "classification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), index=True)
+    model_version: Mapped[str] = mapped_column(String(64))
+    scores: Mapped[dict[str, float]] = mapped_column(JSON)
+    themes: Mapped[list[str]] = mapped_column(JSON)
+    safeguarding: Mapped[bool]
+    evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    message: Mapped[Message] = relationship(back_populates="classifications")

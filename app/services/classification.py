@@ -1,0 +1,105 @@
+"""Running the classifier over stored messages, and catching any that were never classified."""
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+import classifiers
+from app.extensions import db
+from app.models import Classification, ClassificationState, Direction, Message
+from app.database import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def classify_message(message_id: int) -> ClassificationState | None:
+    """Classify one stored message and apply the result. Safe to run twice: a done message is
+    left alone. Returns the state the message ends in, or None if there is no such message."""
+    message = db.session.execute(
+        select(Message).where(Message.id == message_id).with_for_update()
+    ).scalar_one_or_none()
+    if message is None:
+        return None
+    if message.classification_state == ClassificationState.DONE:
+        db.session.rollback()
+        return ClassificationState.DONE
+    message.classify_attempts += 1
+    classifier = classifiers.get(current_app.config["CLASSIFIER"])
+    if classifier is None:
+        message.classification_state = ClassificationState.UNAVAILABLE
+        db.session.commit()
+        return message.classification_state
+    try:
+        prediction = classifier.predict(message.text, message.channel.value)
+    except Exception:
+        db.session.rollback()
+        _count_failed_attempt(message_id)
+        raise
+    db.session.add(
+        Classification(
+            message=message,
+            model_version=prediction.model_version,
+            scores=prediction.scores,
+            themes=prediction.themes,
+            safeguarding=prediction.safeguarding,
+            evidence=prediction.evidence,
+        )
+    )
+    item = message.feedback_item
+    item.themes = sorted(set(item.themes or []) | set(prediction.themes))
+    message.classification_state = ClassificationState.DONE
+    message.classified_at = utcnow()
+    db.session.commit()
+    return message.classification_state
+
+
+def _count_failed_attempt(message_id: int) -> None:
+    message = db.session.get(Message, message_id)
+    if message is None:
+        return
+    message.classify_attempts += 1
+    if message.classify_attempts >= current_app.config["CLASSIFY_MAX_ATTEMPTS"]:
+        message.classification_state = ClassificationState.FAILED
+    db.session.commit()
+
+
+def record_failure(message_id: int) -> None:
+    """Mark a message whose classification keeps failing, so a person reads it instead."""
+    message = db.session.get(Message, message_id)
+    if message and message.classification_state != ClassificationState.DONE:
+        message.classification_state = ClassificationState.FAILED
+        db.session.commit()
+
+
+def messages_to_sweep() -> list[int]:
+    """Inbound messages that should have been classified by now and were not.
+
+    Pending ones older than the sweep delay (their job was lost: Redis down, worker killed),
+    and, once a classifier is installed, those that arrived while there was none.
+    """
+    config = current_app.config
+    cutoff = utcnow() - timedelta(seconds=config["CLASSIFY_SWEEP_AFTER_SECONDS"])
+    states = [ClassificationState.PENDING]
+    if classifiers.get(config["CLASSIFIER"]) is not None:
+        states.append(ClassificationState.UNAVAILABLE)
+    stale = or_(
+        Message.classification_state != ClassificationState.PENDING,
+        Message.stored_at < cutoff,
+    )
+    query = (
+        select(Message.id, Message.classify_attempts)
+        .where(Message.direction == Direction.INBOUND)
+        .where(Message.classification_state.in_(states))
+        .where(stale)
+        .order_by(Message.id)
+        .limit(1000)
+    )
+    due: list[int] = []
+    for message_id, attempts in db.session.execute(query):
+        if attempts >= config["CLASSIFY_MAX_ATTEMPTS"]:
+            record_failure(message_id)
+        else:
+            due.append(message_id)
+    return due

@@ -1,0 +1,57 @@
+"""Error pages that explain, in HTML for people and JSON for the API; never a traceback."""
+
+import logging
+
+from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+EXPLANATIONS = {
+    400: "Something in what was sent could not be understood.",
+    403: "You do not have permission to see this page.",
+    404: "We could not find that page. Check the address, or start again.",
+    405: "That is not something this page can do.",
+    413: "What you sent is too big. Please shorten it and try again.",
+    429: "Too many tries in a short time. Please wait a few minutes, then try again.",
+    500: "Sorry, something went wrong on our side. What you sent may not have been saved.",
+    503: "Sorry, the service is not available right now. Please try again later.",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(code: int, title: str, detail: str) -> tuple[Response | str | dict[str, object], int]:
+    if _wants_json():
+        return {"error": {"status": code, "title": title, "detail": detail}}, code
+    return render_template("errors/error.html", code=code, title=title, detail=detail), code
+
+
+def _csrf_error(error: CSRFError) -> tuple[Response | str | dict[str, object], int]:
+    return _render(
+        400,
+        "Your form has expired",
+        "For your security, forms stop working after a while or if cookies are blocked. "
+        "Go back, refresh the page and send it again. Nothing was saved.",
+    )
+
+
+def _http_error(error: HTTPException) -> tuple[Response | str | dict[str, object], int]:
+    code = error.code or 500
+    title = error.name
+    detail = EXPLANATIONS.get(code, error.description or "")
+    return _render(code, title, detail)
+
+
+def _unexpected_error(error: Exception) -> tuple[Response | str | dict[str, object], int]:
+    log.exception("unhandled error on %s %s", request.method, request.endpoint)
+    return _render(500, InternalServerError.name, EXPLANATIONS[500])

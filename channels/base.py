@@ -1,0 +1,48 @@
+"""What every channel adapter hands to ingest(): plain data, no database, no Flask."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+    data: bytes | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackDetails:
+    """Structured answers a form or API gives alongside the text; channels like SMS give none."""
+
+    kind: str
+    contact_role: str
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    preferred_channel: str | None = None
+    may_contact: bool = False
+    team: str | None = None
+    on_behalf_of_child: bool = False
+    child_consent: bool | None = None
+    case_reference: str | None = None
+    topic: str | None = None
+    worker_or_team: str | None = None
+    score: int | None = None
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: str
+    external_id: str
+    text: str
+    received_at: datetime
+    raw_payload: dict[str, Any]
+    sender: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    details: FeedbackDetails | None = None
+    thread_reference: str | None = None
+    audit_token: str | None = field(default=None, repr=False)
