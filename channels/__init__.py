@@ -1,5 +1,5 @@
 """Channel adapters: each verifies a request and turns it into an InboundMessage."""
 
-from channels.base import Attachment, FeedbackDetails, InboundMessage
+from channels.base import Attachment, FeedbackDetails, InboundMessage, clean_text
 
-__all__ = ["Attachment", "FeedbackDetails", "InboundMessage"]
+__all__ = ["Attachment", "FeedbackDetails", "InboundMessage", "clean_text"]

@@ -46,3 +46,16 @@ class InboundMessage:
     details: FeedbackDetails | None = None
     thread_reference: str | None = None
     audit_token: str | None = field(default=None, repr=False)
+
+
+_DROPPED_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+_DROPPED_CONTROLS[0x7F] = None
+
+
+def clean_text(text: str) -> str:
+    """Text as a person wrote it, minus control characters no database or screen should get.
+
+    NUL cannot be stored in PostgreSQL text at all; the others only hide or garble content.
+    Line endings are normalised to \\n. Emoji, Welsh and right-to-left text pass untouched.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROPPED_CONTROLS)
