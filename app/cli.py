@@ -1,5 +1,9 @@
 """`heard`: the command line, a Flask CLI group over create_app()."""
 
+import math
+import threading
+import time
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -26,8 +30,29 @@ def init_app(app: Flask) -> None:
 def serve(host: str, port: int) -> None:
     """Bring the database schema up to date, then serve Heard (development server)."""
     upgrade()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["REDIS_URL"] is None:
+        threading.Thread(target=_run_periodic_jobs, args=(app,), daemon=True).start()
     click.echo(f"Heard is at http://{host}:{port}/ (staff pages at /staff/)")
     current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def _run_periodic_jobs(app: Flask) -> None:
+    """Without Redis there is no RQ scheduler: run the periodic jobs from a thread instead."""
+    from app.jobs.periodic import PERIODIC
+
+    last_run: dict[str, float] = {}
+    while True:
+        for periodic in PERIODIC:
+            name = periodic.job.__name__
+            if time.monotonic() - last_run.get(name, -math.inf) >= periodic.every_seconds:
+                last_run[name] = time.monotonic()
+                with app.app_context():
+                    try:
+                        periodic.job()
+                    except Exception:
+                        app.logger.exception("periodic job %s failed", name)
+        time.sleep(5)
 
 
 @click.command()

@@ -44,7 +44,7 @@ class BoundJob:
         return self.func(*args)
 
     def job_id(self, *args: Any) -> str:
-        return ":".join([self.__name__, *map(str, args)])
+        return "-".join([self.__name__, *map(str, args)])
 
     def delay(self, *args: Any) -> str | None:
         """Enqueue (or, with no Redis, run now). Returns the RQ job id, or None if it ran here.
@@ -52,7 +52,7 @@ class BoundJob:
         The id is derived from the arguments, so the same work is never queued twice at once.
         """
         if queues.connection is None:
-            self.func(*args)
+            self._run_here(*args)
             return None
         queue = queues.get(self.spec.queue)
         job_id = self.job_id(*args)
@@ -75,6 +75,15 @@ class BoundJob:
             failure_ttl=7 * 24 * 3600,
         )
         return job_id
+
+
+    def _run_here(self, *args: Any) -> None:
+        # As under RQ, a failing job is logged and left for a retry, not raised at the caller.
+        try:
+            self.func(*args)
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed in-process", self.__name__)
 
 
 def _exists(job_id: str) -> bool:

@@ -1,8 +1,11 @@
-"""Periodic work, as data: what runs, and how often (seconds). RQ's cron scheduler reads it."""
+"""Periodic work, as data: what runs and how often. RQ's cron scheduler enqueues it."""
 
 from dataclasses import dataclass
 
-from app.jobs import BoundJob
+from redis import Redis
+from rq.cron import CronScheduler
+
+from app.jobs import BoundJob, run_job
 from app.jobs.classify import sweep_unclassified
 
 
@@ -15,3 +18,18 @@ class Periodic:
 PERIODIC = [
     Periodic(sweep_unclassified, every_seconds=60),
 ]
+
+
+def cron_scheduler(connection: Redis) -> CronScheduler:
+    """A cron scheduler that enqueues every periodic job on its own queue."""
+    scheduler = CronScheduler(connection=connection, name="heard-cron")
+    for periodic in PERIODIC:
+        scheduler.register(
+            run_job,
+            queue_name=periodic.job.spec.queue,
+            args=(periodic.job.path,),
+            interval=periodic.every_seconds,
+            job_timeout=periodic.job.spec.timeout,
+            name=periodic.job.__name__,
+        )
+    return scheduler

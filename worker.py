@@ -1,0 +1,36 @@
+"""Start an RQ worker, with RQ's scheduler, over Heard's queues; and the periodic-job scheduler.
+
+Run one `python worker.py` per machine; add `--no-cron` to any extra workers so periodic jobs
+are enqueued by one process only (they are idempotent, so an overlap does no harm).
+"""
+
+import argparse
+from multiprocessing import Process
+
+from rq import Worker
+
+from app import create_app
+from app.extensions import queues
+from app.jobs import QUEUES
+from app.jobs.periodic import cron_scheduler
+
+
+def main() -> None:
+    """Parse flags and run the worker until it is stopped."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-cron", action="store_true", help="do not run periodic jobs")
+    parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
+    args = parser.parse_args()
+
+    app = create_app()
+    with app.app_context():
+        connection = queues.connection
+        if connection is None:
+            raise SystemExit("REDIS_URL is not set: without Redis, jobs run inside the web app.")
+        if not args.no_cron:
+            Process(target=cron_scheduler(connection).start, daemon=True).start()
+        Worker(QUEUES, connection=connection).work(with_scheduler=True, burst=args.burst)
+
+
+if __name__ == "__main__":
+    main()
