@@ -51,6 +51,8 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
         self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("STAFF_SESSION_MINUTES", 30))
+        self.STAFF_MAX_FAILED_LOGINS = _int("STAFF_MAX_FAILED_LOGINS", 5)
+        self.STAFF_LOCKOUT_MINUTES = _int("STAFF_LOCKOUT_MINUTES", 15)
         self.WTF_CSRF_TIME_LIMIT = _int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
         self.BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
         self.HOLIDAY_CALENDAR = os.environ.get("HOLIDAY_CALENDAR", "ENG")
@@ -59,10 +61,6 @@ class Config:
         self.CLASSIFY_SWEEP_AFTER_SECONDS = _int("CLASSIFY_SWEEP_AFTER_SECONDS", 120)
         self.CLASSIFY_MAX_ATTEMPTS = _int("CLASSIFY_MAX_ATTEMPTS", 5)
         self.API_TOKENS = _api_tokens(os.environ.get("API_TOKENS", ""))
-        self.GOVUK_FRONTEND_DIR = Path(
-            os.environ.get("GOVUK_FRONTEND_DIR")
-            or Path(__file__).resolve().parent / "static" / "node_modules" / "govuk-frontend" / "dist"
-        )
 
 
 def _api_tokens(raw: str) -> dict[str, str]:

@@ -76,7 +76,6 @@ class BoundJob:
         )
         return job_id
 
-
     def _run_here(self, *args: Any) -> None:
         # As under RQ, a failing job is logged and left for a retry, not raised at the caller.
         try:

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
 from app.database import utcnow
+from app.extensions import db
 from app.models.contacts import Contact, Team
 from app.models.feedback import FeedbackItem
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
 from app.database import utcnow
+from app.extensions import db
 from app.models.enums import ContactRole, PreferredChannel, enum_column
 
 

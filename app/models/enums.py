@@ -69,7 +69,7 @@ class PreferredChannel(StrEnum):
 
 
 def enum_column(enum_cls: type[StrEnum]) -> Enum:
-    """A portable string column for a StrEnum (no native enum type, so adding a value needs no DDL)."""
+    """A portable string column for a StrEnum: no native enum type, so new values need no DDL."""
     return Enum(
         enum_cls,
         native_enum=False,

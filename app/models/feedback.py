@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
 from app.database import utcnow
+from app.extensions import db
 from app.models.contacts import Contact, Team
 from app.models.enums import (
     Channel,

@@ -8,9 +8,9 @@ from enum import StrEnum
 from flask import current_app
 from sqlalchemy import select, update
 
+from app.database import utcnow
 from app.extensions import db
 from app.models import AuditInvitation, FeedbackItem
-from app.database import utcnow
 
 
 class TokenProblem(StrEnum):

@@ -7,9 +7,9 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 import classifiers
+from app.database import utcnow
 from app.extensions import db
 from app.models import Classification, ClassificationState, Direction, Message
-from app.database import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -36,10 +36,45 @@ ROLES_BY_CHANNEL = {
     "email": ["parent", "professional", "professional", "mp", "advocate", "grandparent"],
 }
 
-FIRST_NAMES = ["Amira", "Ben", "Chloe", "Dylan", "Ewa", "Femi", "Grace", "Harri", "Imran",
-               "Jade", "Kyle", "Leah", "Mo", "Nia", "Owen", "Priya", "Rhys", "Sian", "Tom"]
-SURNAMES = ["Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fraser", "Green", "Hughes",
-            "Iqbal", "Jones", "Khan", "Lewis", "Morgan", "Nowak", "Okafor", "Patel"]
+FIRST_NAMES = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dylan",
+    "Ewa",
+    "Femi",
+    "Grace",
+    "Harri",
+    "Imran",
+    "Jade",
+    "Kyle",
+    "Leah",
+    "Mo",
+    "Nia",
+    "Owen",
+    "Priya",
+    "Rhys",
+    "Sian",
+    "Tom",
+]
+SURNAMES = [
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Okafor",
+    "Patel",
+]
 
 
 def _corpus() -> list[dict]:
@@ -69,7 +104,9 @@ def _details(row: dict, rng: random.Random, team: str) -> FeedbackDetails:
         kind=row["kind"],
         contact_role=role,
         name=name,
-        email=f"{name.split()[0].lower()}@example.org" if name and row["channel"] != "sms" else None,
+        email=f"{name.split()[0].lower()}@example.org"
+        if name and row["channel"] != "sms"
+        else None,
         phone=f"+4477009{rng.randrange(10**5):05d}" if row["channel"] == "sms" else None,
         preferred_channel="sms" if row["channel"] == "sms" else "email" if name else None,
         may_contact=bool(name),
@@ -79,6 +116,10 @@ def _details(row: dict, rng: random.Random, team: str) -> FeedbackDetails:
         case_reference=f"FC{rng.randrange(10**6):06d}" if rng.random() < 0.5 else None,
         score=score,
     )
+
+
+def _email(name: str) -> str:
+    return f"{name.split()[0].lower()}@example.org"
 
 
 def load_demo(items: int = 300, seed: int = 2026) -> list[str]:

@@ -68,9 +68,9 @@ def _message(text: str = "Nobody has called me back for six weeks.") -> InboundM
 
 def _classifications(message_id: int) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Classification).where(
-            Classification.message_id == message_id
-        )
+        select(func.count())
+        .select_from(Classification)
+        .where(Classification.message_id == message_id)
     )
 
 
@@ -112,9 +112,7 @@ def test_with_redis_the_request_only_enqueues_and_a_worker_classifies(make_app, 
         assert _classifications(message_id) == 1
 
 
-def test_with_the_worker_stopped_feedback_waits_and_is_classified_once_it_returns(
-    make_app, redis
-):
+def test_with_the_worker_stopped_feedback_waits_and_is_classified_once_it_returns(make_app, redis):
     app = make_app(CLASSIFIER="test-counting", REDIS_URL=REDIS_URL)
     with app.app_context():
         ids = [ingest(_message(f"message {n}")).message.id for n in range(3)]
@@ -139,9 +137,7 @@ def test_with_redis_down_feedback_is_stored_and_classified_once_redis_returns(ma
         assert stored.text == "Redis was down when I wrote this"
         assert stored.classification_state == ClassificationState.PENDING
 
-    up = make_app(
-        CLASSIFIER="test-counting", REDIS_URL=REDIS_URL, CLASSIFY_SWEEP_AFTER_SECONDS=0
-    )
+    up = make_app(CLASSIFIER="test-counting", REDIS_URL=REDIS_URL, CLASSIFY_SWEEP_AFTER_SECONDS=0)
     with up.app_context():
         assert sweep_unclassified() == 1
         _drain(redis)

@@ -1,0 +1,126 @@
+"""ingest(): the one write path. Stored exactly once, threaded, and committed before any job."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditInvitation, FeedbackItem, Message, Team
+from app.services import audit_invitations
+from app.services.audit_invitations import InvitationUnusable, TokenProblem
+from app.services.ingestion import ingest
+from channels.base import FeedbackDetails, InboundMessage
+
+
+def _msg(external_id: str = "ext-1", text: str = "Thank you for listening", **kw) -> InboundMessage:
+    fields = {
+        "channel": "web_adult",
+        "external_id": external_id,
+        "text": text,
+        "received_at": datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+        "raw_payload": {"text": text},
+        "details": FeedbackDetails(kind="compliment", contact_role="parent", team="Leeds"),
+    }
+    fields.update(kw)
+    return InboundMessage(**fields)
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_message_is_stored_with_its_item_contact_and_team(app):
+    db.session.add(Team(name="Leeds", area="Yorkshire"))
+    db.session.commit()
+
+    result = ingest(_msg(text="Diolch 🙏 <b>שלום</b>"))
+
+    assert result.created
+    item = result.feedback_item
+    assert item.reference.startswith("HD-")
+    assert item.kind == "compliment"
+    assert item.team.name == "Leeds"
+    assert item.contact.role == "parent"
+    assert result.message.text == "Diolch 🙏 <b>שלום</b>"
+    assert result.message.received_at == datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+def test_the_same_delivery_twice_is_stored_once(app):
+    first = ingest(_msg())
+    second = ingest(_msg())
+    assert not second.created
+    assert second.message.id == first.message.id
+    assert _count(Message) == 1
+    assert _count(FeedbackItem) == 1
+
+
+def test_a_burst_of_one_delivery_from_many_connections_is_stored_once(make_app):
+    app = make_app()
+
+    def deliver(_: int) -> int:
+        with app.app_context():
+            result = ingest(_msg(external_id="burst"))
+            message_id = result.message.id
+            db.session.remove()
+            return message_id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = set(pool.map(deliver, range(24)))
+
+    with app.app_context():
+        assert len(ids) == 1
+        assert _count(Message) == 1
+        assert _count(FeedbackItem) == 1
+
+
+def test_a_reply_carrying_a_reference_joins_its_thread(app):
+    first = ingest(_msg())
+    reply = ingest(
+        _msg(
+            external_id="ext-2",
+            text="One more thing",
+            thread_reference=first.feedback_item.reference,
+        )
+    )
+    assert reply.feedback_item.id == first.feedback_item.id
+    assert [m.text for m in reply.feedback_item.messages] == [
+        "Thank you for listening",
+        "One more thing",
+    ]
+
+
+def test_an_unknown_reference_starts_a_new_item(app):
+    result = ingest(_msg(thread_reference="HD-ZZZZ-ZZZZ"))
+    assert result.created
+    assert result.feedback_item.reference != "HD-ZZZZ-ZZZZ"
+
+
+def test_an_audit_link_is_single_use(app):
+    invitation, token = audit_invitations.create_invitation(case_reference="FC123456")
+    db.session.commit()
+    audit = FeedbackDetails(kind="audit", contact_role="parent", score=4)
+
+    result = ingest(_msg(external_id="a1", details=audit, audit_token=token))
+
+    assert result.feedback_item.case_reference == "FC123456"
+    assert db.session.get(AuditInvitation, invitation.id).used_at is not None
+    with pytest.raises(InvitationUnusable) as refused:
+        ingest(_msg(external_id="a2", details=audit, audit_token=token))
+    assert refused.value.problem == TokenProblem.USED
+    assert _count(Message) == 1
+
+
+def test_an_expired_audit_link_stores_nothing(app):
+    invitation, token = audit_invitations.create_invitation()
+    invitation.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+
+    with pytest.raises(InvitationUnusable) as refused:
+        ingest(
+            _msg(details=FeedbackDetails(kind="audit", contact_role="parent"), audit_token=token)
+        )
+
+    assert refused.value.problem == TokenProblem.EXPIRED
+    assert _count(Message) == 0
