@@ -7,8 +7,8 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
 from app.database import utcnow
+from app.extensions import db
 from app.models.contacts import Team
 from app.models.enums import StaffRole, enum_column
 
@@ -23,6 +23,8 @@ class StaffUser(UserMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last TOTP time step accepted, so a code seen over someone's shoulder cannot be reused.
+    totp_last_timestep: Mapped[int | None]
     recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
