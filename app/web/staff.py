@@ -1,5 +1,267 @@
-"""Staff pages: sign-in, the feedback list and an item's thread."""
+"""Staff pages: sign-in with two-factor, the feedback list, an item's thread and the audit log.
 
-from flask import Blueprint
+URLs carry item ids and filter values only: never a name, an email or a phone number.
+"""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from app.extensions import limiter
+from app.models import Channel, FeedbackKind, FeedbackStatus, StaffRole, StaffUser
+from app.services import audit_log, staff_accounts
+from app.services import feedback_list as listing
+from app.web import auth, labels
+from app.web.staff_forms import (
+    CodeForm,
+    FeedbackFilterForm,
+    RecoveryForm,
+    SignInForm,
+    SignOutForm,
+)
 
 bp = Blueprint("staff", __name__)
+
+LONDON = ZoneInfo("Europe/London")
+_ENROL_SECRET_KEY = "staff_enrol_secret"
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC"]
+
+
+# Lockout stops guessing at one account; this stops one client trying many accounts.
+_limit_posts = limiter.limit(_sign_in_limit, methods=["POST"])
+
+
+def _ip() -> str | None:
+    return request.remote_addr
+
+
+@bp.app_template_filter("london_time")
+def london_time(value: datetime | None) -> str:
+    """A stored UTC time as people in England read it: 3 March 2026, 2:05pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    meridiem = "am" if local.hour < 12 else "pm"
+    return f"{local.day} {local:%B %Y}, {local.hour % 12 or 12}:{local:%M}{meridiem}"
+
+
+@bp.context_processor
+def _staff_globals() -> dict[str, Any]:
+    return {
+        "channel_label": lambda v: labels.label(labels.CHANNEL_LABELS, v),
+        "kind_label": lambda v: labels.label(labels.KIND_LABELS, v),
+        "status_label": lambda v: labels.label(labels.STATUS_LABELS, v),
+        "role_label": lambda v: labels.label(labels.ROLE_LABELS, v),
+        "contact_role_label": lambda v: labels.label(labels.CONTACT_ROLE_LABELS, v),
+        "theme_label": labels.theme_label,
+        "sign_out_form": SignOutForm() if current_user.is_authenticated else None,
+        "is_admin": current_user.is_authenticated and current_user.role == StaffRole.ADMIN,
+    }
+
+
+def _wrong_credentials() -> str:
+    return _("The email address or password is wrong, or the account is locked for a while")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@_limit_posts
+def sign_in() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.feedback_list"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = staff_accounts.verify_password(form.email.data, form.password.data, _ip())
+        if user is not None:
+            auth.start_pending(user, request.args.get("next"))
+            target = "staff.two_factor" if user.totp_secret else "staff.two_factor_setup"
+            return redirect(url_for(target))
+        form.email.errors.append(_wrong_credentials())
+    return render_template("staff/sign_in.html", title=_("Sign in"), form=form)
+
+
+def _start_again() -> Response:
+    flash(_("Sign in again to continue."), "info")
+    return redirect(url_for("staff.sign_in"))
+
+
+def _complete_sign_in(user: StaffUser) -> str:
+    """Both factors passed: a fresh session, logged in, with a sliding expiry. Returns where
+    to go next."""
+    next_path = auth.pending_next()
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    staff_accounts.record_sign_in(user, _ip())
+    return next_path or url_for("staff.feedback_list")
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@_limit_posts
+def two_factor() -> str | Response:
+    user = auth.pending_user()
+    if user is None:
+        return _start_again()
+    if not user.totp_secret:
+        return redirect(url_for("staff.two_factor_setup"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if staff_accounts.check_totp(user, form.code.data, _ip()):
+            return redirect(_complete_sign_in(user))
+        if not staff_accounts.can_sign_in(user):
+            auth.clear_pending()
+            return _start_again()
+        form.code.errors.append(
+            _("The code is wrong or has been used already. Wait for a new code and try again")
+        )
+    return render_template("staff/two_factor.html", title=_("Enter your code"), form=form)
+
+
+@bp.route("/two-factor/setup", methods=["GET", "POST"])
+@_limit_posts
+def two_factor_setup() -> str | Response:
+    user = auth.pending_user()
+    if user is None:
+        return _start_again()
+    if user.totp_secret:
+        # Set-up is only for a first sign-in; otherwise it would be a way round the second factor.
+        return redirect(url_for("staff.two_factor"))
+    enrolment = staff_accounts.new_enrolment(user, session.get(_ENROL_SECRET_KEY))
+    session[_ENROL_SECRET_KEY] = enrolment.secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = staff_accounts.complete_enrolment(user, enrolment.secret, form.code.data, _ip())
+        if codes is not None:
+            return render_template(
+                "staff/recovery_codes.html",
+                title=_("Save your recovery codes"),
+                codes=codes,
+                next_url=_complete_sign_in(user),
+            )
+        if not staff_accounts.can_sign_in(user):
+            auth.clear_pending()
+            return _start_again()
+        form.code.errors.append(_("The code is wrong. Check the app and try the newest code"))
+    return render_template(
+        "staff/two_factor_setup.html",
+        title=_("Set up two-factor sign-in"),
+        form=form,
+        enrolment=enrolment,
+    )
+
+
+@bp.route("/recovery", methods=["GET", "POST"])
+@_limit_posts
+def recovery() -> str | Response:
+    user = auth.pending_user()
+    if user is None:
+        return _start_again()
+    if not user.totp_secret:
+        return redirect(url_for("staff.two_factor_setup"))
+    form = RecoveryForm()
+    if form.validate_on_submit():
+        if staff_accounts.use_recovery_code(user, form.code.data, _ip()):
+            remaining = len(user.recovery_codes)
+            destination = _complete_sign_in(user)
+            flash(
+                _(
+                    "You used a recovery code. You have %(count)d left; each works only once.",
+                    count=remaining,
+                ),
+                "info",
+            )
+            return redirect(destination)
+        if not staff_accounts.can_sign_in(user):
+            auth.clear_pending()
+            return _start_again()
+        form.code.errors.append(_("That recovery code is wrong or has been used already"))
+    return render_template("staff/recovery.html", title=_("Use a recovery code"), form=form)
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    # CSRFProtect has already refused a post without this form's token.
+    if current_user.is_authenticated:
+        audit_log.record(audit_log.Action.SIGN_OUT, current_user, ip_address=_ip())
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("staff.sign_in"))
+
+
+def _filters(form: FeedbackFilterForm) -> listing.FeedbackFilters:
+    """Filters from a valid form; an invalid one shows its errors and filters nothing."""
+    if not form.validate():
+        return listing.FeedbackFilters()
+    return listing.FeedbackFilters(
+        kind=FeedbackKind(form.kind.data) if form.kind.data else None,
+        channel=Channel(form.channel.data) if form.channel.data else None,
+        status=FeedbackStatus(form.status.data) if form.status.data else None,
+        team_id=int(form.team.data) if form.team.data else None,
+    )
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+
+
+def _page_url(page: int) -> str:
+    args = {k: v for k, v in request.args.items() if k in {"kind", "channel", "status", "team"}}
+    return url_for("staff.feedback_list", **{k: v for k, v in args.items() if v}, page=page)
+
+
+@bp.get("/")
+@auth.staff_required()
+def feedback_list() -> str:
+    form = FeedbackFilterForm(formdata=request.args)
+    form.set_teams(listing.teams())
+    result = listing.find_feedback(_filters(form), _page_number())
+    return render_template(
+        "staff/feedback_list.html",
+        title=_("Feedback"),
+        form=form,
+        result=result,
+        page_url=_page_url,
+    )
+
+
+@bp.get("/items/<int:item_id>")
+@auth.staff_required()
+def item(item_id: int) -> str:
+    thread = listing.load_thread(item_id)
+    if thread is None:
+        raise NotFound()
+    audit_log.record(
+        audit_log.Action.VIEW_ITEM, current_user, "feedback_item", item_id, ip_address=_ip()
+    )
+    return render_template(
+        "staff/item.html",
+        title=_("Feedback %(reference)s", reference=thread.item.reference),
+        thread=thread,
+    )
+
+
+@bp.get("/audit-log")
+@auth.staff_required(StaffRole.ADMIN)
+def audit_log_page() -> str:
+    return render_template(
+        "staff/audit_log.html", title=_("Audit log"), events=audit_log.latest(200)
+    )

@@ -1,0 +1,150 @@
+"""What staff read: the feedback list, newest first, and one item's whole thread."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import (
+    Channel,
+    ClassificationState,
+    Direction,
+    FeedbackItem,
+    FeedbackKind,
+    FeedbackStatus,
+    Message,
+    Team,
+)
+
+PER_PAGE = 50
+# Ids are PostgreSQL integers: a larger one in a URL cannot exist, and must not reach the query.
+MAX_ID = 2**31 - 1
+
+# A message in any of these states has not been read by the classifier, so a person must read it.
+UNCHECKED_STATES = (
+    ClassificationState.PENDING,
+    ClassificationState.UNAVAILABLE,
+    ClassificationState.FAILED,
+)
+
+
+@dataclass(frozen=True)
+class FeedbackFilters:
+    kind: FeedbackKind | None = None
+    channel: Channel | None = None
+    status: FeedbackStatus | None = None
+    team_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    item: FeedbackItem
+    channel: Channel | None
+    unchecked: bool
+
+
+@dataclass(frozen=True)
+class FeedbackPage:
+    rows: list[FeedbackRow]
+    page: int
+    total: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are; at least one, so an empty list still has a page 1."""
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class Thread:
+    item: FeedbackItem
+    messages: list[Message]
+    unchecked: bool
+
+
+def _first_channel() -> ColumnElement[Channel]:
+    """How the feedback arrived: the channel of its first inbound message."""
+    return (
+        select(Message.channel)
+        .where(Message.feedback_item_id == FeedbackItem.id)
+        .where(Message.direction == Direction.INBOUND)
+        .order_by(Message.received_at, Message.id)
+        .limit(1)
+        .correlate(FeedbackItem)
+        .scalar_subquery()
+    )
+
+
+def _unchecked() -> ColumnElement[bool]:
+    return exists().where(
+        Message.feedback_item_id == FeedbackItem.id,
+        Message.direction == Direction.INBOUND,
+        Message.classification_state.in_(UNCHECKED_STATES),
+    )
+
+
+def _conditions(filters: FeedbackFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.kind:
+        conditions.append(FeedbackItem.kind == filters.kind)
+    if filters.status:
+        conditions.append(FeedbackItem.status == filters.status)
+    if filters.team_id is not None:
+        conditions.append(FeedbackItem.team_id == filters.team_id)
+    if filters.channel:
+        conditions.append(_first_channel() == filters.channel)
+    return conditions
+
+
+def find_feedback(filters: FeedbackFilters, page: int = 1) -> FeedbackPage:
+    """One page of feedback matching the filters, newest first; a page past the end gives the
+    last one."""
+    conditions = _conditions(filters)
+    total = db.session.execute(select(func.count(FeedbackItem.id)).where(*conditions)).scalar_one()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, page), pages)
+    query = (
+        select(FeedbackItem, _first_channel().label("channel"), _unchecked().label("unchecked"))
+        .where(*conditions)
+        .options(joinedload(FeedbackItem.team))
+        .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+    rows = [
+        FeedbackRow(item=item, channel=channel, unchecked=bool(unchecked))
+        for item, channel, unchecked in db.session.execute(query)
+    ]
+    return FeedbackPage(rows=rows, page=page, total=total)
+
+
+def load_thread(item_id: int) -> Thread | None:
+    """An item with every message, in and out, in the order they happened."""
+    if not 0 < item_id <= MAX_ID:
+        return None
+    item = db.session.execute(
+        select(FeedbackItem)
+        .where(FeedbackItem.id == item_id)
+        .options(joinedload(FeedbackItem.team), joinedload(FeedbackItem.contact))
+    ).scalar_one_or_none()
+    if item is None:
+        return None
+    messages = list(
+        db.session.execute(
+            select(Message)
+            .where(Message.feedback_item_id == item_id)
+            .order_by(Message.received_at, Message.id)
+        ).scalars()
+    )
+    unchecked = any(
+        m.direction == Direction.INBOUND and m.classification_state in UNCHECKED_STATES
+        for m in messages
+    )
+    return Thread(item=item, messages=messages, unchecked=unchecked)
+
+
+def teams() -> list[Team]:
+    """Every team, by name, for the filter."""
+    return list(db.session.execute(select(Team).order_by(Team.name)).scalars())

@@ -1,0 +1,60 @@
+"""Words staff see for the stored vocabularies (channels, kinds, statuses, themes)."""
+
+from flask_babel import lazy_gettext as _l
+
+CHANNEL_LABELS = {
+    "web_child": _l("Children's web form"),
+    "web_adult": _l("Web form"),
+    "web_audit": _l("Audit feedback form"),
+    "sms": _l("Text message"),
+    "email": _l("Email"),
+    "api": _l("Partner app"),
+}
+
+KIND_LABELS = {
+    "complaint": _l("Complaint"),
+    "compliment": _l("Compliment"),
+    "comment": _l("Comment"),
+    "audit": _l("Audit feedback"),
+}
+
+STATUS_LABELS = {
+    "new": _l("New"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+}
+
+CONTACT_ROLE_LABELS = {
+    "child": _l("A child"),
+    "young_person": _l("A young person"),
+    "parent": _l("A parent"),
+    "carer": _l("A carer"),
+    "grandparent": _l("A grandparent"),
+    "relative": _l("A relative"),
+    "care_leaver": _l("A care leaver"),
+    "advocate": _l("An advocate"),
+    "professional": _l("A professional"),
+    "mp": _l("An MP"),
+    "other": _l("Someone else"),
+}
+
+ROLE_LABELS = {
+    "safeguarding_reviewer": _l("Safeguarding reviewer"),
+    "complaints_officer": _l("Complaints officer"),
+    "manager": _l("Manager"),
+    "learning_team": _l("Learning team"),
+    "admin": _l("Administrator"),
+}
+
+
+def label(labels: dict[str, str], value: object) -> str:
+    """The label for a stored value, or the value itself if it has none yet."""
+    if value is None:
+        return ""
+    key = getattr(value, "value", value)
+    return str(labels.get(str(key), str(key)))
+
+
+def theme_label(theme_id: str) -> str:
+    """A theme id as words, until the taxonomy gives each theme its own label."""
+    return theme_id.replace("_", " ").capitalize()

@@ -1,0 +1,132 @@
+"""Forms on the staff pages: sign-in, second factor, sign-out and the feedback filters."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+
+from app.models import Channel, FeedbackKind, FeedbackStatus, Team
+from app.services.staff_accounts import MAX_PASSWORD_LENGTH
+from app.web.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter your email address")),
+            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(_l("Enter your password")),
+            Length(
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("Password must be %(max)d characters or fewer", max=MAX_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from the authenticator app."""
+
+    code = StringField(
+        _l("Code from your authenticator app"),
+        widget=GovTextInput(),
+        description=_l("The 6-digit code shown in the app, for example 123456"),
+        validators=[
+            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
+            Length(max=20, message=_l("Enter the 6-digit code from your authenticator app")),
+        ],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class RecoveryForm(FlaskForm):
+    code = StringField(
+        _l("Recovery code"),
+        widget=GovTextInput(),
+        description=_l("One of the codes you saved when you set up two-factor sign-in"),
+        validators=[
+            InputRequired(_l("Enter a recovery code")),
+            Length(max=40, message=_l("Enter a recovery code, like ABCDE-23456")),
+        ],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class SignOutForm(FlaskForm):
+    """No fields: it carries the CSRF token, so another site cannot sign staff out."""
+
+
+def _choices(labels: dict[str, str], anything: str) -> list[SelectChoice]:
+    return [SelectChoice("", anything), *(SelectChoice(v, label) for v, label in labels.items())]
+
+
+class FeedbackFilterForm(FlaskForm):
+    """Read from the query string, so a filtered list can be bookmarked; no CSRF for a GET."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(
+        _l("Kind"),
+        widget=GovSelect(),
+        choices=_choices(KIND_LABELS, _l("Any kind")),
+        validate_choice=False,
+        validators=[
+            Optional(),
+            AnyOf([k.value for k in FeedbackKind], message=_l("Choose a kind from the list")),
+        ],
+    )
+    channel = SelectField(
+        _l("Channel"),
+        widget=GovSelect(),
+        choices=_choices(CHANNEL_LABELS, _l("Any channel")),
+        validate_choice=False,
+        validators=[
+            Optional(),
+            AnyOf([c.value for c in Channel], message=_l("Choose a channel from the list")),
+        ],
+    )
+    status = SelectField(
+        _l("Status"),
+        widget=GovSelect(),
+        choices=_choices(STATUS_LABELS, _l("Any status")),
+        validate_choice=False,
+        validators=[
+            Optional(),
+            AnyOf([s.value for s in FeedbackStatus], message=_l("Choose a status from the list")),
+        ],
+    )
+    team = SelectField(
+        _l("Team"),
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[Optional()],
+    )
+
+    def set_teams(self, teams: list[Team]) -> None:
+        """Offer the teams there are; they are only known at request time."""
+        self.team.choices = [
+            SelectChoice("", _l("Any team")),
+            *(SelectChoice(str(t.id), t.name) for t in teams),
+        ]
+
+    def validate_team(self, field: SelectField) -> None:
+        """A team filter must name a team that exists."""
+        if field.data and field.data not in {choice.value for choice in field.choices or []}:
+            raise ValidationError(_l("Choose a team from the list"))

@@ -1,0 +1,170 @@
+"""Staff fixtures: accounts with a known TOTP secret, and signing in through the real pages."""
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pyotp
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from app.extensions import db
+from app.models import (
+    Channel,
+    ClassificationState,
+    Direction,
+    FeedbackItem,
+    FeedbackKind,
+    Message,
+    StaffRole,
+    StaffUser,
+)
+from app.services import staff_accounts
+from app.services.staff_accounts import create_account
+
+PASSWORD = "correct horse battery staple"
+_numbers = itertools.count(1)
+
+
+@dataclass
+class StaffLogin:
+    user_id: int
+    email: str
+    password: str
+    totp_secret: str | None
+
+    def code(self, steps_ahead: int = 0) -> str:
+        """A current TOTP code; steps ahead give a code not yet used, inside the allowed window."""
+        assert self.totp_secret
+        return pyotp.TOTP(self.totp_secret).at(
+            datetime.now(UTC) + timedelta(seconds=30 * steps_ahead)
+        )
+
+    @property
+    def user(self) -> StaffUser:
+        return db.session.get(StaffUser, self.user_id)
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with its production cost takes most of a second a hash on a small machine;
+    the pages behave the same with a cheap one."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(staff_accounts, "_hasher", cheap)
+
+
+@pytest.fixture
+def make_staff(app: Flask) -> Callable[..., StaffLogin]:
+    """Create a staff account; enrolled ones have a TOTP secret the test knows."""
+
+    def factory(
+        role: StaffRole = StaffRole.COMPLAINTS_OFFICER, enrolled: bool = True
+    ) -> StaffLogin:
+        n = next(_numbers)
+        email = f"staff{n}@example.org"
+        user = create_account(
+            email=email, name=f"Staff Member {n}", role=role.value, password=PASSWORD
+        )
+        secret = pyotp.random_base32() if enrolled else None
+        user.totp_secret = secret
+        db.session.commit()
+        return StaffLogin(user_id=user.id, email=email, password=PASSWORD, totp_secret=secret)
+
+    return factory
+
+
+def _csrf_token(response: TestResponse) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def _enter_password(
+    client: FlaskClient, login: StaffLogin, password: str | None = None, **kw
+) -> TestResponse:
+    return client.post(
+        "/staff/sign-in",
+        data={"email": login.email, "password": password or login.password, **kw},
+    )
+
+
+def _sign_in(client: FlaskClient, login: StaffLogin, steps_ahead: int = 0) -> TestResponse:
+    """Password, then a TOTP code, through the real pages."""
+    first = _enter_password(client, login)
+    assert first.status_code == 302 and first.location.endswith("/staff/two-factor"), first.text
+    return client.post("/staff/two-factor", data={"code": login.code(steps_ahead)})
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, make_staff: Callable[..., StaffLogin]) -> StaffLogin:
+    """A complaints officer signed in on `client`."""
+    login = make_staff()
+    response = _sign_in(client, login)
+    assert response.status_code == 302 and response.location.endswith("/staff/")
+    return login
+
+
+def _add_item(
+    text: str = "A message",
+    kind: FeedbackKind = FeedbackKind.COMPLAINT,
+    created_at: datetime | None = None,
+    state: ClassificationState = ClassificationState.PENDING,
+    themes: list[str] | None = None,
+    channel: Channel = Channel.SMS,
+    **fields,
+) -> FeedbackItem:
+    """A feedback item with one inbound message, made directly with the models."""
+    n = next(_numbers)
+    at = created_at or datetime.now(UTC) - timedelta(minutes=1)
+    item = FeedbackItem(
+        reference=f"HD-{n:04d}-TEST",
+        kind=kind,
+        themes=themes or [],
+        created_at=at,
+        **fields,
+    )
+    db.session.add(item)
+    db.session.add(
+        Message(
+            feedback_item=item,
+            channel=channel,
+            direction=Direction.INBOUND,
+            external_id=f"test-{n}",
+            sender="+447700900123",
+            text=text,
+            raw_payload={},
+            received_at=at,
+            classification_state=state,
+        )
+    )
+    db.session.commit()
+    return item
+
+
+@pytest.fixture
+def csrf_token() -> Callable[[TestResponse], str]:
+    """Read the CSRF token from a rendered form."""
+    return _csrf_token
+
+
+@pytest.fixture
+def enter_password() -> Callable[..., TestResponse]:
+    """Post the sign-in form (the first factor only)."""
+    return _enter_password
+
+
+@pytest.fixture
+def sign_in() -> Callable[..., TestResponse]:
+    """Sign in through the real pages: password, then a TOTP code."""
+    return _sign_in
+
+
+@pytest.fixture
+def add_item(app: Flask) -> Callable[..., FeedbackItem]:
+    """Make a feedback item with one inbound message."""
+    return _add_item
