@@ -61,6 +61,7 @@ class Config:
         self.CLASSIFY_SWEEP_AFTER_SECONDS = _int("CLASSIFY_SWEEP_AFTER_SECONDS", 120)
         self.CLASSIFY_MAX_ATTEMPTS = _int("CLASSIFY_MAX_ATTEMPTS", 5)
         self.API_TOKENS = _api_tokens(os.environ.get("API_TOKENS", ""))
+        self.API_RATELIMIT = os.environ.get("API_RATELIMIT", "120 per minute")
 
 
 def _api_tokens(raw: str) -> dict[str, str]:

@@ -1,5 +1,109 @@
-"""The JSON API for partner apps."""
+"""The JSON API for partner apps: token-authenticated feedback, and its OpenAPI document."""
 
-from flask import Blueprint
+import hmac
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_limiter.util import get_remote_address
+
+from app.extensions import csrf, limiter
+from app.services.ingestion import ingest
+from app.web.openapi import openapi_document
+from channels import api as api_channel
 
 bp = Blueprint("api", __name__)
+# Partners authenticate every request with a bearer token; there is no cookie to forge.
+csrf.exempt(bp)
+
+log = logging.getLogger(__name__)
+
+
+def _partner() -> str | None:
+    """The partner whose bearer token the request carries, or None."""
+    scheme, _, supplied = request.headers.get("Authorization", "").partition(" ")
+    return _partner_for(supplied.strip()) if scheme.lower() == "bearer" else None
+
+
+def _partner_for(supplied: str) -> str | None:
+    # Compare with every token, never stopping early, so timing tells nothing about any of them.
+    found = None
+    for token, partner in current_app.config["API_TOKENS"].items():
+        if hmac.compare_digest(supplied.encode(), token.encode()):
+            found = partner
+    return found
+
+
+def _rate_limit_key() -> str:
+    """Each partner has its own allowance; requests without a valid token share one per address."""
+    partner = _partner()
+    return f"partner:{partner}" if partner else f"anonymous:{get_remote_address()}"
+
+
+def _rate_limit() -> str:
+    return current_app.config["API_RATELIMIT"]
+
+
+def _error(
+    status: int, title: str, detail: str, fields: list[dict[str, str]] | None = None
+) -> tuple[Response, int]:
+    """An error in the same shape app.web.errors gives every other /api/ error."""
+    body: dict[str, Any] = {"status": status, "title": title, "detail": detail}
+    if fields is not None:
+        body["fields"] = fields
+    return jsonify(error=body), status
+
+
+@bp.post("/feedback")
+@limiter.limit(_rate_limit, key_func=_rate_limit_key)
+def create_feedback() -> tuple[Response, int]:
+    """Authenticate the partner, read and check the JSON, and hand it to ingest()."""
+    partner = _partner()
+    if partner is None:
+        response, status = _error(
+            401, "Unauthorized", "Send your partner token as 'Authorization: Bearer <token>'."
+        )
+        challenge = 'Bearer realm="heard"'
+        if request.headers.get("Authorization"):
+            challenge += ', error="invalid_token"'
+        response.headers["WWW-Authenticate"] = challenge
+        return response, status
+    if request.mimetype != "application/json":
+        return _error(
+            415,
+            "Unsupported Media Type",
+            "Send the feedback as JSON: Content-Type: application/json.",
+        )
+    try:
+        document = api_channel.parse_json(request.get_data(cache=False))
+        message = api_channel.to_inbound_message(
+            document, partner, max_text_chars=current_app.config["MAX_FEEDBACK_CHARS"]
+        )
+    except api_channel.MalformedJSON as error:
+        return _error(400, "Malformed JSON", error.detail)
+    except api_channel.InvalidFeedback as error:
+        fields = [{"field": e.field, "message": e.message} for e in error.errors]
+        return _error(422, "Invalid feedback", "Some fields are missing or not valid.", fields)
+    result = ingest(message)
+    if not result.created and result.message.raw_payload != message.raw_payload:
+        return _error(
+            409,
+            "Conflict",
+            "This external_id was already used for different content: give each message its "
+            "own id. Nothing new was stored.",
+            [{"field": "/external_id", "message": "was already used for different content"}],
+        )
+    reference = result.feedback_item.reference
+    log.info("api feedback %s from %s (new: %s)", reference, partner, result.created)
+    receipt = {"reference": reference, "status": "received", "message_id": result.message.id}
+    return jsonify(receipt), 201 if result.created else 200
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI document, public so partners and their tools can read it before a token."""
+    return jsonify(
+        openapi_document(
+            current_app.config["PUBLIC_BASE_URL"], current_app.config["MAX_FEEDBACK_CHARS"]
+        )
+    )
