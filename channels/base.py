@@ -23,6 +23,7 @@ class FeedbackDetails:
     name: str | None = None
     phone: str | None = None
     email: str | None = None
+    postal_address: str | None = None
     preferred_channel: str | None = None
     may_contact: bool = False
     team: str | None = None

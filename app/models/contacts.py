@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import utcnow
@@ -30,6 +30,7 @@ class Contact(db.Model):
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     phone_raw: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(320), index=True)
+    postal_address: Mapped[str | None] = mapped_column(Text)
     preferred_channel: Mapped[PreferredChannel | None] = mapped_column(
         enum_column(PreferredChannel)
     )

@@ -141,6 +141,7 @@ def _contact(details: FeedbackDetails) -> Contact:
         phone=details.phone,
         phone_raw=details.phone,
         email=details.email,
+        postal_address=details.postal_address,
         preferred_channel=PreferredChannel(details.preferred_channel)
         if details.preferred_channel
         else None,
