@@ -82,7 +82,10 @@ def demo(items: int, seed: int) -> None:
 @with_appcontext
 def create_staff(email: str, name: str, role: str, password: str) -> None:
     """Create a staff account; they set up two-factor at first sign-in."""
-    from app.services.staff_accounts import create_account
+    from app.services.staff_accounts import AccountError, create_account
 
-    user = create_account(email=email, name=name, role=role, password=password)
+    try:
+        user = create_account(email=email, name=name, role=role, password=password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.role.value} account {user.email}")

@@ -55,6 +55,8 @@ def label(labels: dict[str, str], value: object) -> str:
     return str(labels.get(str(key), str(key)))
 
 
-def theme_label(theme_id: str) -> str:
-    """A theme id as words, until the taxonomy gives each theme its own label."""
-    return theme_id.replace("_", " ").capitalize()
+def humanise(identifier: str) -> str:
+    """An id such as a theme or an audit action as words: `not_listened_to` to "Not listened to".
+
+    Themes use it until the taxonomy gives each theme its own label."""
+    return identifier.replace("_", " ").capitalize()

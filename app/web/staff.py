@@ -71,7 +71,8 @@ def _staff_globals() -> dict[str, Any]:
         "status_label": lambda v: labels.label(labels.STATUS_LABELS, v),
         "role_label": lambda v: labels.label(labels.ROLE_LABELS, v),
         "contact_role_label": lambda v: labels.label(labels.CONTACT_ROLE_LABELS, v),
-        "theme_label": labels.theme_label,
+        "theme_label": labels.humanise,
+        "action_label": labels.humanise,
         "sign_out_form": SignOutForm() if current_user.is_authenticated else None,
         "is_admin": current_user.is_authenticated and current_user.role == StaffRole.ADMIN,
     }

@@ -216,3 +216,15 @@ def test_the_audit_log_records_without_personal_data_and_refuses_changes(app):
         db.session.commit()
     db.session.rollback()
     assert audit_log.latest(1)[0].action == Action.SIGN_IN_FAILED
+
+
+def test_the_create_staff_command_explains_a_refusal(app):
+    runner = app.test_cli_runner()
+    args = ["create-staff", "--email", "cli@example.org", "--name", "Cli", "--role", "admin"]
+    created = runner.invoke(args=[*args, "--password", PASSWORD])
+    assert created.exit_code == 0, created.output
+    assert "Created admin account cli@example.org" in created.output
+    again = runner.invoke(args=[*args, "--password", PASSWORD])
+    assert again.exit_code == 1
+    assert "already an account" in again.output
+    assert "Traceback" not in again.output
