@@ -195,6 +195,7 @@ def test_the_childs_confirmation_gives_the_reference_next_steps_and_help_lines(c
     assert 'href="tel:08001111"' in page.text and "0800 1111" in text
     assert "It is free. You can call any time, day or night." in text
     assert "call 999" in text
+    assert text.index("0800 1111") < text.index("What happens next"), "help first when worried"
     assert _title("Message sent") in page.text
 
 
