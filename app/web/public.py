@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.database import utcnow
-from app.extensions import limiter
+from app.extensions import csrf, limiter
 from app.models import FeedbackKind
 from app.services import audit_invitations, public_feedback
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
@@ -60,6 +60,7 @@ def start() -> str:
 
 @bp.route("/child", methods=["GET", "POST"])
 @limit_posts
+@csrf.exempt
 def child_form() -> Page:
     """The children's form: shown, checked, and on success stored and confirmed."""
     form = ChildFeedbackForm()
@@ -92,6 +93,7 @@ def child_sent() -> Page:
 
 @bp.route("/adult", methods=["GET", "POST"])
 @limit_posts
+@csrf.exempt
 def adult_form() -> Page:
     """The adults' form: shown, checked, and on success stored and confirmed."""
     form = AdultFeedbackForm()
@@ -132,6 +134,7 @@ def adult_sent() -> Page:
 
 @bp.route("/how-did-we-do/<token>", methods=["GET", "POST"])
 @limit_posts
+@csrf.exempt
 def audit_form(token: str) -> Page:
     """The audit form behind a single-use link, or a kind page if the link cannot be used."""
     if len(token) > MAX_TOKEN_CHARS:
@@ -162,10 +165,22 @@ def audit_sent() -> Page:
 
 
 def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
-    """The form, blank or with its errors; it keeps its submission id if it has a good one."""
+    """The form, blank or with its errors; it keeps its submission id if it has a good one.
+
+    The forms check their own CSRF token (the global check is off for them) so that a form
+    which timed out comes back with what the person wrote, not a dead end that loses it.
+    """
     if web_form.parse_submission_id(form.submission_id.data) is None:
         form.submission_id.data = web_form.new_submission_id()
     status = 422 if form.errors else 200
+    if "csrf_token" in form.errors:
+        form.csrf_token.errors = [
+            _(
+                "Your form has expired, so nothing was saved yet. Check your answers, "
+                "then send them again."
+            )
+        ]
+        status = 400
     return render_template(template, form=form, **context), status
 
 
