@@ -109,6 +109,8 @@ def find_feedback(filters: FeedbackFilters, page: int = 1) -> FeedbackPage:
         select(FeedbackItem, _first_channel().label("channel"), _unchecked().label("unchecked"))
         .where(*conditions)
         .options(joinedload(FeedbackItem.team))
+        # When Heard received it, not the time a message claims: an email dated years ago that
+        # arrives today is new, and must not sink out of sight.
         .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)

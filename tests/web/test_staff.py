@@ -202,6 +202,16 @@ def test_the_sign_in_form_rejects_hostile_input_with_a_clear_error(client):
         assert "<script>alert(1)</script>" not in response.text
 
 
+def test_sign_in_attempts_are_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="3 per minute")
+    client = app.test_client()
+    data = {"email": "someone@example.org", "password": "a guess at it"}
+    for _ in range(3):
+        assert client.post("/staff/sign-in", data=data).status_code == 200
+    assert client.post("/staff/sign-in", data=data).status_code == 429
+    assert client.get("/staff/sign-in").status_code == 200
+
+
 def test_a_disabled_account_is_signed_out_at_once(client, signed_in):
     signed_in.user.active = False
     db.session.commit()
