@@ -78,6 +78,7 @@ def _first_channel() -> ColumnElement[Channel]:
 
 
 def _unchecked() -> ColumnElement[bool]:
+    """Whether any inbound message of the item is still unread by the classifier."""
     return exists().where(
         Message.feedback_item_id == FeedbackItem.id,
         Message.direction == Direction.INBOUND,
@@ -86,6 +87,7 @@ def _unchecked() -> ColumnElement[bool]:
 
 
 def _conditions(filters: FeedbackFilters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for the chosen filters."""
     conditions: list[ColumnElement[bool]] = []
     if filters.kind:
         conditions.append(FeedbackItem.kind == filters.kind)

@@ -90,6 +90,7 @@ def create_account(email: str, name: str, role: str, password: str) -> StaffUser
 
 
 def _find_by_email(email: str, lock: bool = False) -> StaffUser | None:
+    """The account with this (normalised) email, optionally locked for update."""
     query = select(StaffUser).where(func.lower(StaffUser.email) == email)
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
@@ -109,10 +110,12 @@ def _lock_row(user_id: int) -> StaffUser | None:
 
 @cache
 def _unknown_account_hash() -> str:
+    """A hash to verify against when there is no account, so that costs the same time."""
     return _hasher.hash(secrets.token_hex(16))
 
 
 def _password_matches(password_hash: str, password: str) -> bool:
+    """Whether the password matches the hash; a malformed hash never matches."""
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -196,6 +199,7 @@ def new_enrolment(user: StaffUser, secret: str | None = None) -> Enrolment:
 
 
 def _normalise_code(code: str) -> str:
+    """A code as typed, without spaces or dashes, in capitals."""
     return "".join(ch for ch in code if ch.isalnum()).upper()
 
 
@@ -229,11 +233,13 @@ def check_totp(user: StaffUser, code: str, ip_address: str | None = None) -> boo
 
 
 def _hash_recovery_code(code: str) -> str:
+    """The stored form of a recovery code."""
     # Recovery codes carry about 48 random bits, so a fast hash cannot be brute-forced.
     return hashlib.sha256(_normalise_code(code).encode()).hexdigest()
 
 
 def _new_recovery_code() -> str:
+    """A random recovery code like AB3CD-EF4GH."""
     chars = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
     return f"{chars[:5]}-{chars[5:]}"
 

@@ -34,6 +34,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 @login.user_loader
 def _load_user(user_id: str) -> StaffUser | None:
+    """The signed-in account from the session's user id."""
     valid = user_id.isascii() and user_id.isdigit() and len(user_id) < 12
     return staff_accounts.load_user(int(user_id)) if valid else None
 
@@ -84,6 +85,7 @@ def pending_next() -> str | None:
 
 
 def clear_pending() -> None:
+    """Forget a half-finished sign-in."""
     session.pop(_PENDING_KEY, None)
 
 

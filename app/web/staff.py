@@ -42,6 +42,7 @@ _ENROL_SECRET_KEY = "staff_enrol_secret"
 
 
 def _sign_in_limit() -> str:
+    """The same allowance as the public forms, read per request so tests can change it."""
     return current_app.config["RATELIMIT_PUBLIC"]
 
 
@@ -50,6 +51,7 @@ _limit_posts = limiter.limit(_sign_in_limit, methods=["POST"])
 
 
 def _ip() -> str | None:
+    """The client address, for the audit log."""
     return request.remote_addr
 
 
@@ -65,6 +67,7 @@ def london_time(value: datetime | None) -> str:
 
 @bp.context_processor
 def _staff_globals() -> dict[str, Any]:
+    """Labels and sign-out for every staff template."""
     return {
         "channel_label": lambda v: labels.label(labels.CHANNEL_LABELS, v),
         "kind_label": lambda v: labels.label(labels.KIND_LABELS, v),
@@ -79,12 +82,14 @@ def _staff_globals() -> dict[str, Any]:
 
 
 def _wrong_credentials() -> str:
+    """One message for every refusal, so it reveals nothing about the account."""
     return _("The email address or password is wrong, or the account is locked for a while")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @_limit_posts
 def sign_in() -> str | Response:
+    """First factor: email and password."""
     if current_user.is_authenticated:
         return redirect(url_for("staff.feedback_list"))
     form = SignInForm()
@@ -99,6 +104,7 @@ def sign_in() -> str | Response:
 
 
 def _start_again() -> Response:
+    """Send someone whose half-finished sign-in has lapsed back to the start."""
     flash(_("Sign in again to continue."), "info")
     return redirect(url_for("staff.sign_in"))
 
@@ -117,6 +123,7 @@ def _complete_sign_in(user: StaffUser) -> str:
 @bp.route("/two-factor", methods=["GET", "POST"])
 @_limit_posts
 def two_factor() -> str | Response:
+    """Second factor: a code from the authenticator app."""
     user = auth.pending_user()
     if user is None:
         return _start_again()
@@ -138,6 +145,7 @@ def two_factor() -> str | Response:
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
 @_limit_posts
 def two_factor_setup() -> str | Response:
+    """First sign-in: add Heard to an authenticator app, then prove it with a code."""
     user = auth.pending_user()
     if user is None:
         return _start_again()
@@ -171,6 +179,7 @@ def two_factor_setup() -> str | Response:
 @bp.route("/recovery", methods=["GET", "POST"])
 @_limit_posts
 def recovery() -> str | Response:
+    """Second factor without the phone: a single-use recovery code."""
     user = auth.pending_user()
     if user is None:
         return _start_again()
@@ -198,6 +207,7 @@ def recovery() -> str | Response:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
+    """End the session and record it."""
     # CSRFProtect has already refused a post without this form's token.
     if current_user.is_authenticated:
         audit_log.record(audit_log.Action.SIGN_OUT, current_user, ip_address=_ip())
@@ -220,11 +230,13 @@ def _filters(form: FeedbackFilterForm) -> listing.FeedbackFilters:
 
 
 def _page_number() -> int:
+    """The page asked for; anything that is not a small whole number means page 1."""
     value = request.args.get("page", "1")
     return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
 
 
 def _page_url(page: int) -> str:
+    """The list's address for another page, keeping the filters."""
     args = {k: v for k, v in request.args.items() if k in {"kind", "channel", "status", "team"}}
     return url_for("staff.feedback_list", **{k: v for k, v in args.items() if v}, page=page)
 
@@ -232,6 +244,7 @@ def _page_url(page: int) -> str:
 @bp.get("/")
 @auth.staff_required()
 def feedback_list() -> str:
+    """All feedback, newest first, 50 a page, with filters."""
     form = FeedbackFilterForm(formdata=request.args)
     form.set_teams(listing.teams())
     result = listing.find_feedback(_filters(form), _page_number())
@@ -247,6 +260,7 @@ def feedback_list() -> str:
 @bp.get("/items/<int:item_id>")
 @auth.staff_required()
 def item(item_id: int) -> str:
+    """One item and its whole thread; reading it is recorded."""
     thread = listing.load_thread(item_id)
     if thread is None:
         raise NotFound()
@@ -263,6 +277,7 @@ def item(item_id: int) -> str:
 @bp.get("/audit-log")
 @auth.staff_required(StaffRole.ADMIN)
 def audit_log_page() -> str:
+    """The latest audit events, for administrators."""
     return render_template(
         "staff/audit_log.html", title=_("Audit log"), events=audit_log.latest(200)
     )

@@ -73,6 +73,7 @@ class SignOutForm(FlaskForm):
 
 
 def _choices(labels: dict[str, str], anything: str) -> list[SelectChoice]:
+    """Select options: an empty "any" first, then each stored value with its label."""
     return [SelectChoice("", anything), *(SelectChoice(v, label) for v, label in labels.items())]
 
 
