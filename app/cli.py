@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 
 def main() -> None:
@@ -34,7 +35,8 @@ def serve(host: str, port: int) -> None:
     if app.config["REDIS_URL"] is None:
         threading.Thread(target=_run_periodic_jobs, args=(app,), daemon=True).start()
     click.echo(f"Heard is at http://{host}:{port}/ (staff pages at /staff/)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Flask's app.run() does nothing when called from its own CLI, so serve directly.
+    run_simple(host, port, app, threaded=True)
 
 
 def _run_periodic_jobs(app: Flask) -> None:

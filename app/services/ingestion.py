@@ -102,6 +102,7 @@ def _new_item(msg: InboundMessage) -> FeedbackItem:
     details = msg.details or FeedbackDetails(kind="comment", contact_role="other")
     item = FeedbackItem(
         reference=_unused_reference(),
+        created_at=msg.received_at,
         kind=FeedbackKind(details.kind),
         team=_team(details.team),
         contact=_contact(details),

@@ -4,9 +4,20 @@ import logging
 
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Sorry, we could not read what was sent",
+    403: "You cannot see this page",
+    404: "Page not found",
+    405: "Sorry, this page cannot do that",
+    413: "What you sent is too big",
+    429: "Too many tries",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
 
 EXPLANATIONS = {
     400: "Something in what was sent could not be understood.",
@@ -33,7 +44,12 @@ def _wants_json() -> bool:
 def _render(code: int, title: str, detail: str) -> tuple[Response | str | dict[str, object], int]:
     if _wants_json():
         return {"error": {"status": code, "title": title, "detail": detail}}, code
-    return render_template("errors/error.html", code=code, title=title, detail=detail), code
+    # Public error pages keep "Exit this page": a child on a shared phone may land on one.
+    base = "layout.html" if request.path.startswith("/staff") else "public/base.html"
+    page = render_template(
+        "errors/error.html", base=base, code=code, title=title, detail=detail
+    )
+    return page, code
 
 
 def _csrf_error(error: CSRFError) -> tuple[Response | str | dict[str, object], int]:
@@ -47,11 +63,11 @@ def _csrf_error(error: CSRFError) -> tuple[Response | str | dict[str, object], i
 
 def _http_error(error: HTTPException) -> tuple[Response | str | dict[str, object], int]:
     code = error.code or 500
-    title = error.name
+    title = TITLES.get(code, error.name) if not _wants_json() else error.name
     detail = EXPLANATIONS.get(code, error.description or "")
     return _render(code, title, detail)
 
 
 def _unexpected_error(error: Exception) -> tuple[Response | str | dict[str, object], int]:
     log.exception("unhandled error on %s %s", request.method, request.endpoint)
-    return _render(500, InternalServerError.name, EXPLANATIONS[500])
+    return _render(500, TITLES[500], EXPLANATIONS[500])
