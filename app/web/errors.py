@@ -46,9 +46,7 @@ def _render(code: int, title: str, detail: str) -> tuple[Response | str | dict[s
         return {"error": {"status": code, "title": title, "detail": detail}}, code
     # Public error pages keep "Exit this page": a child on a shared phone may land on one.
     base = "layout.html" if request.path.startswith("/staff") else "public/base.html"
-    page = render_template(
-        "errors/error.html", base=base, code=code, title=title, detail=detail
-    )
+    page = render_template("errors/error.html", base=base, code=code, title=title, detail=detail)
     return page, code
 
 
