@@ -13,6 +13,7 @@ class Prediction:
     safeguarding: bool
     scores: dict[str, float]
     evidence: list[str] = field(default_factory=list)
+    safeguarding_types: list[str] = field(default_factory=list)
 
 
 class Classifier(Protocol):

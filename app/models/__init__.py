@@ -3,6 +3,8 @@
 from app.models.audit_invitations import AuditInvitation
 from app.models.contacts import Contact, Team
 from app.models.enums import (
+    AlertSource,
+    AlertStatus,
     Channel,
     ClassificationState,
     ContactRole,
@@ -13,9 +15,12 @@ from app.models.enums import (
     StaffRole,
 )
 from app.models.feedback import Classification, FeedbackItem, Message
+from app.models.safeguarding import SafeguardingAlert
 from app.models.staff import AuditEvent, StaffUser
 
 __all__ = [
+    "AlertSource",
+    "AlertStatus",
     "AuditEvent",
     "AuditInvitation",
     "Channel",
@@ -29,6 +34,7 @@ __all__ = [
     "FeedbackStatus",
     "Message",
     "PreferredChannel",
+    "SafeguardingAlert",
     "StaffRole",
     "StaffUser",
     "Team",

@@ -77,3 +77,14 @@ def enum_column(enum_cls: type[StrEnum]) -> Enum:
         length=32,
         values_callable=lambda members: [m.value for m in members],
     )
+
+
+class AlertSource(StrEnum):
+    CLASSIFIER = "classifier"
+    MANUAL = "manual"
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    CLOSED = "closed"

@@ -9,7 +9,15 @@ from sqlalchemy import or_, select
 import classifiers
 from app.database import utcnow
 from app.extensions import db
-from app.models import Classification, ClassificationState, Direction, Message
+from app.models import (
+    AlertSource,
+    Classification,
+    ClassificationState,
+    Direction,
+    Message,
+    SafeguardingAlert,
+)
+from classifiers import Prediction
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +57,26 @@ def classify_message(message_id: int) -> ClassificationState | None:
     )
     item = message.feedback_item
     item.themes = sorted(set(item.themes or []) | set(prediction.themes))
+    if prediction.safeguarding:
+        _raise_alert(message, prediction)
     message.classification_state = ClassificationState.DONE
     message.classified_at = utcnow()
     db.session.commit()
     return message.classification_state
+
+
+def _raise_alert(message: Message, prediction: Prediction) -> None:
+    db.session.add(
+        SafeguardingAlert(
+            feedback_item=message.feedback_item,
+            message=message,
+            source=AlertSource.CLASSIFIER,
+            subtypes=prediction.safeguarding_types,
+            evidence=prediction.evidence,
+            score=prediction.scores.get("safeguarding"),
+            model_version=prediction.model_version,
+        )
+    )
 
 
 def _count_failed_attempt(message_id: int) -> None:

@@ -13,7 +13,7 @@ import classifiers
 from app.extensions import db
 from app.jobs import QUEUES
 from app.jobs.classify import classify_message, sweep_unclassified
-from app.models import Classification, ClassificationState, Message
+from app.models import Classification, ClassificationState, Message, SafeguardingAlert
 from app.services.ingestion import ingest
 from channels.base import FeedbackDetails, InboundMessage
 from classifiers import Prediction
@@ -200,3 +200,44 @@ def test_a_model_that_keeps_failing_leaves_the_message_for_a_person(make_app):
         message = db.session.get(Message, message_id)
         assert message.classification_state == ClassificationState.FAILED
         assert message.text  # still stored, still readable
+
+
+class FlaggingClassifier:
+    version = "test-flagging-1"
+
+    def predict(self, text: str, channel: str | None = None) -> Prediction:
+        return Prediction(
+            model_version=self.version,
+            themes=["delay"],
+            safeguarding=True,
+            scores={"delay": 0.8, "safeguarding": 0.99},
+            evidence=["he hits me"],
+            safeguarding_types=["physical_abuse"],
+        )
+
+
+classifiers.register("test-flagging")(FlaggingClassifier)
+
+
+def test_a_flagged_message_raises_one_alert_with_its_evidence(make_app):
+    app = make_app(CLASSIFIER="test-flagging")
+    with app.app_context():
+        message_id = ingest(
+            _message("The wait is long. Also he hits me when mum is out.")
+        ).message.id
+        classify_message(message_id)  # a second run must not raise a second alert
+
+        alerts = db.session.scalars(select(SafeguardingAlert)).all()
+        assert len(alerts) == 1
+        assert alerts[0].message_id == message_id
+        assert alerts[0].status == "open"
+        assert alerts[0].subtypes == ["physical_abuse"]
+        assert alerts[0].evidence == ["he hits me"]
+        assert alerts[0].score == 0.99
+
+
+def test_an_unflagged_message_raises_no_alert(make_app):
+    app = make_app(CLASSIFIER="test-counting")
+    with app.app_context():
+        ingest(_message())
+        assert db.session.scalars(select(SafeguardingAlert)).all() == []
