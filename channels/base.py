@@ -12,6 +12,8 @@ class Attachment:
     size: int
     data: bytes | None = None
     url: str | None = None
+    # Why the file was not kept (too big, a program); the message itself is always kept.
+    refused: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class InboundMessage:
     attachments: tuple[Attachment, ...] = ()
     details: FeedbackDetails | None = None
     thread_reference: str | None = None
+    # External ids (same channel) of earlier messages this one answers, e.g. email In-Reply-To.
+    replies_to: tuple[str, ...] = ()
     audit_token: str | None = field(default=None, repr=False)
 
 
