@@ -4,8 +4,12 @@ Every table is emptied after each test rather than rolled back, because ingest()
 real and browser and worker tests read the data from other connections.
 """
 
+import json
 import os
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 from flask import Flask
@@ -109,3 +113,84 @@ def redis() -> Iterator[Redis]:
     yield connection
     connection.flushdb()
     connection.close()
+
+
+class FakeTwilio:
+    """A stand-in for Twilio's Messages API on loopback: records each request the real twilio
+    client makes, and answers as Twilio would (created, opted out, or a server error)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, object]] = []
+        self.failures: list[int] = []  # HTTP statuses or Twilio codes to answer next, in order
+        self._sids = iter(range(1, 1_000_000))
+        self.lock = threading.Lock()
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length", "0"))
+        form = parse_qs(handler.rfile.read(length).decode(), keep_blank_values=True)
+        with self.lock:
+            self.requests.append(
+                {
+                    "path": handler.path,
+                    "authorization": handler.headers.get("Authorization"),
+                    "form": {key: values[0] for key, values in form.items()},
+                }
+            )
+            failure = self.failures.pop(0) if self.failures else None
+            sid = f"SM{next(self._sids):032x}"
+        if failure == 21610:
+            status, body = (
+                400,
+                {
+                    "code": 21610,
+                    "message": "Attempt to send to unsubscribed recipient",
+                    "more_info": "https://www.twilio.com/docs/errors/21610",
+                    "status": 400,
+                },
+            )
+        elif failure is not None:
+            status, body = (
+                failure,
+                {"code": 20500, "message": "Internal Server Error", "status": failure},
+            )
+        else:
+            status, body = (
+                201,
+                {
+                    "sid": sid,
+                    "status": "queued",
+                    "to": form.get("To", [""])[0],
+                    "body": form.get("Body", [""])[0],
+                },
+            )
+        payload = json.dumps(body).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
+
+    @property
+    def sent(self) -> list[dict[str, str]]:
+        """The forms of every request, i.e. each text the client tried to send."""
+        return [r["form"] for r in self.requests]  # type: ignore[misc]
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[tuple[FakeTwilio, str]]:
+    """The fake Messages API and its base URL, for TWILIO_API_BASE."""
+    fake = FakeTwilio()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            fake.handle(self)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield fake, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -7,6 +7,7 @@ from rq.cron import CronScheduler
 
 from app.jobs import BoundJob, run_job
 from app.jobs.classify import sweep_unclassified
+from app.jobs.outbound import sweep_unsent
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Periodic:
 
 PERIODIC = [
     Periodic(sweep_unclassified, every_seconds=60),
+    Periodic(sweep_unsent, every_seconds=60),
 ]
 
 

@@ -62,11 +62,12 @@ class Message(db.Model):
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    feedback_item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
+    # Empty only for an outbound message sent outside any thread, such as an audit survey.
+    feedback_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     direction: Mapped[Direction] = mapped_column(enum_column(Direction))
     external_id: Mapped[str] = mapped_column(String(255))
-    sender: Mapped[str | None] = mapped_column(String(320))
+    sender: Mapped[str | None] = mapped_column(String(320), index=True)
     text: Mapped[str] = mapped_column(Text)
     raw_payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -76,8 +77,15 @@ class Message(db.Model):
     )
     classify_attempts: Mapped[int] = mapped_column(default=0)
     classified_at: Mapped[datetime | None]
+    # Outbound only: who it goes to, why, and what the provider said of it.
+    recipient: Mapped[str | None] = mapped_column(String(320), index=True)
+    purpose: Mapped[str | None] = mapped_column(String(32))
+    delivery_status: Mapped[str | None] = mapped_column(String(32))
+    delivery_updated_at: Mapped[datetime | None]
+    send_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    provider_error_code: Mapped[str | None] = mapped_column(String(16))
 
-    feedback_item: Mapped[FeedbackItem] = relationship(back_populates="messages")
+    feedback_item: Mapped[FeedbackItem | None] = relationship(back_populates="messages")
     classifications: Mapped[list["Classification"]] = relationship(
         back_populates="message", order_by="Classification.created_at"
     )
