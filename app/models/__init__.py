@@ -1,5 +1,6 @@
 """Every model, imported so Alembic and the app see the whole schema."""
 
+from app.models.attachments import Attachment
 from app.models.audit_invitations import AuditInvitation
 from app.models.contacts import Contact, Team
 from app.models.enums import (
@@ -21,6 +22,7 @@ from app.models.staff import AuditEvent, StaffUser
 __all__ = [
     "AlertSource",
     "AlertStatus",
+    "Attachment",
     "AuditEvent",
     "AuditInvitation",
     "Channel",

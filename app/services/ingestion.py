@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import (
+    Attachment,
     Channel,
     Contact,
     ContactRole,
@@ -86,15 +87,36 @@ def _store(msg: InboundMessage) -> Message:
         received_at=msg.received_at,
     )
     db.session.add(message)
+    for attachment in msg.attachments:
+        db.session.add(
+            Attachment(
+                message=message,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                data=attachment.data,
+                refused=attachment.refused,
+            )
+        )
     db.session.flush()
     return message
 
 
 def _open_thread(msg: InboundMessage) -> FeedbackItem | None:
-    if not msg.thread_reference:
+    if msg.thread_reference:
+        item = db.session.execute(
+            select(FeedbackItem).where(FeedbackItem.reference == msg.thread_reference)
+        ).scalar_one_or_none()
+        if item is not None:
+            return item
+    if not msg.replies_to:
         return None
     return db.session.execute(
-        select(FeedbackItem).where(FeedbackItem.reference == msg.thread_reference)
+        select(FeedbackItem)
+        .join(Message, Message.feedback_item_id == FeedbackItem.id)
+        .where(Message.channel == msg.channel, Message.external_id.in_(msg.replies_to))
+        .order_by(Message.id)
+        .limit(1)
     ).scalar_one_or_none()
 
 

@@ -1,0 +1,47 @@
+"""POST /email/inbound: providers that post the raw MIME message (SendGrid raw, Mailgun MIME)."""
+
+import time
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from app.extensions import csrf
+from app.services.inbound_email import receive_email
+from channels import email_webhook
+
+bp = Blueprint("email", __name__)
+# Authenticated by the HMAC signature, not a cookie: there is no session to forge.
+csrf.exempt(bp)
+
+
+def _error(status: int, detail: str) -> tuple[Response, int]:
+    return jsonify(error={"status": status, "detail": detail}), status
+
+
+@bp.post("/email/inbound")
+def inbound() -> tuple[Response, int]:
+    """Check the signature over the raw body, then hand the message to the email service."""
+    config = current_app.config
+    # Emails with attachments are far bigger than any form; this route alone allows it.
+    request.max_content_length = config["EMAIL_MAX_BYTES"]
+    secret = config["EMAIL_WEBHOOK_SECRET"]
+    if not secret:
+        return _error(403, "Inbound email is not configured on this server.")
+    body = request.get_data(cache=False)
+    try:
+        email_webhook.verify(
+            secret,
+            request.headers.get(email_webhook.TIMESTAMP_HEADER),
+            request.headers.get(email_webhook.SIGNATURE_HEADER),
+            body,
+            now=time.time(),
+            window=config["EMAIL_WEBHOOK_WINDOW_SECONDS"],
+        )
+    except email_webhook.SignatureMissing as error:
+        return _error(401, str(error))
+    except email_webhook.SignatureRejected as error:
+        return _error(403, str(error))
+    if not body.strip():
+        return _error(400, "The body must be a raw RFC 5322 message.")
+    result = receive_email(body)
+    receipt = {"reference": result.feedback_item.reference, "status": "received"}
+    return jsonify(receipt), 201 if result.created else 200
