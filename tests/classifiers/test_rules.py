@@ -1,0 +1,130 @@
+"""The safeguarding rules: many ways of saying it flag; idioms do not; evidence is exact."""
+
+import pytest
+
+from classifiers import rules
+
+DISCLOSURES = [
+    ("i want to kms", "self_harm"),
+    ("honestly might just kms tbh", "self_harm"),
+    ("sometimes i think about how to unalive myself", "self_harm"),
+    ("i want to un-alive", "self_harm"),
+    ("i self harm when they argue", "self_harm"),
+    ("been selfharming again", "self_harm"),
+    ("started cutting again since court", "self_harm"),
+    ("im cuttin my arms", "self_harm"),
+    ("i keep thinking about suicide", "self_harm"),
+    ("thinkin of sucide", "self_harm"),
+    ("everyone would be better off without me", "self_harm"),
+    ("i just want to go to sleep and not wake up", "self_harm"),
+    ("i dont want to be here anymore", "self_harm"),
+    ("I\u2019ve been hurting myself", "self_harm"),
+    ("she's been making herself sick after meals", "self_harm"),
+    ("my dad hits me when he's drunk", "physical_abuse"),
+    ("dad hits me with his belt", "physical_abuse"),
+    ("he hurts me", "physical_abuse"),
+    ("my brother chokes me", "physical_abuse"),
+    ("she came back with bruises on her arm", "physical_abuse"),
+    ("mum's boyfriend punched my little brother", "physical_abuse"),
+    ("my uncle touched me", "sexual_abuse"),
+    ("he touches her at night", "sexual_abuse"),
+    ("he made me touch him", "sexual_abuse"),
+    ("daddy's friend hurts my willy", "sexual_abuse"),
+    ("he comes into my room at night", "sexual_abuse"),
+    ("my dad doesnt feed us", "neglect"),
+    ("there's no food in the house again", "neglect"),
+    ("mum leaves us home alone all weekend", "neglect"),
+    ("im always hungry at school", "neglect"),
+    ("i get locked in my room", "unsafe_home"),
+    ("they locked me in my room", "unsafe_home"),
+    ("im scared of mums boyfriend", "unsafe_home"),
+    ("I don't feel safe at dads", "unsafe_home"),
+    ("i hide under the bed when he comes home", "unsafe_home"),
+    ("my brother is doing county lines", "exploitation"),
+    ("the olders make me hold stuff for them", "exploitation"),
+    ("he sends me money for pics", "exploitation"),
+    ("he said not to tell anyone about our chats", "exploitation"),
+    ("a guy on xbox offered me v bucks if i video chat with my top off", "exploitation"),
+    ("he's 24 and she's 13", "exploitation"),
+    ("my partner hits me and takes my wages", "domestic_abuse"),
+    ("my wife pushed me down the stairs", "domestic_abuse"),
+    ("he checks my phone and won't let me see my friends", "domestic_abuse"),
+    ("my ex threatened to kill me", "domestic_abuse"),
+    ("she threw a kettle at me", "domestic_abuse"),
+    ("he keeps turning up at my house", "domestic_abuse"),
+    ("my step mum calls me names and says no one wants me", "emotional_abuse"),
+    ("dad says if i tell anyone i'll never see mum again", "emotional_abuse"),
+]
+
+
+@pytest.mark.parametrize(("text", "subtype"), DISCLOSURES)
+def test_disclosures_flag_with_their_sub_type(text, subtype):
+    result = rules.check(text)
+    assert result.flagged, text
+    assert subtype in result.subtypes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he doesnt hit me anymore",
+        "my friend says her dad hits her",
+        "I'm not saying she hurts them, but they come back with bruises",
+        "my ex claims I hit the kids, which I deny",
+    ],
+)
+def test_negated_and_third_party_mentions_still_flag_but_score_lower(text):
+    result = rules.check(text)
+    assert result.flagged
+    assert result.score < rules.DIRECT_SCORE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this wait is killing me",
+        "this court thing is literally killing me lol",
+        "I could murder a coffee after that hearing",
+        "dying for a cuppa after four hours outside court",
+        "the phrase 'abuse of process' in their letter",
+        "hit me up on whatsapp if that's easier",
+        "it really hit me when the judge said it",
+        "im so bored of this waiting i could scream",
+        "my head is literally exploding with all these forms",
+        "the centre is 12 kms from my house",
+        "thanks for cutting through the jargon, and no cutting corners",
+        "I want to die of embarrassment",
+        "my son is scared of his dads dog",
+        "the report went missing again",
+        "Thank you, the officer was lovely and listened to my daughter.",
+        "",
+        "😀😀😀",
+    ],
+)
+def test_idioms_and_everyday_messages_do_not_fire(text):
+    assert not rules.check(text).flagged, rules.check(text).evidence
+
+
+def test_an_idiom_does_not_hide_a_disclosure_next_to_it():
+    result = rules.check("this wait is killing me. and dad hits me when he's been drinking")
+    assert result.flagged
+    assert result.evidence == ["hits me"]
+
+
+def test_evidence_is_the_exact_substring_matched():
+    text = "Hi. My Dad HITS ME with a belt. Regards"
+    result = rules.check(text)
+    for match in result.matches:
+        assert text[match.start : match.end] == match.span
+    assert "HITS ME" in result.evidence
+
+
+def test_curly_and_missing_apostrophes_are_the_same():
+    for text in ("I don\u2019t feel safe", "I don't feel safe", "i dont feel safe"):
+        assert rules.check(text).flagged, text
+
+
+def test_a_disclosure_at_the_end_of_a_megabyte_is_found():
+    text = "Lorem ipsum dolor sit amet. " * 40_000 + "my stepdad touched me"
+    result = rules.check(text)
+    assert "sexual_abuse" in result.subtypes
