@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(demo)
     app.cli.add_command(create_staff)
+    app.cli.add_command(email)
 
 
 @click.command()
@@ -91,3 +92,20 @@ def create_staff(email: str, name: str, role: str, password: str) -> None:
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.role.value} account {user.email}")
+
+
+@click.group()
+def email() -> None:
+    """The feedback mailbox."""
+
+
+@email.command("poll")
+@with_appcontext
+def email_poll() -> None:
+    """Fetch and store the waiting emails once, as the periodic job does."""
+    from app.services.inbound_email import imap_settings, poll_mailbox
+
+    if imap_settings() is None:
+        raise click.ClickException("IMAP_HOST is not set: there is no mailbox to poll")
+    summary = poll_mailbox()
+    click.echo(f"Stored {summary.stored} emails; {summary.failed} failed and stay for next time")

@@ -4,10 +4,18 @@ Every table is emptied after each test rather than rolled back, because ingest()
 real and browser and worker tests read the data from other connections.
 """
 
+import getpass
+import grp
 import json
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -15,6 +23,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from imap_tools import AND, MailBoxUnencrypted
 from redis import Redis
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -194,3 +203,137 @@ def fake_twilio() -> Iterator[tuple[FakeTwilio, str]]:
     yield fake, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Dovecot:
+    host: str
+    port: int
+    user: str
+    password: str
+
+    def config(self, **overrides: object) -> dict[str, object]:
+        """App config for polling this mailbox."""
+        return {
+            "IMAP_HOST": self.host,
+            "IMAP_PORT": self.port,
+            "IMAP_USER": self.user,
+            "IMAP_PASSWORD": self.password,
+            "IMAP_SSL": False,
+            **overrides,
+        }
+
+    def append(self, raw: bytes, folder: str = "INBOX") -> None:
+        """Deliver a raw message into a folder, unread."""
+        with MailBoxUnencrypted(self.host, self.port).login(self.user, self.password) as box:
+            box.append(raw, folder, flag_set=[])
+
+    def messages(self, folder: str = "INBOX", seen: bool | None = None) -> list[str]:
+        """The UIDs in a folder, optionally only the read or unread ones."""
+        with MailBoxUnencrypted(self.host, self.port).login(
+            self.user, self.password, initial_folder=folder
+        ) as box:
+            return box.uids("ALL" if seen is None else AND(seen=seen))
+
+
+_DOVECOT_CONF = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain
+mail_location = maildir:{root}/mail/%u
+default_internal_user = {user}
+default_internal_group = {group}
+default_login_user = {login_user}
+mail_uid = {user}
+mail_gid = {group}
+first_valid_uid = 0
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={user} gid={group} home={root}/mail/%u
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+"""
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Dovecot]:
+    """A real Dovecot IMAP server on a loopback port, with one user and an empty mailbox."""
+    binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+    if not os.path.exists(binary):
+        pytest.fail("dovecot is not installed: run .ci/setup --test")
+    root = tempfile.mkdtemp(prefix="heard-dovecot-")
+    # Dovecot refuses to run its mail and login processes as root: use its own users when root.
+    as_root = os.geteuid() == 0
+    user = "dovecot" if as_root else getpass.getuser()
+    group = "dovecot" if as_root else grp.getgrgid(os.getegid()).gr_name
+    os.chmod(root, 0o755)
+    for sub in ("run", "state", "mail"):
+        os.mkdir(os.path.join(root, sub))
+    if as_root:
+        shutil.chown(os.path.join(root, "mail"), user, group)
+    port = _free_port()
+    conf = os.path.join(root, "dovecot.conf")
+    with open(conf, "w") as handle:
+        handle.write(
+            _DOVECOT_CONF.format(
+                root=root,
+                user=user,
+                group=group,
+                login_user="dovenull" if as_root else user,
+                port=port,
+            )
+        )
+    with open(os.path.join(root, "passwd"), "w") as handle:
+        handle.write("heard:{PLAIN}mailbox-password\n")
+    process = subprocess.Popen([binary, "-F", "-c", conf])
+    server = Dovecot("127.0.0.1", port, "heard", "mailbox-password")
+    try:
+        _wait_for_login(server, process)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _wait_for_login(server: Dovecot, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            server.messages()
+            return
+        except Exception:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)

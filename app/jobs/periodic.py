@@ -7,6 +7,7 @@ from rq.cron import CronScheduler
 
 from app.jobs import BoundJob, run_job
 from app.jobs.classify import sweep_unclassified
+from app.jobs.email import poll_mailbox
 from app.jobs.outbound import sweep_unsent
 
 
@@ -19,6 +20,7 @@ class Periodic:
 PERIODIC = [
     Periodic(sweep_unclassified, every_seconds=60),
     Periodic(sweep_unsent, every_seconds=60),
+    Periodic(poll_mailbox, every_seconds=60),
 ]
 
 

@@ -8,6 +8,7 @@ from flask import current_app
 from app.database import utcnow
 from app.services.ingestion import IngestResult, ingest
 from channels import email as email_channel
+from channels import email_imap
 
 log = logging.getLogger(__name__)
 
@@ -43,3 +44,28 @@ def receive_email(raw: bytes) -> IngestResult:
         parsed.automated,
     )
     return result
+
+
+def imap_settings() -> email_imap.ImapSettings | None:
+    """The mailbox to poll, or None when IMAP is not configured."""
+    config = current_app.config
+    if not config["IMAP_HOST"]:
+        return None
+    return email_imap.ImapSettings(
+        host=config["IMAP_HOST"],
+        port=config["IMAP_PORT"],
+        user=config["IMAP_USER"],
+        password=config["IMAP_PASSWORD"],
+        folder=config["IMAP_FOLDER"],
+        processed_folder=config["IMAP_PROCESSED_FOLDER"],
+        ssl=config["IMAP_SSL"],
+        batch=config["IMAP_BATCH"],
+    )
+
+
+def poll_mailbox() -> email_imap.PollSummary:
+    """One pass over the mailbox: store each waiting email, then mark it on the server."""
+    settings = imap_settings()
+    if settings is None:
+        return email_imap.PollSummary()
+    return email_imap.poll(settings, receive_email)
