@@ -17,7 +17,7 @@ from twilio.http.response import Response as TwilioResponse
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 from twilio.rest import Client
 
-from channels.base import Attachment, InboundMessage, clean_text
+from channels.base import InboundMessage, clean_text
 
 CHANNEL = "sms"
 DEFAULT_REGION = "GB"
@@ -35,9 +35,11 @@ class InvalidWebhook(ValueError):
 
 
 class Form(Protocol):
+    """A submitted form: Werkzeug's MultiDict, or a plain dict in tests."""
+
     def get(self, key: str, default: Any = None) -> Any: ...
 
-    def __contains__(self, key: object) -> bool: ...
+    def __iter__(self) -> Any: ...
 
 
 def public_url(base_url: str, path: str, query_string: str = "") -> str:
@@ -72,7 +74,10 @@ def normalise_number(raw: str, region: str = DEFAULT_REGION) -> PhoneNumber:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return PhoneNumber(raw=raw, e164=None)
-    if not phonenumbers.is_valid_number(parsed):
+    # Possible rather than valid, so numbers in ranges newer than the library's data still work;
+    # a number only diallable locally is not one a text can come from.
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         return PhoneNumber(raw=raw, e164=None)
     return PhoneNumber(
         raw=raw, e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
@@ -86,17 +91,18 @@ def _required(form: Form, name: str, pattern: re.Pattern[str] | None = None) -> 
     return value
 
 
-def _attachments(form: Form) -> tuple[Attachment, ...]:
-    """MMS media as URLs only: fetching them is slow and is never done inside the request."""
-    count = form.get("NumMedia", "0")
+def _media(form: Form) -> list[dict[str, str]]:
+    """MMS media as Twilio's URLs only: fetching them is slow, and never done in the request."""
+    count = form.get("NumMedia") or "0"
     if not count.isascii() or not count.isdigit() or int(count) > MAX_MEDIA:
         raise InvalidWebhook("NumMedia is malformed")
-    media = []
-    for n in range(int(count)):
-        url = _required(form, f"MediaUrl{n}")
-        content_type = form.get(f"MediaContentType{n}", "application/octet-stream")
-        media.append(Attachment(filename=f"media-{n}", content_type=content_type, size=0, url=url))
-    return tuple(media)
+    return [
+        {
+            "url": _required(form, f"MediaUrl{n}"),
+            "content_type": form.get(f"MediaContentType{n}") or "application/octet-stream",
+        }
+        for n in range(int(count))
+    ]
 
 
 def parse_inbound(form: Form, received_at: datetime) -> InboundMessage:
@@ -106,19 +112,16 @@ def parse_inbound(form: Form, received_at: datetime) -> InboundMessage:
     if not sender.raw.strip():
         raise InvalidWebhook("From is empty")
     text = clean_text(_required(form, "Body"))
+    raw: dict[str, Any] = {key: form.get(key) for key in form}
+    raw["media"] = _media(form)
     return InboundMessage(
         channel=CHANNEL,
         external_id=sid,
         text=text,
         received_at=received_at,
-        raw_payload={key: form.get(key) for key in _keys(form)},
+        raw_payload=raw,
         sender=sender.best,
-        attachments=_attachments(form),
     )
-
-
-def _keys(form: Form) -> list[str]:
-    return list(form.keys()) if hasattr(form, "keys") else []
 
 
 @dataclass(frozen=True)

@@ -57,26 +57,37 @@ def classify_message(message_id: int) -> ClassificationState | None:
     )
     item = message.feedback_item
     item.themes = sorted(set(item.themes or []) | set(prediction.themes))
-    if prediction.safeguarding:
-        _raise_alert(message, prediction)
+    alert = _raise_alert(message, prediction) if prediction.safeguarding else None
     message.classification_state = ClassificationState.DONE
     message.classified_at = utcnow()
     db.session.commit()
+    if alert is not None:
+        _enqueue_follow_up(alert.id)
     return message.classification_state
 
 
-def _raise_alert(message: Message, prediction: Prediction) -> None:
-    db.session.add(
-        SafeguardingAlert(
-            feedback_item=message.feedback_item,
-            message=message,
-            source=AlertSource.CLASSIFIER,
-            subtypes=prediction.safeguarding_types,
-            evidence=prediction.evidence,
-            score=prediction.scores.get("safeguarding"),
-            model_version=prediction.model_version,
-        )
+def _raise_alert(message: Message, prediction: Prediction) -> SafeguardingAlert:
+    alert = SafeguardingAlert(
+        feedback_item=message.feedback_item,
+        message=message,
+        source=AlertSource.CLASSIFIER,
+        subtypes=prediction.safeguarding_types,
+        evidence=prediction.evidence,
+        score=prediction.scores.get("safeguarding"),
+        model_version=prediction.model_version,
     )
+    db.session.add(alert)
+    return alert
+
+
+def _enqueue_follow_up(alert_id: int) -> None:
+    from app.jobs.alerts import alert_raised
+
+    try:
+        alert_raised.delay(alert_id)
+    except Exception:
+        # The alert is committed and in the urgent queue for reviewers whatever happens here.
+        log.exception("could not enqueue follow-up of alert %s", alert_id)
 
 
 def _count_failed_attempt(message_id: int) -> None:

@@ -4,11 +4,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.web import api, email, errors, health, public, staff
+    from app.web import api, email, errors, health, public, sms, staff
 
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp, url_prefix="/staff")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
+    app.register_blueprint(sms.bp, url_prefix="/sms")
     app.register_blueprint(email.bp)
     errors.init_app(app)

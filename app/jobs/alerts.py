@@ -1,0 +1,12 @@
+"""Jobs run when a safeguarding alert is raised."""
+
+from rq import Retry
+
+from app.jobs import job
+from app.services import alert_follow_up
+
+
+@job("urgent", retry=Retry(max=5, interval=[5, 30, 60, 300, 900]), timeout=60)
+def alert_raised(alert_id: int) -> None:
+    """Follow up a newly raised alert by id."""
+    alert_follow_up.follow_up(alert_id)

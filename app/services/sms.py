@@ -1,0 +1,254 @@
+"""SMS conversations: which thread a text joins, keywords, surveys and scores, and our replies.
+
+Replies never repeat what the person wrote: a shared phone may be read by someone else.
+"""
+
+import re
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import or_, select, update
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import (
+    Channel,
+    Direction,
+    FeedbackItem,
+    Message,
+    SafeguardingAlert,
+    StaffUser,
+    Team,
+)
+from app.services import outbound
+from app.services.ingestion import ingest
+from channels import sms as sms_channel
+from channels.base import FeedbackDetails, InboundMessage
+
+# Twilio's own opt-out keywords: a text that is only one of these words.
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+START_WORDS = {"START", "YES", "UNSTOP"}
+HELP_WORDS = {"HELP", "INFO"}
+# A score is a lone 1-5 at the start: "4", "5 she was gr8", "3." — not "10" or "4pm".
+_SCORE = re.compile(r"^\s*([1-5])(?![0-9A-Za-z])")
+SURVEY = "survey"
+
+
+@dataclass(frozen=True)
+class SmsReceipt:
+    message_id: int
+    reply: str | None
+    duplicate: bool = False
+
+
+def keyword(text: str) -> str | None:
+    """The opt-out, opt-in or help keyword a text consists of, if it is only that."""
+    word = text.strip().strip(".!").upper()
+    return word if word in STOP_WORDS | START_WORDS | HELP_WORDS else None
+
+
+def bare_score(text: str) -> int | None:
+    """The 1-5 score a reply to a survey starts with, if it starts with one."""
+    match = _SCORE.match(text)
+    return int(match.group(1)) if match else None
+
+
+def _replyable(sender: str | None) -> bool:
+    """Only a valid number gets texts: a malformed or alphanumeric sender cannot."""
+    return bool(sender) and sms_channel.normalise_number(sender or "").e164 == sender
+
+
+def _window_start():
+    return utcnow() - timedelta(hours=current_app.config["SMS_THREAD_WINDOW_HOURS"])
+
+
+def open_thread_reference(phone: str) -> str | None:
+    """The reference of the thread this number texted in, or was texted from, within the window."""
+    return db.session.execute(
+        select(FeedbackItem.reference)
+        .join(Message, Message.feedback_item_id == FeedbackItem.id)
+        .where(Message.channel == Channel.SMS)
+        .where(or_(Message.sender == phone, Message.recipient == phone))
+        .where(Message.received_at >= _window_start())
+        .order_by(Message.received_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def open_survey(phone: str) -> Message | None:
+    """The latest unanswered survey texted to this number within the window."""
+    return db.session.execute(
+        select(Message)
+        .where(Message.channel == Channel.SMS, Message.direction == Direction.OUTBOUND)
+        .where(Message.purpose == SURVEY, Message.recipient == phone)
+        .where(Message.feedback_item_id.is_(None))
+        .where(Message.received_at >= _window_start())
+        .order_by(Message.received_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def receive(msg: InboundMessage) -> SmsReceipt:
+    """Store a text through ingest() in the right thread, apply its keyword or score, and say
+    what to answer (None for nothing)."""
+    phone = msg.sender if _replyable(msg.sender) else None
+    word = keyword(msg.text)
+    survey = open_survey(phone) if phone and word is None else None
+    score = bare_score(msg.text) if survey else None
+    if score is not None and survey is not None:
+        details = _audit_details(phone, score, survey)
+        thread = None
+    else:
+        details = FeedbackDetails(
+            kind="comment",
+            contact_role="other",
+            phone=phone,
+            preferred_channel="sms",
+            may_contact=phone is not None,
+        )
+        thread = open_thread_reference(phone) if phone else None
+    result = ingest(replace(msg, details=details, thread_reference=thread))
+    if not result.created:
+        return SmsReceipt(result.message.id, None, duplicate=True)
+    item = result.feedback_item
+    reply = _answer(phone, word, item, new_thread=thread is None, score=score)
+    if score is not None and survey is not None:
+        _link_survey(survey.id, item.id)
+    if reply is not None and phone is not None:
+        outbound.new_outbound(
+            "sms", phone, reply, "reply", item, status=outbound.ANSWERED_IN_RESPONSE
+        )
+    db.session.commit()
+    return SmsReceipt(result.message.id, reply)
+
+
+def _answer(
+    phone: str | None, word: str | None, item: FeedbackItem, new_thread: bool, score: int | None
+) -> str | None:
+    """Apply a keyword, and choose the reply. Twilio answers STOP and START itself."""
+    if phone is None:
+        return None
+    if word in STOP_WORDS:
+        outbound.set_opted_out("sms", phone, opted_out=True)
+        return None
+    if word in START_WORDS:
+        outbound.set_opted_out("sms", phone, opted_out=False)
+        return None
+    if outbound.is_opted_out("sms", phone):
+        return None
+    if word in HELP_WORDS:
+        return help_text()
+    if score is not None:
+        return _("Heard: thank you. We have recorded your score.")
+    if new_thread:
+        return acknowledgement(item.reference)
+    return None
+
+
+def _audit_details(phone: str, score: int, survey: Message) -> FeedbackDetails:
+    context = survey.raw_payload or {}
+    return FeedbackDetails(
+        kind="audit",
+        contact_role="other",
+        phone=phone,
+        preferred_channel="sms",
+        may_contact=True,
+        case_reference=context.get("case_reference"),
+        team=context.get("team"),
+        score=score,
+    )
+
+
+def _link_survey(survey_id: int, item_id: int) -> None:
+    # Conditional, so of two answers arriving together the survey joins the first thread only.
+    db.session.execute(
+        update(Message)
+        .where(Message.id == survey_id, Message.feedback_item_id.is_(None))
+        .values(feedback_item_id=item_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def acknowledgement(reference: str) -> str:
+    """The first reply to a new thread: the reference and what happens next."""
+    return _(
+        "Heard: thank you, we have your message. Your reference is %(reference)s. "
+        "Someone in our team will read it within 2 working days and contact you if you "
+        "asked us to. In an emergency call 999. Text STOP to stop texts.",
+        reference=reference,
+    )
+
+
+def help_text() -> str:
+    """What HELP (or INFO) gets back."""
+    return _(
+        "Heard: text us about children's services and a person will read it. "
+        "To talk to someone now, Childline is free on 0800 1111. In an emergency call 999. "
+        "Text STOP to stop texts, START to get them again."
+    )
+
+
+def safety_text() -> str:
+    """A short, discreet reply to a text that may show someone is at risk."""
+    return _(
+        "Heard: thank you for telling us. If you are in danger now, call 999. "
+        "You can talk to Childline free, any time, on 0800 1111."
+    )
+
+
+def survey_text() -> str:
+    """The audit question texted when a case closes."""
+    return _(
+        "Heard: how did we do? Reply with a number from 1 (poor) to 5 (very good). "
+        "You can add a few words after the number. Text STOP to stop texts."
+    )
+
+
+def send_audit_survey(
+    phone: str, case_reference: str | None = None, team_id: int | None = None
+) -> Message | None:
+    """Text the audit survey to a number when a case closes; None if it cannot have one."""
+    number = sms_channel.normalise_number(phone).e164
+    if number is None or outbound.is_opted_out("sms", number):
+        return None
+    team = db.session.get(Team, team_id) if team_id else None
+    context = {"case_reference": case_reference, "team": team.name if team else None}
+    return outbound.queue_message("sms", number, survey_text(), SURVEY, context=context)
+
+
+def send_safety_reply(alert: SafeguardingAlert) -> Message | None:
+    """Text the safety lines to whoever sent a flagged text, once per alert."""
+    message = alert.message
+    if message is None or message.channel != Channel.SMS or not _replyable(message.sender):
+        return None
+    phone = message.sender or ""
+    already = db.session.execute(
+        select(Message.id)
+        .where(Message.feedback_item_id == alert.feedback_item_id)
+        .where(Message.purpose == "safety", Message.received_at >= alert.created_at)
+        .limit(1)
+    ).first()
+    if already is not None or outbound.is_opted_out("sms", phone):
+        return None
+    return outbound.queue_message("sms", phone, safety_text(), "safety", alert.feedback_item)
+
+
+def can_reply(item: FeedbackItem) -> bool:
+    """Whether staff can text this item's contact: a number, and no opt-out."""
+    contact = item.contact
+    return bool(
+        contact
+        and contact.phone
+        and not contact.opted_out
+        and not outbound.is_opted_out("sms", contact.phone)
+    )
+
+
+def send_staff_reply(item: FeedbackItem, text: str, staff_user: StaffUser) -> Message | None:
+    """Text a staff member's reply to the item's contact; None if they cannot be texted."""
+    if not can_reply(item) or item.contact is None or item.contact.phone is None:
+        return None
+    context = {"staff_user_id": staff_user.id}
+    return outbound.queue_message("sms", item.contact.phone, text, "staff_reply", item, context)
