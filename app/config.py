@@ -57,7 +57,8 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
         self.HOLIDAY_CALENDAR = os.environ.get("HOLIDAY_CALENDAR", "ENG")
         self.AUDIT_TOKEN_DAYS = _int("AUDIT_TOKEN_DAYS", 28)
-        self.CLASSIFIER = os.environ.get("CLASSIFIER", "")
+        self.CLASSIFIER = os.environ.get("CLASSIFIER", "minilm")
+        self.CLASSIFIER_ARTEFACT = os.environ.get("CLASSIFIER_ARTEFACT") or None
         self.CLASSIFY_SWEEP_AFTER_SECONDS = _int("CLASSIFY_SWEEP_AFTER_SECONDS", 120)
         self.CLASSIFY_MAX_ATTEMPTS = _int("CLASSIFY_MAX_ATTEMPTS", 5)
         self.API_TOKENS = _api_tokens(os.environ.get("API_TOKENS", ""))

@@ -56,6 +56,8 @@ def base_config(**overrides: object) -> dict[str, object]:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "API_TOKENS": {"test-partner-token-0123456789abcdef": "test-partner"},
+        # The real model takes seconds to load; tests that want it ask for CLASSIFIER="minilm".
+        "CLASSIFIER": "",
     }
     config.update(overrides)
     return config

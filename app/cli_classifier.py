@@ -1,0 +1,171 @@
+"""`heard train`, `heard evaluate` and `heard classify`: the classifier from the command line."""
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+import classifiers
+from classifiers import Prediction
+
+CHANNELS = ("web_child", "web_adult", "sms", "email")
+CLASSIFY_BATCH = 32
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+@click.command()
+@click.option(
+    "--target-recall",
+    default=0.98,
+    show_default=True,
+    type=click.FloatRange(0.5, 1.0),
+    help="Safeguarding recall the threshold must reach on held-out training folds.",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the artefact (default classifiers/artefacts/).",
+)
+@with_appcontext
+def train(target_recall: float, output: Path | None) -> None:
+    """Train the classifier on classifiers/data/train_*.jsonl and write a new artefact."""
+    from classifiers.model import ARTEFACT_DIR
+    from classifiers.train import train as run_training
+
+    folder = run_training(output=output or ARTEFACT_DIR, target_recall=target_recall)
+    description = json.loads((folder / "model.json").read_text())
+    held = description["cross_validation"]
+    click.echo(f"Wrote {folder}")
+    click.echo(
+        f"Held-out folds: macro-F1 communication/bias/delay "
+        f"{held['macro_f1_communication_bias_delay']:.3f}; safeguarding recall "
+        f"{held['safeguarding']['recall']:.3f}, precision {held['safeguarding']['precision']:.3f}"
+        f" at model threshold {description['safeguarding_threshold']:.3f}"
+    )
+
+
+@click.command()
+@click.option("--artefact", default=None, help="Artefact name (default: as configured, or newest).")
+@with_appcontext
+def evaluate(artefact: str | None) -> None:
+    """Score a trained classifier on the held-out test split, classifiers/data/test.jsonl."""
+    from classifiers.corpus import load_test
+    from classifiers.evaluate import evaluate as run_evaluation
+    from classifiers.evaluate import format_report
+    from classifiers.model import load_classifier
+
+    try:
+        examples = load_test()
+        classifier = load_classifier(artefact or current_app.config["CLASSIFIER_ARTEFACT"])
+    except (FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    report = run_evaluation(classifier, examples, classifier.artefact.themes.labels)
+    for line in format_report(report):
+        click.echo(line)
+
+
+@click.command()
+@with_appcontext
+def classify() -> None:
+    """Read JSON Lines ({"id", "text", "channel"?}) on stdin; write one result per line."""
+    name = current_app.config["CLASSIFIER"]
+    try:
+        classifier = classifiers.get(name)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+    if classifier is None:
+        raise click.ClickException(f"no classifier named {name!r} is installed")
+    out = sys.stdout
+    pending: list[dict[str, Any]] = []
+    for number, request in _requests(sys.stdin.buffer):
+        if "error" in request:
+            _flush(classifier, pending, out)
+            _write(out, {"id": request.get("id"), "line": number, "error": request["error"]})
+            continue
+        pending.append(request)
+        if len(pending) >= CLASSIFY_BATCH:
+            _flush(classifier, pending, out)
+    _flush(classifier, pending, out)
+
+
+def _requests(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank input line as a request, or as {"error": reason} when it is not one."""
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        yield number, _parse(raw)
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    """Validate one line against the contract."""
+    if len(raw) > MAX_LINE_BYTES:
+        return {"error": f"line longer than {MAX_LINE_BYTES} bytes"}
+    try:
+        obj = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return {"error": "not valid JSON"}
+    if not isinstance(obj, dict):
+        return {"error": "not a JSON object"}
+    if "text" not in obj:
+        return {"id": obj.get("id"), "error": "missing text"}
+    if not isinstance(obj["text"], str):
+        return {"id": obj.get("id"), "error": "text must be a string"}
+    channel = obj.get("channel")
+    if channel is not None and channel not in CHANNELS:
+        return {"id": obj.get("id"), "error": f"channel must be one of {', '.join(CHANNELS)}"}
+    return {"id": obj.get("id"), "text": obj["text"], "channel": channel}
+
+
+def _flush(classifier: classifiers.Classifier, pending: list[dict[str, Any]], out: IO[str]) -> None:
+    """Classify the waiting requests together and write their results in input order."""
+    if not pending:
+        return
+    for request, result in zip(pending, _predict(classifier, pending), strict=True):
+        if isinstance(result, Prediction):
+            _write(out, _result(request["id"], result))
+        else:
+            _write(out, {"id": request["id"], "error": result})
+    pending.clear()
+    out.flush()
+
+
+def _predict(
+    classifier: classifiers.Classifier, requests: list[dict[str, Any]]
+) -> list[Prediction | str]:
+    """Predictions in one batch when the classifier can; one by one if the batch fails."""
+    texts = [r["text"] for r in requests]
+    channels = [r["channel"] for r in requests]
+    predict_many = getattr(classifier, "predict_many", None)
+    if predict_many is not None:
+        try:
+            return list(predict_many(texts, channels))
+        except Exception:
+            current_app.logger.exception("batch classification failed; retrying one by one")
+    results: list[Prediction | str] = []
+    for text, channel in zip(texts, channels, strict=True):
+        try:
+            results.append(classifier.predict(text, channel))
+        except Exception:
+            current_app.logger.exception("classification failed")
+            results.append("classification failed")
+    return results
+
+
+def _result(message_id: Any, prediction: Prediction) -> dict[str, Any]:
+    return {
+        "id": message_id,
+        "themes": prediction.themes,
+        "safeguarding": prediction.safeguarding,
+        "scores": prediction.scores,
+        "evidence": prediction.evidence,
+    }
+
+
+def _write(out: IO[str], obj: dict[str, Any]) -> None:
+    out.write(json.dumps(obj) + "\n")

@@ -1,0 +1,73 @@
+"""The labelled corpus in classifiers/data/: training files, the held-out test split, its hash."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TEST_FILE = "test.jsonl"
+CHANNELS = ("web_child", "web_adult", "sms", "email")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled message."""
+
+    id: str
+    channel: str
+    kind: str
+    text: str
+    themes: tuple[str, ...]
+    safeguarding: bool
+    safeguarding_types: tuple[str, ...]
+
+
+def _read(path: Path) -> list[Example]:
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            examples.append(
+                Example(
+                    id=str(row["id"]),
+                    channel=row.get("channel") or "",
+                    kind=row.get("kind") or "",
+                    text=row["text"],
+                    themes=tuple(row.get("themes") or ()),
+                    safeguarding=bool(row["safeguarding"]),
+                    safeguarding_types=tuple(row.get("safeguarding_types") or ()),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{path.name} line {number}: {error}") from error
+    return examples
+
+
+def training_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """Every train_*.jsonl file, in name order; the test split is never among them."""
+    return sorted(p for p in data_dir.glob("train_*.jsonl") if p.name != TEST_FILE)
+
+
+def load_training(data_dir: Path = DATA_DIR) -> list[Example]:
+    """All training examples, deduplicated on id (the first file to use an id wins)."""
+    seen: dict[str, Example] = {}
+    for path in training_files(data_dir):
+        for example in _read(path):
+            seen.setdefault(example.id, example)
+    return list(seen.values())
+
+
+def load_test(data_dir: Path = DATA_DIR) -> list[Example]:
+    """The held-out test split, for evaluation only."""
+    return _read(data_dir / TEST_FILE)
+
+
+def data_hash(examples: list[Example]) -> str:
+    """A short, order-independent fingerprint of the examples a model was trained on."""
+    digest = hashlib.sha256()
+    for example in sorted(examples, key=lambda e: e.id):
+        digest.update(json.dumps(example.__dict__, sort_keys=True).encode())
+    return digest.hexdigest()[:10]

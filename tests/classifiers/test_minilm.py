@@ -1,0 +1,111 @@
+"""The trained classifier as the service uses it: the committed artefact, loaded once."""
+
+import pytest
+
+import classifiers
+from classifiers.model import ARTEFACT_DIR, MiniLMClassifier
+
+LONG_EMAIL = "\n\n".join(
+    [
+        "Dear Sir or Madam,",
+        "I am writing to make a formal complaint about the time it has taken to complete the "
+        "section 7 report in my case. " * 6,
+        "I was told in March that the report would be ready for the hearing in June. It was not. "
+        "The hearing was adjourned and a new date has still not been set. I have rung the office "
+        "eleven times and each time I am told the officer will call me back, and she does not. "
+        * 3,
+        "I have also had to take unpaid leave from work for two hearings that did not go ahead, "
+        "and my solicitor's fees have gone up as a result of the delay. " * 3,
+        "There is one more thing. When my daughter came back from her father's last weekend "
+        "she told me his new partner locks her in the bathroom when she cries and hit her with "
+        "a hairbrush. She made me promise not to tell anyone.",
+        "Yours faithfully,\nA. Parent",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def minilm() -> MiniLMClassifier:
+    classifier = classifiers.get("minilm")
+    assert isinstance(classifier, MiniLMClassifier), "the committed artefact should load"
+    return classifier
+
+
+def test_the_committed_artefact_is_small_and_holds_no_pickles():
+    folders = [p.parent for p in ARTEFACT_DIR.glob("*/model.json")]
+    assert folders
+    for folder in folders:
+        size = sum(f.stat().st_size for f in folder.iterdir())
+        assert size < 15 * 1024 * 1024
+        assert {f.suffix for f in folder.iterdir()} <= {".json", ".npz"}
+
+
+def test_a_prediction_has_every_theme_score_and_a_safeguarding_score(minilm):
+    prediction = minilm.predict("Nobody has rung me back in six weeks.", "sms")
+    assert prediction.model_version == minilm.version
+    assert {"communication", "bias", "delay", "safeguarding"} <= set(prediction.scores)
+    assert all(0.0 <= s <= 1.0 for s in prediction.scores.values())
+    assert set(prediction.themes) <= set(prediction.scores)
+
+
+def test_a_long_email_with_a_disclosure_in_its_last_paragraph_flags(minilm):
+    assert len(minilm.featurizer.embedder.embed([LONG_EMAIL])[0].windows) > 1
+    prediction = minilm.predict(LONG_EMAIL, "email")
+    assert prediction.safeguarding
+    last_paragraph = LONG_EMAIL.split("There is one more thing.")[1]
+    assert any(span in last_paragraph for span in prediction.evidence)
+
+
+def test_a_long_email_about_delay_alone_is_about_delay(minilm):
+    complaint = LONG_EMAIL.split("There is one more thing.")[0]
+    prediction = minilm.predict(complaint, "email")
+    assert "delay" in prediction.themes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a dad and my partner hits me when she's been drinking. She took my bank card and "
+        "says no one will believe a man. I want the kids to be safe.",
+        "my missus threw a mug at me last night in front of the kids. im ok. dunno who to tell",
+    ],
+)
+def test_a_father_disclosing_abuse_by_his_partner_is_flagged(minilm, text):
+    prediction = minilm.predict(text, "sms")
+    assert prediction.safeguarding
+    assert prediction.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "😀😀😀🎉🎉",
+        "\x00\x01\x02\ufffd\ud800 \x7f garbage",
+        "Le rapport est faux. Der Bericht ist falsch. 报告是错误的. التقرير خاطئ",
+        "a" * 5000,
+    ],
+)
+def test_odd_input_gets_a_classification(minilm, text):
+    prediction = minilm.predict(text)
+    assert isinstance(prediction.safeguarding, bool)
+    assert "safeguarding" in prediction.scores
+
+
+def test_a_megabyte_of_text_is_classified_and_its_ending_read(minilm):
+    text = "The hearing was moved again. " * 36_000 + "my stepdad touched me"
+    assert len(text) > 1_000_000
+    prediction = minilm.predict(text, "email")
+    assert prediction.safeguarding
+    assert "touched me" in prediction.evidence
+
+
+def test_batched_and_single_predictions_agree(minilm):
+    texts = ["thank you so much, she listened", "dad hits me", "when is my hearing"]
+    batched = minilm.predict_many(texts)
+    for text, prediction in zip(texts, batched, strict=True):
+        single = minilm.predict(text)
+        assert single.themes == prediction.themes
+        assert single.safeguarding == prediction.safeguarding
+        assert single.scores == pytest.approx(prediction.scores, abs=1e-3)
