@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -133,7 +134,6 @@ class FakeTwilio:
     def __init__(self) -> None:
         self.requests: list[dict[str, object]] = []
         self.failures: list[int] = []  # HTTP statuses or Twilio codes to answer next, in order
-        self._sids = iter(range(1, 1_000_000))
         self.lock = threading.Lock()
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -148,7 +148,7 @@ class FakeTwilio:
                 }
             )
             failure = self.failures.pop(0) if self.failures else None
-            sid = f"SM{next(self._sids):032x}"
+            sid = f"SM{uuid.uuid4().hex}"
         if failure == 21610:
             status, body = (
                 400,

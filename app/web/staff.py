@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from app.extensions import limiter
 from app.models import Channel, FeedbackKind, FeedbackStatus, StaffRole, StaffUser
-from app.services import audit_log, staff_accounts
+from app.services import audit_log, sms, staff_accounts
 from app.services import feedback_list as listing
 from app.web import auth, labels
 from app.web.staff_forms import (
@@ -33,6 +33,7 @@ from app.web.staff_forms import (
     RecoveryForm,
     SignInForm,
     SignOutForm,
+    SmsReplyForm,
 )
 
 bp = Blueprint("staff", __name__)
@@ -267,11 +268,34 @@ def item(item_id: int) -> str:
     audit_log.record(
         audit_log.Action.VIEW_ITEM, current_user, "feedback_item", item_id, ip_address=_ip()
     )
+    return _item_page(thread, SmsReplyForm())
+
+
+def _item_page(thread: listing.Thread, reply_form: SmsReplyForm) -> str:
+    """The item page, with the text reply form when the contact can be texted."""
     return render_template(
         "staff/item.html",
         title=_("Feedback %(reference)s", reference=thread.item.reference),
         thread=thread,
+        reply_form=reply_form if sms.can_reply(thread.item) else None,
+        form=reply_form,
     )
+
+
+@bp.post("/items/<int:item_id>/reply")
+@auth.staff_required()
+def reply(item_id: int) -> str | Response:
+    """Text a reply to the item's contact; the form comes back with errors if it cannot go."""
+    thread = listing.load_thread(item_id)
+    if thread is None:
+        raise NotFound()
+    form = SmsReplyForm()
+    if form.validate_on_submit():
+        if sms.send_staff_reply(thread.item, form.text.data, current_user) is not None:
+            flash(_("Your text message is being sent."), "success")
+            return redirect(url_for("staff.item", item_id=item_id))
+        form.text.errors.append(_("This person cannot be texted: no number, or they opted out"))
+    return _item_page(thread, form)
 
 
 @bp.get("/audit-log")

@@ -6,9 +6,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
@@ -131,3 +132,17 @@ class FeedbackFilterForm(FlaskForm):
         """A team filter must name a team that exists."""
         if field.data and field.data not in {choice.value for choice in field.choices or []}:
             raise ValidationError(_l("Choose a team from the list"))
+
+
+class SmsReplyForm(FlaskForm):
+    """A text from staff to the person who gave the feedback."""
+
+    text = TextAreaField(
+        _l("Reply by text message"),
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(_l("Enter the text message")),
+            Length(max=640, message=_l("A text message must be 640 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Send text message"), widget=GovSubmitInput())

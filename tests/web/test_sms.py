@@ -322,3 +322,54 @@ def test_a_malformed_status_callback_is_a_400(sms):
     form = {"MessageStatus": "delivered"}
     response = sms.client.post("/sms/status", data=form, headers=_sign("/sms/status", form))
     assert response.status_code == 400
+
+
+def test_staff_see_both_directions_and_can_reply_by_text(sms, make_staff, sign_in, csrf_token):
+    text(sms.client, "Nobody has told us when the hearing is")
+    item = db.session.scalars(select(FeedbackItem)).one()
+    staff = sms.client
+    sign_in(staff, make_staff())
+
+    page = staff.get(f"/staff/items/{item.id}")
+    assert "Nobody has told us when the hearing is" in page.text
+    assert "Sent by" in page.text and item.reference in page.text
+    assert "Reply by text message" in page.text
+
+    response = staff.post(
+        f"/staff/items/{item.id}/reply",
+        data={"text": "The hearing is on 3 March. Call us on 0161 000 0000.", "csrf_token": ""},
+    )
+    assert response.status_code == 302
+    assert sms.sent[-1] == {
+        "To": PHONE,
+        "From": "+447700900999",
+        "Body": "The hearing is on 3 March. Call us on 0161 000 0000.",
+        "StatusCallback": BASE + "/sms/status",
+    }
+    page = staff.get(f"/staff/items/{item.id}")
+    assert "The hearing is on 3 March" in page.text
+    assert "status: sent" in page.text
+
+
+def test_staff_cannot_text_someone_who_opted_out(sms, make_staff, sign_in):
+    text(sms.client, "Hello")
+    text(sms.client, "STOP")
+    item = db.session.scalars(select(FeedbackItem)).one()
+    sign_in(sms.client, make_staff())
+
+    assert "Reply by text message" not in sms.client.get(f"/staff/items/{item.id}").text
+    response = sms.client.post(f"/staff/items/{item.id}/reply", data={"text": "Hi"})
+    assert response.status_code == 200
+    assert "cannot be texted" in response.text
+    assert sms.requests == []
+
+
+def test_an_empty_or_too_long_staff_reply_is_refused(sms, make_staff, sign_in):
+    text(sms.client, "Hello")
+    item = db.session.scalars(select(FeedbackItem)).one()
+    sign_in(sms.client, make_staff())
+    for bad in ["", "x" * 641]:
+        response = sms.client.post(f"/staff/items/{item.id}/reply", data={"text": bad})
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.text
+    assert sms.requests == []
