@@ -14,9 +14,10 @@ import subprocess
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -57,8 +58,6 @@ def base_config(**overrides: object) -> dict[str, object]:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "API_TOKENS": {"test-partner-token-0123456789abcdef": "test-partner"},
-        # The real model takes seconds to load; tests that want it ask for CLASSIFIER="minilm".
-        "CLASSIFIER": "",
     }
     config.update(overrides)
     return config
@@ -134,6 +133,7 @@ class FakeTwilio:
     def __init__(self) -> None:
         self.requests: list[dict[str, object]] = []
         self.failures: list[int] = []  # HTTP statuses or Twilio codes to answer next, in order
+        self._sids = iter(range(1, 1_000_000))
         self.lock = threading.Lock()
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -148,7 +148,7 @@ class FakeTwilio:
                 }
             )
             failure = self.failures.pop(0) if self.failures else None
-            sid = f"SM{uuid.uuid4().hex}"
+            sid = f"SM{next(self._sids):032x}"
         if failure == 21610:
             status, body = (
                 400,
@@ -339,3 +339,39 @@ def _wait_for_login(server: Dovecot, process: subprocess.Popen) -> None:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+class CapturedMail:
+    """An aiosmtpd handler that keeps every message it is given, or refuses with a set code."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.refuse_with: str | None = None
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        if self.refuse_with:
+            return self.refuse_with
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))  # type: ignore[attr-defined]
+        self.messages.append(
+            message_from_bytes(envelope.original_content, policy=policy.default)  # type: ignore[attr-defined]
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[CapturedMail, dict[str, object]]]:
+    """A real SMTP server (aiosmtpd) on a loopback port, and the app config that sends to it."""
+    from aiosmtpd.controller import Controller
+
+    captured = CapturedMail()
+    controller = Controller(captured, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    config = {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": controller.port,
+        "SMTP_STARTTLS": False,
+        "MAIL_FROM": "Heard <feedback@heard.example>",
+    }
+    yield captured, config
+    controller.stop()

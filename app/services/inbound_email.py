@@ -2,11 +2,16 @@
 
 import logging
 from dataclasses import replace
+from datetime import date
+from email.utils import parseaddr
 
 from flask import current_app
 
 from app.database import utcnow
+from app.services import outbound
+from app.services.email_outbound import smtp_settings
 from app.services.ingestion import IngestResult, ingest
+from app.services.public_feedback import stage_one_due, uk_date
 from channels import email as email_channel
 from channels import email_imap
 
@@ -36,6 +41,8 @@ def receive_email(raw: bytes) -> IngestResult:
     ):
         key = email_channel.message_key(f"{parsed.external_id}#{parsed.content_hash[:32]}")
         result = ingest(replace(inbound, external_id=key))
+    if result.created and _is_first_message(result):
+        acknowledge(result, parsed)
     log.info(
         "email %s into %s (new: %s, automated: %s)",
         result.message.id,
@@ -44,6 +51,46 @@ def receive_email(raw: bytes) -> IngestResult:
         parsed.automated,
     )
     return result
+
+
+def _is_first_message(result: IngestResult) -> bool:
+    return [m.id for m in result.feedback_item.messages] == [result.message.id]
+
+
+def acknowledge(result: IngestResult, parsed: email_channel.ParsedEmail) -> None:
+    """Send the reference (and, for a complaint, the Stage 1 date) back by email; never to an
+    auto-reply, a bounce or our own address, so that two mail systems cannot loop."""
+    if smtp_settings() is None or not parsed.answerable or parsed.sender is None:
+        return
+    own = parseaddr(current_app.config["MAIL_FROM"])[1].lower()
+    if parsed.sender == own:
+        return
+    item = result.feedback_item
+    due = stage_one_due(item.kind, uk_date(item.created_at), current_app.config["HOLIDAY_CALENDAR"])
+    outbound.queue_message(
+        "email",
+        parsed.sender,
+        acknowledgement_text(item.reference, due),
+        "acknowledgement",
+        item,
+        {"subject": f"Your feedback {item.reference}", "in_reply_to": parsed.message_id},
+    )
+
+
+def acknowledgement_text(reference: str, due: date | None) -> str:
+    """The words of an acknowledgement; it never repeats what the person wrote."""
+    lines = [
+        "Thank you for your email. We have received it.",
+        f"Your reference is {reference}. Please keep it, and reply to this email if you want "
+        "to add anything: your reply will join the same case.",
+    ]
+    if due is not None:
+        lines.append(f"A manager will respond to your complaint by {due:%A} {due.day} {due:%B %Y}.")
+    lines.append(
+        "If a child is in danger right now, call 999. Children and young people can call "
+        "Childline free on 0800 1111."
+    )
+    return "\n\n".join(lines)
 
 
 def imap_settings() -> email_imap.ImapSettings | None:

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from app.database import utcnow
 from app.extensions import db
 from app.models import Channel, Contact, Direction, FeedbackItem, Message
+from app.services.email_outbound import send_stored_email
 from channels import sms as sms_channel
 from channels.sms import RecipientOptedOut, SendRefused
 
@@ -47,6 +48,7 @@ def _send_sms(message: Message) -> str:
 
 SENDERS: dict[str, Callable[[Message], str]] = {
     "sms": _send_sms,
+    "email": send_stored_email,
 }
 
 # Where each channel's address lives on a contact, to find who has opted out.

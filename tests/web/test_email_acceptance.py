@@ -1,6 +1,6 @@
 """Acceptance: `heard email poll` against a Dovecot mailbox ingests a mixed batch — new
-complaints, replies to our acknowledgements, an out-of-office and a bounce — and staff see
-each conversation as one item."""
+complaints, replies to our acknowledgements (really sent, to aiosmtpd), an out-of-office and a
+bounce — and staff see each conversation as one item."""
 
 from email.message import EmailMessage
 
@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import FeedbackItem
-from app.services import outbound
 
 
 def mail(sender, subject, text, message_id, headers=None) -> bytes:
@@ -37,13 +36,10 @@ def bounce(original_id: str, original_subject: str) -> bytes:
     ).encode()
 
 
-def acknowledge(item: FeedbackItem, message_id: str) -> None:
-    """An acknowledgement as the outbound service records it once sent."""
-    sent = outbound.new_outbound(
-        "email", item.contact.email, f"Your reference is {item.reference}", "acknowledgement", item
-    )
-    sent.external_id = message_id
-    db.session.commit()
+def acknowledgement_to(captured, address: str) -> EmailMessage:
+    """The acknowledgement Heard sent to an address, as the SMTP server received it."""
+    (sent,) = [m for m in captured.messages if m["To"] == address]
+    return sent
 
 
 def items_by_sender() -> dict[str, FeedbackItem]:
@@ -51,9 +47,10 @@ def items_by_sender() -> dict[str, FeedbackItem]:
     return {item.contact.email: item for item in items}
 
 
-def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, client, signed_in):
+def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, smtp_server, client, signed_in):
+    captured, smtp_config = smtp_server
     app = client.application
-    app.config.update(dovecot.config())
+    app.config.update(dovecot.config(**smtp_config))
     runner = app.test_cli_runner()
 
     dovecot.append(mail("Ann <a@example.org>", "Complaint", "Nobody rang me.", "<a1@example.org>"))
@@ -65,8 +62,9 @@ def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, client, signed_in)
     assert "Stored 2 emails" in result.output
     first = items_by_sender()
     ann, bob = first["a@example.org"], first["b@example.org"]
-    acknowledge(ann, "heard-ack-a@heard.example")
-    acknowledge(bob, "heard-ack-b@heard.example")
+    ack_a = acknowledgement_to(captured, "a@example.org")
+    ack_b = acknowledgement_to(captured, "b@example.org")
+    assert ann.reference in ack_a["Subject"] and bob.reference in ack_b["Subject"]
 
     dovecot.append(
         mail(
@@ -74,7 +72,7 @@ def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, client, signed_in)
             "Re: Your feedback",
             "Still nobody has rung.\n\nOn Monday, Heard wrote:\n> Your reference is ...",
             "<a2@example.org>",
-            {"In-Reply-To": "<heard-ack-a@heard.example>"},
+            {"In-Reply-To": ack_a["Message-ID"]},
         )
     )
     dovecot.append(
@@ -86,10 +84,10 @@ def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, client, signed_in)
             f"Automatic reply: Your feedback {ann.reference}",
             "I am out of the office until Monday.",
             "<a-ooo@example.org>",
-            {"Auto-Submitted": "auto-replied", "In-Reply-To": "<heard-ack-a@heard.example>"},
+            {"Auto-Submitted": "auto-replied", "In-Reply-To": ack_a["Message-ID"]},
         )
     )
-    dovecot.append(bounce("heard-ack-b@heard.example", "Your feedback"))
+    dovecot.append(bounce(ack_b["Message-ID"].strip("<>"), "Your feedback"))
     dovecot.append(mail("Cat <c@example.org>", "New", "My son's worker left.", "<c1@example.org>"))
     result = runner.invoke(args=["email", "poll"])
     assert result.exit_code == 0, result.output
@@ -100,17 +98,21 @@ def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, client, signed_in)
     items = db.session.execute(select(FeedbackItem)).scalars().all()
     assert len(items) == 3
     threads = {item.reference: [m.text for m in item.messages] for item in items}
-    assert threads[ann.reference] == [
-        "Nobody rang me.",
-        f"Your reference is {ann.reference}",
+    directions = {item.reference: [m.direction.value for m in item.messages] for item in items}
+    assert threads[ann.reference][0] == "Nobody rang me."
+    assert threads[ann.reference][2:] == [
         "Still nobody has rung.",
         "I am out of the office until Monday.",
     ]
-    assert threads[bob.reference] == [
-        "The report is wrong.",
-        f"Your reference is {bob.reference}",
-        "Any news?",
-        "Your message could not be delivered.",
+    assert threads[bob.reference][0] == "The report is wrong."
+    assert threads[bob.reference][2:] == ["Any news?", "Your message could not be delivered."]
+    assert directions[ann.reference] == ["inbound", "outbound", "inbound", "inbound"]
+    assert directions[bob.reference] == ["inbound", "outbound", "inbound", "inbound"]
+    # Only the three new complaints were acknowledged: no reply, out-of-office or bounce was.
+    assert sorted(m["To"] for m in captured.messages) == [
+        "a@example.org",
+        "b@example.org",
+        "c@example.org",
     ]
 
     page = client.get("/staff/").get_data(as_text=True)
