@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -58,6 +59,8 @@ def base_config(**overrides: object) -> dict[str, object]:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "API_TOKENS": {"test-partner-token-0123456789abcdef": "test-partner"},
+        # The real model takes seconds to load; tests that want it ask for CLASSIFIER="minilm".
+        "CLASSIFIER": "",
     }
     config.update(overrides)
     return config
@@ -133,7 +136,6 @@ class FakeTwilio:
     def __init__(self) -> None:
         self.requests: list[dict[str, object]] = []
         self.failures: list[int] = []  # HTTP statuses or Twilio codes to answer next, in order
-        self._sids = iter(range(1, 1_000_000))
         self.lock = threading.Lock()
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -148,7 +150,7 @@ class FakeTwilio:
                 }
             )
             failure = self.failures.pop(0) if self.failures else None
-            sid = f"SM{next(self._sids):032x}"
+            sid = f"SM{uuid.uuid4().hex}"
         if failure == 21610:
             status, body = (
                 400,
