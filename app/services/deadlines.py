@@ -1,17 +1,47 @@
-"""Working days, as the complaints regulations count them."""
+"""Working days, as the complaints regulations count them, in each UK nation's calendar.
 
-from datetime import date, timedelta
+A working day is not a Saturday or Sunday and not a bank holiday of the nation (Christmas Day,
+Boxing Day, Good Friday and one-off ones such as a coronation included). Dates are UK dates:
+a moment is turned into the date it was in Europe/London before anything is counted.
+"""
+
+from datetime import date, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
-# Stage 1 (local resolution): a response within 10 working days.
+# Working days are counted in the calendar of the people we serve, not in UTC.
+UK_TIME = ZoneInfo("Europe/London")
+
+# England and Wales by default; the others are the subdivisions the holidays package knows.
+NATIONS = ("ENG", "WLS", "SCT", "NIR")
+
+# Stage 1 (local resolution): a response within 10 working days, extendable once to 20.
 STAGE_1_WORKING_DAYS = 10
+STAGE_1_EXTENDED_WORKING_DAYS = 20
+# Stage 2 (investigation): 25 working days, extendable to 65.
+STAGE_2_WORKING_DAYS = 25
+STAGE_2_EXTENDED_WORKING_DAYS = 65
+# Stage 3 (review panel): a panel within 30 working days of the request, its recommendations
+# within 5 of the panel, and the final response within 15 of the recommendations.
+STAGE_3_PANEL_WORKING_DAYS = 30
+STAGE_3_RECOMMENDATIONS_WORKING_DAYS = 5
+STAGE_3_RESPONSE_WORKING_DAYS = 15
+# A complainant may ask to escalate within 20 working days of a response.
+ESCALATION_WINDOW_WORKING_DAYS = 20
 
 
 @cache
-def _calendar(subdivision: str, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("GB", subdiv=subdivision, years=[year, year + 1])
+def _calendar(nation: str, year: int) -> holidays.HolidayBase:
+    if nation not in NATIONS:
+        raise ValueError(f"unknown UK nation {nation!r}; use one of {', '.join(NATIONS)}")
+    return holidays.country_holidays("GB", subdiv=nation, years=[year])
+
+
+def uk_date(moment: datetime) -> date:
+    """The date it was in the UK at a moment, which is the day something counts as received."""
+    return moment.astimezone(UK_TIME).date()
 
 
 def is_working_day(day: date, subdivision: str = "ENG") -> bool:
@@ -21,6 +51,8 @@ def is_working_day(day: date, subdivision: str = "ENG") -> bool:
 
 def add_working_days(start: date, days: int, subdivision: str = "ENG") -> date:
     """The date `days` working days after `start`; the day of receipt itself is not counted."""
+    if days < 0:
+        raise ValueError("a deadline cannot be a negative number of working days away")
     current = start
     remaining = days
     while remaining > 0:
@@ -28,3 +60,24 @@ def add_working_days(start: date, days: int, subdivision: str = "ENG") -> date:
         if is_working_day(current, subdivision):
             remaining -= 1
     return current
+
+
+def working_days_until(today: date, due: date, subdivision: str = "ENG") -> int:
+    """Working days left from `today` to `due` (due day counted, today not); negative when
+    the due date has passed, counting the working days since."""
+    if due >= today:
+        return _count_working_days(today, due, subdivision)
+    return -_count_working_days(due, today, subdivision)
+
+
+def _count_working_days(after: date, up_to: date, subdivision: str) -> int:
+    """Working days in (after, up_to]."""
+    return sum(
+        is_working_day(after + timedelta(days=n), subdivision)
+        for n in range(1, (up_to - after).days + 1)
+    )
+
+
+def within_working_days(start: date, day: date, days: int, subdivision: str = "ENG") -> bool:
+    """Whether `day` falls on or after `start` and no later than `days` working days after it."""
+    return start <= day <= add_working_days(start, days, subdivision)
