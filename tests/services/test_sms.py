@@ -1,0 +1,55 @@
+"""The SMS conversation rules that need no webhook: keywords and bare scores."""
+
+import pytest
+
+from app.services import sms
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("STOP", "STOP"),
+        (" stop ", "STOP"),
+        ("Stop.", "STOP"),
+        ("unsubscribe", "UNSUBSCRIBE"),
+        ("start", "START"),
+        ("yes", "YES"),
+        ("Help!", "HELP"),
+        ("info", "INFO"),
+        ("please stop calling my mum", None),
+        ("stopped", None),
+        ("", None),
+    ],
+)
+def test_a_keyword_is_a_whole_text_of_one_twilio_keyword(text, word):
+    assert sms.keyword(text) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("4", 4),
+        ("5 she was gr8", 5),
+        (" 1. terrible", 1),
+        ("3/5", 3),
+        ("10", None),
+        ("0", None),
+        ("6", None),
+        ("4pm on tuesday", None),
+        ("she was gr8 5", None),
+        ("", None),
+    ],
+)
+def test_a_bare_score_is_a_lone_1_to_5_at_the_start(text, score):
+    assert sms.bare_score(text) == score
+
+
+def test_replies_fit_in_two_texts_and_the_safety_reply_gives_the_lines(app):
+    for reply in [
+        sms.help_text(),
+        sms.safety_text(),
+        sms.survey_text(),
+        sms.acknowledgement("HD-1"),
+    ]:
+        assert len(reply) <= 320  # two SMS segments at most
+    assert "0800 1111" in sms.safety_text() and "999" in sms.safety_text()
