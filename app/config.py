@@ -89,6 +89,11 @@ class Config:
         self.TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
         self.SMS_THREAD_WINDOW_HOURS = _int("SMS_THREAD_WINDOW_HOURS", 72)
         self.SMS_MAX_REQUEST_BYTES = _int("SMS_MAX_REQUEST_BYTES", 16 * 1024)
+        self.SAFEGUARDING_TARGET_MINUTES_DAY = _int("SAFEGUARDING_TARGET_MINUTES_DAY", 60)
+        self.SAFEGUARDING_TARGET_MINUTES_OUT_OF_HOURS = _int(
+            "SAFEGUARDING_TARGET_MINUTES_OUT_OF_HOURS", 240
+        )
+        self.SAFEGUARDING_ESCALATE_EVERY_MINUTES = _int("SAFEGUARDING_ESCALATE_EVERY_MINUTES", 15)
 
 
 def _api_tokens(raw: str) -> dict[str, str]:

@@ -3,10 +3,16 @@
 from rq import Retry
 
 from app.jobs import job
-from app.services import alert_follow_up
+from app.services import alert_follow_up, safeguarding_rota
 
 
 @job("urgent", retry=Retry(max=5, interval=[5, 30, 60, 300, 900]), timeout=60)
 def alert_raised(alert_id: int) -> None:
     """Follow up a newly raised alert by id."""
     alert_follow_up.follow_up(alert_id)
+
+
+@job("urgent", timeout=120)
+def escalate_alerts() -> None:
+    """Escalate alerts nobody acknowledged in time, and notify any nobody was told about."""
+    safeguarding_rota.escalate_overdue()

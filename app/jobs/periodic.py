@@ -6,7 +6,9 @@ from redis import Redis
 from rq.cron import CronScheduler
 
 from app.jobs import BoundJob, run_job
+from app.jobs.alerts import escalate_alerts
 from app.jobs.classify import sweep_unclassified
+from app.jobs.complaints import open_complaint_stages, send_complaint_reminders
 from app.jobs.email import poll_mailbox
 from app.jobs.outbound import sweep_unsent
 
@@ -18,9 +20,13 @@ class Periodic:
 
 
 PERIODIC = [
+    Periodic(escalate_alerts, every_seconds=60),
     Periodic(sweep_unclassified, every_seconds=60),
     Periodic(sweep_unsent, every_seconds=60),
     Periodic(poll_mailbox, every_seconds=60),
+    Periodic(open_complaint_stages, every_seconds=60),
+    # Hourly; each stage's reminder goes at most once a week, on a working day.
+    Periodic(send_complaint_reminders, every_seconds=3600),
 ]
 
 

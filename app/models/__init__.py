@@ -16,10 +16,19 @@ from app.models.enums import (
     StaffRole,
 )
 from app.models.feedback import Classification, FeedbackItem, Message
-from app.models.safeguarding import SafeguardingAlert
+from app.models.safeguarding import (
+    AlertDecision,
+    AlertOutcome,
+    RotaKind,
+    RotaShift,
+    SafeguardingAlert,
+    SafeguardingCorrection,
+)
 from app.models.staff import AuditEvent, StaffUser
 
 __all__ = [
+    "AlertDecision",
+    "AlertOutcome",
     "AlertSource",
     "AlertStatus",
     "Attachment",
@@ -36,7 +45,10 @@ __all__ = [
     "FeedbackStatus",
     "Message",
     "PreferredChannel",
+    "RotaKind",
+    "RotaShift",
     "SafeguardingAlert",
+    "SafeguardingCorrection",
     "StaffRole",
     "StaffUser",
     "Team",

@@ -2,11 +2,13 @@
 
 from app.extensions import db
 from app.models import SafeguardingAlert
-from app.services import sms
+from app.services import safeguarding_rota, sms
 
 
 def follow_up(alert_id: int) -> None:
-    """Send the person who wrote the flagged message the safety lines, on their channel."""
+    """Tell the on-duty reviewer, then send the person who wrote the flagged message the safety
+    lines on their channel."""
+    safeguarding_rota.notify_new_alert(alert_id)
     alert = db.session.get(SafeguardingAlert, alert_id)
     if alert is None:
         return

@@ -26,6 +26,16 @@ class Action(StrEnum):
     ACCOUNT_CREATED = "account_created"
     SIGN_OUT = "sign_out"
     VIEW_ITEM = "view_feedback_item"
+    SAFEGUARDING_REFUSED = "safeguarding_refused"
+    SAFEGUARDING_VIEW_QUEUE = "safeguarding_view_queue"
+    SAFEGUARDING_VIEW_ALERT = "safeguarding_view_alert"
+    SAFEGUARDING_VIEW_ITEM = "safeguarding_view_item"
+    SAFEGUARDING_ACKNOWLEDGED = "safeguarding_acknowledged"
+    SAFEGUARDING_CLOSED = "safeguarding_closed"
+    SAFEGUARDING_REOPENED = "safeguarding_reopened"
+    SAFEGUARDING_DECISION_REFUSED = "safeguarding_decision_refused"
+    SAFEGUARDING_FLAGGED = "safeguarding_flagged"
+    SAFEGUARDING_ROTA_CHANGED = "safeguarding_rota_changed"
 
 
 def record(

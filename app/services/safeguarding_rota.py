@@ -1,0 +1,239 @@
+"""Who is on duty for safeguarding, how soon an alert must be reviewed, and telling them.
+
+A new alert is sent to the first reviewer on duty. If nobody acknowledges it by its review
+target, it goes to the next reviewer on the rota and to every manager, and again every
+SAFEGUARDING_ESCALATE_EVERY_MINUTES until someone acknowledges it.
+The notifications carry a link and nothing else: no words from the message, no names.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import (
+    AlertStatus,
+    RotaKind,
+    RotaShift,
+    SafeguardingAlert,
+    StaffRole,
+    StaffUser,
+)
+from app.services import outbound
+from app.services.deadlines import is_working_day
+
+log = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+OFFICE_OPENS = time(9, 0)
+OFFICE_CLOSES = time(17, 0)
+PURPOSE = "safeguarding_alert"
+# An alert whose first notification job never ran (queue down) is picked up by the sweep after this.
+UNNOTIFIED_GRACE = timedelta(minutes=2)
+
+
+def in_office_hours(at: datetime) -> bool:
+    """Monday to Friday, 9am to 5pm in England, bank holidays excepted."""
+    local = at.astimezone(LONDON)
+    calendar = current_app.config["HOLIDAY_CALENDAR"]
+    return is_working_day(local.date(), calendar) and OFFICE_OPENS <= local.time() < OFFICE_CLOSES
+
+
+def rota_kind(at: datetime) -> RotaKind:
+    """Which rota covers this moment."""
+    return RotaKind.DAY if in_office_hours(at) else RotaKind.OUT_OF_HOURS
+
+
+def review_target(received_at: datetime) -> datetime:
+    """When an alert about a message received then must have been looked at."""
+    config = current_app.config
+    if in_office_hours(received_at):
+        minutes = config["SAFEGUARDING_TARGET_MINUTES_DAY"]
+    else:
+        minutes = config["SAFEGUARDING_TARGET_MINUTES_OUT_OF_HOURS"]
+    return received_at + timedelta(minutes=minutes)
+
+
+def received_at(alert: SafeguardingAlert) -> datetime:
+    """When the flagged message arrived; a manual flag counts from when it was raised."""
+    return alert.message.received_at if alert.message else alert.created_at
+
+
+@dataclass(frozen=True)
+class Recipient:
+    staff_user_id: int
+    email: str
+    phone: str | None
+
+
+def on_duty(at: datetime) -> list[Recipient]:
+    """The reviewers on duty at a moment, first to call first: the rota of that kind, or any
+    shift at all if that rota has a gap."""
+    query = (
+        select(RotaShift)
+        .join(StaffUser)
+        .where(RotaShift.starts_at <= at, RotaShift.ends_at > at, StaffUser.active.is_(True))
+        .order_by(RotaShift.order, RotaShift.starts_at, RotaShift.id)
+    )
+    shifts = list(db.session.execute(query).scalars())
+    kind = rota_kind(at)
+    matching = [shift for shift in shifts if shift.kind == kind] or shifts
+    seen: set[int] = set()
+    recipients = []
+    for shift in matching:
+        if shift.staff_user_id not in seen:
+            seen.add(shift.staff_user_id)
+            recipients.append(Recipient(shift.staff_user_id, shift.staff_user.email, shift.phone))
+    return recipients
+
+
+def managers() -> list[Recipient]:
+    """Every active manager, by email."""
+    query = select(StaffUser).where(StaffUser.role == StaffRole.MANAGER, StaffUser.active)
+    return [Recipient(u.id, u.email, None) for u in db.session.execute(query).scalars()]
+
+
+def recipients_for(level: int, at: datetime) -> list[Recipient]:
+    """Level 0 is the first reviewer on duty; each escalation the next one and the managers."""
+    reviewers = on_duty(at)
+    chosen = [reviewers[level % len(reviewers)]] if reviewers else []
+    if level > 0 or not reviewers:
+        chosen += [
+            m for m in managers() if m.staff_user_id not in {r.staff_user_id for r in chosen}
+        ]
+    return chosen
+
+
+def notification_text(alert_id: int) -> str:
+    """The whole notification: a link to sign in and read it, nothing from the message."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"A safeguarding alert needs review: {base}/staff/safeguarding/{alert_id}"
+
+
+def _notify(alert: SafeguardingAlert, level: int, at: datetime) -> int:
+    """Queue an SMS and an email to each person for this level; returns how many were queued."""
+    text = notification_text(alert.id)
+    context = {"subject": "Safeguarding alert needs review", "alert_id": alert.id, "level": level}
+    messages = []
+    for person in recipients_for(level, at):
+        if person.phone:
+            messages.append(
+                outbound.new_outbound("sms", person.phone, text, PURPOSE, None, context)
+            )
+        messages.append(outbound.new_outbound("email", person.email, text, PURPOSE, None, context))
+    alert.notified_level = level
+    alert.next_escalation_at = _next_escalation(alert, at)
+    db.session.commit()
+    for message in messages:
+        outbound.enqueue_send(message.id)
+    if not messages:
+        log.error("safeguarding alert %s: nobody on the rota and no manager to notify", alert.id)
+    return len(messages)
+
+
+def _next_escalation(alert: SafeguardingAlert, at: datetime) -> datetime:
+    target = review_target(received_at(alert))
+    if target > at:
+        return target
+    return at + timedelta(minutes=current_app.config["SAFEGUARDING_ESCALATE_EVERY_MINUTES"])
+
+
+def _locked(alert_id: int) -> SafeguardingAlert | None:
+    return db.session.execute(
+        select(SafeguardingAlert).where(SafeguardingAlert.id == alert_id).with_for_update()
+    ).scalar_one_or_none()
+
+
+def notify_new_alert(alert_id: int, at: datetime | None = None) -> int:
+    """Tell the on-duty reviewer about a new alert, once. Returns how many messages were queued."""
+    alert = _locked(alert_id)
+    if alert is None or alert.notified_level is not None or alert.status != AlertStatus.OPEN:
+        db.session.rollback()
+        return 0
+    return _notify(alert, 0, at or utcnow())
+
+
+def escalate_overdue(now: datetime | None = None) -> list[int]:
+    """Notify anew every open alert past its time: the next reviewer and the managers, or the
+    first reviewer if nobody was ever told. Returns the ids of the alerts escalated."""
+    now = now or utcnow()
+    due = or_(
+        SafeguardingAlert.next_escalation_at <= now,
+        (SafeguardingAlert.notified_level.is_(None))
+        & (SafeguardingAlert.created_at <= now - UNNOTIFIED_GRACE),
+    )
+    query = (
+        select(SafeguardingAlert.id)
+        .where(SafeguardingAlert.status == AlertStatus.OPEN, due)
+        .order_by(SafeguardingAlert.created_at)
+        .limit(500)
+    )
+    escalated = []
+    for alert_id in list(db.session.execute(query).scalars()):
+        alert = _locked(alert_id)
+        if alert is None or alert.status != AlertStatus.OPEN:
+            db.session.rollback()
+            continue
+        level = 0 if alert.notified_level is None else alert.notified_level + 1
+        _notify(alert, level, now)
+        escalated.append(alert_id)
+    return escalated
+
+
+def set_shift(
+    staff_user_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    kind: RotaKind,
+    order: int = 0,
+    phone: str | None = None,
+) -> RotaShift:
+    """Add a shift to the rota and commit."""
+    shift = RotaShift(
+        staff_user_id=staff_user_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        kind=kind,
+        order=order,
+        phone=phone,
+    )
+    db.session.add(shift)
+    db.session.commit()
+    return shift
+
+
+def remove_shift(shift_id: int) -> bool:
+    """Take a shift off the rota; False if there was no such shift."""
+    shift = db.session.get(RotaShift, shift_id)
+    if shift is None:
+        return False
+    db.session.delete(shift)
+    db.session.commit()
+    return True
+
+
+def upcoming_shifts(now: datetime | None = None) -> list[RotaShift]:
+    """Shifts not yet over, soonest first."""
+    query = (
+        select(RotaShift)
+        .where(RotaShift.ends_at > (now or utcnow()))
+        .order_by(RotaShift.starts_at, RotaShift.order, RotaShift.id)
+        .limit(500)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def reviewers() -> list[StaffUser]:
+    """Accounts that may be put on the rota."""
+    roles = [StaffRole.SAFEGUARDING_REVIEWER, StaffRole.MANAGER, StaffRole.ADMIN]
+    query = (
+        select(StaffUser)
+        .where(StaffUser.role.in_(roles), StaffUser.active)
+        .order_by(StaffUser.name)
+    )
+    return list(db.session.execute(query).scalars())

@@ -1,0 +1,316 @@
+"""Safeguarding pages: the urgent queue, an alert and its decisions, manual flags, the rota.
+
+Only reviewers, managers and admins open alerts or items that carry one; anyone else gets 403
+and the attempt is written to the audit log, as is every view and every decision.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from app.database import utcnow
+from app.models import AlertOutcome, RotaKind, SafeguardingAlert, StaffRole
+from app.services import audit_log, safeguarding, safeguarding_rota
+from app.services import feedback_list as listing
+from app.web import auth, labels, staff
+from app.web.safeguarding_forms import (
+    OUTCOME_LABELS,
+    AcknowledgeForm,
+    CloseForm,
+    FlagForm,
+    RemoveShiftForm,
+    ReopenForm,
+    ShiftForm,
+)
+
+bp = Blueprint("safeguarding", __name__)
+log = logging.getLogger(__name__)
+bp.context_processor(staff._staff_globals)
+
+View = TypeVar("View", bound=Callable[..., Any])
+Action = audit_log.Action
+
+
+def _record(action: str, object_type: str, object_id: int | None, **detail: Any) -> None:
+    """One audit event for the signed-in person, with where they are."""
+    audit_log.record(
+        action, current_user, object_type, object_id, detail or None, request.remote_addr
+    )
+
+
+def _refuse(object_type: str, object_id: int | None) -> None:
+    """Log the refusal, then answer 403."""
+    _record(Action.SAFEGUARDING_REFUSED, object_type, object_id, path=request.path[:200])
+    abort(403)
+
+
+def reviewer_required(view: View) -> View:
+    """Signed in with both factors, and a reviewer, manager or admin; anyone else is refused."""
+
+    @auth.staff_required()
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not safeguarding.may_review(current_user):
+            _refuse("safeguarding_alert", kwargs.get("alert_id"))
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+@bp.before_app_request
+def _guard_safeguarding_items() -> None:
+    """Every staff page about one item is closed to non-reviewers while it has a live alert,
+    whichever blueprint serves it, so new item pages are covered without asking."""
+    item_id = (request.view_args or {}).get("item_id")
+    if request.blueprint != "staff" or not isinstance(item_id, int):
+        return
+    if not current_user.is_authenticated or safeguarding.may_review(current_user):
+        return
+    if safeguarding.is_safeguarding_item(item_id):
+        _refuse("feedback_item", item_id)
+
+
+@bp.app_context_processor
+def _safeguarding_panel() -> dict[str, Any]:
+    """What the item page's safeguarding panel needs."""
+    return {
+        "safeguarding_alerts_for": safeguarding.alerts_for_item,
+        "may_review_safeguarding": current_user.is_authenticated
+        and safeguarding.may_review(current_user),
+    }
+
+
+def _minutes(delta: timedelta) -> str:
+    """A span of time in words: 45 minutes, 3 hours 5 minutes."""
+    total = max(int(abs(delta.total_seconds()) // 60), 0)
+    hours, minutes = divmod(total, 60)
+    minute_words = ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    if not hours:
+        return minute_words
+    hour_words = ngettext("%(num)d hour", "%(num)d hours", hours)
+    return f"{hour_words} {minute_words}" if minutes else hour_words
+
+
+def _countdown(target: datetime, now: datetime) -> str:
+    """Time left to the review target, or how late it is."""
+    if target >= now:
+        return _("Due in %(time)s", time=_minutes(target - now))
+    return _("Overdue by %(time)s", time=_minutes(now - target))
+
+
+@bp.get("")
+@reviewer_required
+def queue() -> str:
+    """Open alerts oldest first, then the messages nobody's classifier has read."""
+    _record(Action.SAFEGUARDING_VIEW_QUEUE, "safeguarding_queue", None)
+    now = utcnow()
+    return render_template(
+        "safeguarding/queue.html",
+        title=_("Safeguarding alerts"),
+        entries=safeguarding.open_alerts(),
+        acknowledged=safeguarding.acknowledged_alerts(),
+        unchecked=safeguarding.unchecked_messages(),
+        now=now,
+        since=lambda at: _minutes(now - at),
+        countdown=lambda target: _countdown(target, now),
+        highlight=safeguarding.highlight,
+        subtype_label=labels.humanise,
+    )
+
+
+def _load_alert(alert_id: int) -> SafeguardingAlert:
+    alert = safeguarding.load_alert(alert_id)
+    if alert is None:
+        raise NotFound()
+    return alert
+
+
+def _alert_page(alert: SafeguardingAlert, **forms: Any) -> str:
+    """The alert page, with whichever decision forms fit its state."""
+    thread = listing.load_thread(alert.feedback_item_id)
+    now = utcnow()
+    received = safeguarding_rota.received_at(alert)
+    forms.setdefault("acknowledge_form", AcknowledgeForm())
+    forms.setdefault("close_form", CloseForm())
+    forms.setdefault("reopen_form", ReopenForm())
+    failed = next((f for f in forms.values() if f.errors), None)
+    return render_template(
+        "safeguarding/alert.html",
+        title=_("Safeguarding alert %(id)d", id=alert.id),
+        alert=alert,
+        thread=thread,
+        received=received,
+        since=_minutes(now - received),
+        countdown=_countdown(safeguarding_rota.review_target(received), now),
+        highlight=safeguarding.highlight,
+        outcome_labels=OUTCOME_LABELS,
+        names_you=safeguarding.names_reviewer(alert.feedback_item, current_user),
+        form=failed,
+        **forms,
+    )
+
+
+@bp.get("/<int:alert_id>")
+@reviewer_required
+def alert(alert_id: int) -> str:
+    """One alert with the whole thread and the contact details; reading it is recorded."""
+    found = _load_alert(alert_id)
+    _record(Action.SAFEGUARDING_VIEW_ALERT, "safeguarding_alert", alert_id)
+    return _alert_page(found)
+
+
+def _refused_decision(alert_id: int, error: safeguarding.DecisionRefused, action: str) -> None:
+    _record(
+        Action.SAFEGUARDING_DECISION_REFUSED,
+        "safeguarding_alert",
+        alert_id,
+        attempted=action,
+        reason=str(error),
+    )
+
+
+@bp.post("/<int:alert_id>/acknowledge")
+@reviewer_required
+def acknowledge(alert_id: int) -> str | Response:
+    """Take the alert: it stops escalating, and who and when are kept."""
+    found = _load_alert(alert_id)
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        try:
+            safeguarding.acknowledge(found, current_user)
+        except safeguarding.DecisionRefused as error:
+            _refused_decision(alert_id, error, "acknowledge")
+            form.submit.errors = [str(error)]
+            return _alert_page(found, acknowledge_form=form)
+        _record(Action.SAFEGUARDING_ACKNOWLEDGED, "safeguarding_alert", alert_id)
+        flash(
+            _("You have acknowledged the alert. Close it with an outcome when you can."), "success"
+        )
+        return redirect(url_for("safeguarding.alert", alert_id=alert_id))
+    return _alert_page(found, acknowledge_form=form)
+
+
+@bp.post("/<int:alert_id>/close")
+@reviewer_required
+def close(alert_id: int) -> str | Response:
+    """Close with an outcome and the reasons; refused with a reason when it cannot be."""
+    found = _load_alert(alert_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        outcome = AlertOutcome(form.outcome.data)
+        try:
+            safeguarding.close(found, current_user, outcome, form.rationale.data)
+        except safeguarding.DecisionRefused as error:
+            _refused_decision(alert_id, error, "close")
+            form.outcome.errors = [str(error)]
+            return _alert_page(found, close_form=form)
+        _record(Action.SAFEGUARDING_CLOSED, "safeguarding_alert", alert_id, outcome=outcome.value)
+        flash(_("The alert is closed."), "success")
+        return redirect(url_for("safeguarding.queue"))
+    return _alert_page(found, close_form=form)
+
+
+@bp.post("/<int:alert_id>/reopen")
+@reviewer_required
+def reopen(alert_id: int) -> str | Response:
+    """Put a closed alert back in the queue, with the reasons."""
+    found = _load_alert(alert_id)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            safeguarding.reopen(found, current_user, form.rationale.data)
+        except safeguarding.DecisionRefused as error:
+            _refused_decision(alert_id, error, "reopen")
+            form.rationale.errors = [str(error)]
+            return _alert_page(found, reopen_form=form)
+        _record(Action.SAFEGUARDING_REOPENED, "safeguarding_alert", alert_id)
+        flash(_("The alert is open again."), "success")
+        return redirect(url_for("safeguarding.alert", alert_id=alert_id))
+    return _alert_page(found, reopen_form=form)
+
+
+@bp.route("/flag/<int:item_id>", methods=["GET", "POST"])
+@auth.staff_required()
+def flag(item_id: int) -> str | Response:
+    """Any member of staff may flag any item for safeguarding review, saying why."""
+    item = safeguarding.load_item(item_id)
+    if item is None:
+        raise NotFound()
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            raised = safeguarding.flag_manually(item, current_user, form.reason.data)
+        except safeguarding.DecisionRefused as error:
+            form.reason.errors = [str(error)]
+        else:
+            _record(Action.SAFEGUARDING_FLAGGED, "safeguarding_alert", raised.id, item_id=item_id)
+            _enqueue_follow_up(raised.id)
+            flash(_("Thank you. The safeguarding reviewer on duty has been told."), "success")
+            return redirect(url_for("staff.feedback_list"))
+    return render_template(
+        "safeguarding/flag.html",
+        title=_("Flag for safeguarding review"),
+        item=item,
+        form=form,
+    )
+
+
+def _enqueue_follow_up(alert_id: int) -> None:
+    from app.jobs.alerts import alert_raised
+
+    try:
+        alert_raised.delay(alert_id)
+    except Exception:
+        # The alert is stored and the escalation sweep notifies anyone not yet told.
+        log.exception("could not enqueue follow-up of alert %s", alert_id)
+
+
+@bp.route("/rota", methods=["GET", "POST"])
+@auth.staff_required(StaffRole.ADMIN, StaffRole.MANAGER)
+def rota() -> str | Response:
+    """Who is on duty: add shifts, see those still to come."""
+    form = ShiftForm()
+    form.reviewer.choices = [SelectChoice(str(u.id), u.name) for u in safeguarding_rota.reviewers()]
+    if form.validate_on_submit():
+        starts, ends = form.times()
+        shift = safeguarding_rota.set_shift(
+            int(form.reviewer.data),
+            starts,
+            ends,
+            RotaKind(form.kind.data),
+            form.order.data or 0,
+            (form.phone.data or "").strip() or None,
+        )
+        _record(Action.SAFEGUARDING_ROTA_CHANGED, "rota_shift", shift.id, change="added")
+        flash(_("The shift is on the rota."), "success")
+        return redirect(url_for("safeguarding.rota"))
+    return render_template(
+        "safeguarding/rota.html",
+        title=_("Safeguarding rota"),
+        form=form,
+        shifts=safeguarding_rota.upcoming_shifts(),
+        remove_form=RemoveShiftForm(),
+    )
+
+
+@bp.post("/rota/<int:shift_id>/remove")
+@auth.staff_required(StaffRole.ADMIN, StaffRole.MANAGER)
+def remove_shift(shift_id: int) -> Response:
+    """Take a shift off the rota."""
+    if not RemoveShiftForm().validate_on_submit():
+        abort(400)
+    if not safeguarding_rota.remove_shift(shift_id):
+        raise NotFound()
+    _record(Action.SAFEGUARDING_ROTA_CHANGED, "rota_shift", shift_id, change="removed")
+    flash(_("The shift is off the rota."), "success")
+    return redirect(url_for("safeguarding.rota"))

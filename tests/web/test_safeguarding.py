@@ -1,0 +1,277 @@
+"""Safeguarding pages: who may open them, the queue, decisions, manual flags, and the audit."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    AlertDecision,
+    AlertOutcome,
+    AlertSource,
+    AlertStatus,
+    AuditEvent,
+    ClassificationState,
+    SafeguardingAlert,
+    SafeguardingCorrection,
+    StaffRole,
+)
+from app.services import safeguarding
+
+
+@pytest.fixture
+def reviewer(client, make_staff, sign_in):
+    """A safeguarding reviewer signed in on `client`."""
+    login = make_staff(StaffRole.SAFEGUARDING_REVIEWER)
+    assert sign_in(client, login).status_code == 302
+    return login
+
+
+@pytest.fixture
+def officer(client, make_staff, sign_in):
+    """A complaints officer signed in on `client`."""
+    login = make_staff(StaffRole.COMPLAINTS_OFFICER)
+    assert sign_in(client, login).status_code == 302
+    return login
+
+
+def _alert(item, evidence=None, subtypes=None, source=AlertSource.CLASSIFIER):
+    alert = SafeguardingAlert(
+        feedback_item=item,
+        message=item.messages[0],
+        source=source,
+        subtypes=subtypes or ["physical_harm"],
+        evidence=evidence or [],
+        score=0.9,
+    )
+    db.session.add(alert)
+    db.session.commit()
+    return alert
+
+
+def _actions(user_id=None):
+    query = select(AuditEvent.action).order_by(AuditEvent.id)
+    if user_id:
+        query = query.where(AuditEvent.staff_user_id == user_id)
+    return list(db.session.execute(query).scalars())
+
+
+@pytest.mark.parametrize(
+    "path", ["/staff/safeguarding", "/staff/safeguarding/{alert}", "/staff/items/{item}"]
+)
+def test_a_complaints_officer_is_refused_and_the_refusal_is_logged(client, officer, add_item, path):
+    item = add_item("He hits me", state=ClassificationState.DONE)
+    alert = _alert(item)
+    response = client.get(path.format(alert=alert.id, item=item.id))
+    assert response.status_code == 403
+    assert "He hits me" not in response.text
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "safeguarding_refused")
+    ).scalar_one()
+    assert event.staff_user_id == officer.user_id
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_decisions_by_a_non_reviewer_are_refused(client, officer, add_item):
+    alert = _alert(add_item("He hits me"))
+    assert client.post(f"/staff/safeguarding/{alert.id}/acknowledge").status_code == 403
+    assert db.session.get(SafeguardingAlert, alert.id).status == AlertStatus.OPEN
+
+
+def test_an_item_with_only_a_not_safeguarding_alert_is_open_to_all(client, officer, add_item):
+    item = add_item("I was hit by a bus timetable change", state=ClassificationState.DONE)
+    alert = _alert(item)
+    alert.status, alert.outcome = AlertStatus.CLOSED, AlertOutcome.NOT_SAFEGUARDING
+    db.session.commit()
+    assert client.get(f"/staff/items/{item.id}").status_code == 200
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, add_item):
+    alert = _alert(add_item("He hits me"))
+    response = client.get(f"/staff/safeguarding/{alert.id}")
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
+
+
+def test_the_queue_shows_open_alerts_oldest_first_with_evidence_marked_safely(
+    client, reviewer, add_item
+):
+    now = datetime.now(UTC)
+    newer = _alert(add_item("Newer: he hits me", created_at=now - timedelta(minutes=5)))
+    older = _alert(
+        add_item(
+            "<script>alert(1)</script> my stepdad hits me & I'm scared",
+            created_at=now - timedelta(minutes=300),
+            state=ClassificationState.DONE,
+        ),
+        evidence=["stepdad hits me", "HITS"],
+    )
+    add_item("Nobody has read me yet", state=ClassificationState.FAILED)
+    page = client.get("/staff/safeguarding")
+    assert page.status_code == 200
+    text = page.text
+    assert text.index(f"Alert {older.id}") < text.index(f"Alert {newer.id}")
+    assert "<script>alert(1)" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; my <mark>stepdad hits me</mark> &amp; I" in text
+    assert "Overdue by 1 hour" in text and "Due in " in text
+    assert "received 5 hours ago" in text
+    assert "Not checked yet — read these (" in text
+    assert "Nobody has read me yet" in text
+    assert "Physical harm" in text or "physical harm" in text.lower()
+    assert "safeguarding_view_queue" in _actions(reviewer.user_id)
+
+
+def test_highlight_merges_overlaps_and_escapes():
+    marked = safeguarding.highlight("a <b> he hits me hits", ["hits me", "he hits", "", "zz"])
+    assert str(marked) == "a &lt;b&gt; <mark>he hits me</mark> hits"
+
+
+def test_acknowledge_then_close_with_outcome_and_rationale(client, reviewer, add_item):
+    alert = _alert(add_item("My foster carer locks me in"))
+    page = client.get(f"/staff/safeguarding/{alert.id}")
+    assert page.status_code == 200 and "My foster carer locks me in" in page.text
+    assert client.post(f"/staff/safeguarding/{alert.id}/acknowledge").status_code == 302
+    db.session.expire_all()
+    found = db.session.get(SafeguardingAlert, alert.id)
+    assert found.status == AlertStatus.ACKNOWLEDGED
+    assert found.acknowledged_by_id == reviewer.user_id and found.acknowledged_at
+    response = client.post(
+        f"/staff/safeguarding/{alert.id}/close",
+        data={"outcome": "referred_to_social_worker", "rationale": "Called the duty SW."},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    found = db.session.get(SafeguardingAlert, alert.id)
+    assert found.status == AlertStatus.CLOSED
+    assert found.outcome == AlertOutcome.REFERRED_TO_SOCIAL_WORKER
+    assert found.rationale == "Called the duty SW."
+    assert [d.action for d in found.decisions] == ["acknowledged", "closed"]
+    actions = _actions(reviewer.user_id)
+    for action in ("safeguarding_view_alert", "safeguarding_acknowledged", "safeguarding_closed"):
+        assert action in actions
+
+
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"outcome": "referred_to_social_worker", "rationale": "   "}, "Give the reasons"),
+        ({"rationale": "Because"}, "Choose an outcome"),
+        ({"outcome": "made_up", "rationale": "Because"}, "Not a valid choice"),
+        ({"outcome": "already_known", "rationale": "x" * 5001}, "5000 characters or fewer"),
+    ],
+)
+def test_an_alert_is_never_closed_without_outcome_and_rationale(
+    client, reviewer, add_item, data, error
+):
+    alert = _alert(add_item("He hits me"))
+    client.post(f"/staff/safeguarding/{alert.id}/acknowledge")
+    response = client.post(f"/staff/safeguarding/{alert.id}/close", data=data)
+    assert response.status_code == 200
+    assert error in response.text and "govuk-error-summary" in response.text
+    db.session.expire_all()
+    assert db.session.get(SafeguardingAlert, alert.id).status == AlertStatus.ACKNOWLEDGED
+
+
+def test_an_open_alert_must_be_acknowledged_before_it_is_closed(client, reviewer, add_item):
+    alert = _alert(add_item("He hits me"))
+    response = client.post(
+        f"/staff/safeguarding/{alert.id}/close",
+        data={"outcome": "already_known", "rationale": "Known"},
+    )
+    assert (
+        response.status_code == 200 and "Acknowledge the alert before closing it" in response.text
+    )
+    assert "safeguarding_decision_refused" in _actions(reviewer.user_id)
+
+
+@pytest.mark.parametrize("where", ["text", "worker_or_team"])
+def test_a_reviewer_cannot_close_an_alert_about_feedback_that_names_them(
+    client, reviewer, add_item, where
+):
+    name = reviewer.user.name
+    if where == "text":
+        item = add_item(f"{name.upper()} shouted at my son and hurt him")
+    else:
+        item = add_item("Hurt my son", worker_or_team=f"social worker {name}")
+    alert = _alert(item)
+    client.post(f"/staff/safeguarding/{alert.id}/acknowledge")
+    response = client.post(
+        f"/staff/safeguarding/{alert.id}/close",
+        data={"outcome": "not_safeguarding", "rationale": "Nothing in it"},
+    )
+    assert "This feedback names you" in response.text
+    db.session.expire_all()
+    assert db.session.get(SafeguardingAlert, alert.id).status == AlertStatus.ACKNOWLEDGED
+
+
+def test_not_safeguarding_is_kept_as_a_correction_and_reopening_is_recorded(
+    client, reviewer, add_item
+):
+    alert = _alert(add_item("This service is killing me, three weeks and no reply"))
+    client.post(f"/staff/safeguarding/{alert.id}/acknowledge")
+    client.post(
+        f"/staff/safeguarding/{alert.id}/close",
+        data={"outcome": "not_safeguarding", "rationale": "An idiom about delay."},
+    )
+    correction = db.session.execute(select(SafeguardingCorrection)).scalar_one()
+    assert correction.message_id == alert.message_id and correction.label is False
+    assert correction.staff_user_id == reviewer.user_id and correction.at
+    refused = client.post(f"/staff/safeguarding/{alert.id}/reopen", data={"rationale": ""})
+    assert refused.status_code == 200 and "Give the reasons for reopening" in refused.text
+    response = client.post(
+        f"/staff/safeguarding/{alert.id}/reopen", data={"rationale": "Second message worries me"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    found = db.session.get(SafeguardingAlert, alert.id)
+    assert found.status == AlertStatus.OPEN and found.outcome is None
+    decisions = db.session.execute(
+        select(AlertDecision.action, AlertDecision.rationale).order_by(AlertDecision.id)
+    ).all()
+    assert [d.action for d in decisions] == ["acknowledged", "closed", "reopened"]
+    assert decisions[1].rationale == "An idiom about delay."
+    assert "safeguarding_reopened" in _actions(reviewer.user_id)
+
+
+def test_any_staff_member_can_flag_an_item_with_a_reason(client, officer, add_item):
+    item = add_item("Mum says she will leave me at the station", state=ClassificationState.DONE)
+    page = client.get(f"/staff/items/{item.id}")
+    assert "Flag this item for safeguarding review" in page.text
+    empty = client.post(f"/staff/safeguarding/flag/{item.id}", data={"reason": " "})
+    assert empty.status_code == 200 and "Say why this is a safeguarding concern" in empty.text
+    response = client.post(
+        f"/staff/safeguarding/flag/{item.id}", data={"reason": "Threat of abandonment"}
+    )
+    assert response.status_code == 302
+    alert = db.session.execute(select(SafeguardingAlert)).scalar_one()
+    assert alert.source == AlertSource.MANUAL and alert.raised_by_id == officer.user_id
+    assert alert.reason == "Threat of abandonment" and alert.status == AlertStatus.OPEN
+    assert "safeguarding_flagged" in _actions(officer.user_id)
+    # Once flagged, the item is a safeguarding item: closed to a complaints officer.
+    assert client.get(f"/staff/items/{item.id}").status_code == 403
+
+
+def test_flagging_a_missing_item_is_404(client, officer):
+    assert client.get("/staff/safeguarding/flag/999999").status_code == 404
+    assert client.get("/staff/safeguarding/999999").status_code == 403
+
+
+def test_a_missing_alert_is_404_for_a_reviewer(client, reviewer):
+    assert client.get("/staff/safeguarding/999999").status_code == 404
+
+
+def test_decisions_need_a_csrf_token(make_app, make_staff, sign_in, add_item):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        login = make_staff(StaffRole.MANAGER)
+        client.post("/staff/sign-in", data={"email": login.email, "password": login.password})
+        alert = _alert(add_item("He hits me"))
+        assert client.post(f"/staff/safeguarding/{alert.id}/acknowledge").status_code == 400
+
+
+@pytest.mark.parametrize("number", ["99999999999999", "2147483648"])
+def test_ids_too_big_for_any_row_are_404_not_500(client, reviewer, number):
+    assert client.get(f"/staff/safeguarding/{number}").status_code == 404
+    assert client.get(f"/staff/safeguarding/flag/{number}").status_code == 404
+    assert client.get(f"/staff/items/{number}").status_code == 404
