@@ -56,6 +56,8 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = _int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
         self.BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
         self.HOLIDAY_CALENDAR = os.environ.get("HOLIDAY_CALENDAR", "ENG")
+        # Copied on every complaint deadline reminder and overdue warning.
+        self.HEAD_OF_SERVICE_EMAIL = os.environ.get("HEAD_OF_SERVICE_EMAIL", "")
         self.AUDIT_TOKEN_DAYS = _int("AUDIT_TOKEN_DAYS", 28)
         self.CLASSIFIER = os.environ.get("CLASSIFIER", "minilm")
         self.CLASSIFIER_ARTEFACT = os.environ.get("CLASSIFIER_ARTEFACT") or None

@@ -2,6 +2,7 @@
 
 from app.models.attachments import Attachment
 from app.models.audit_invitations import AuditInvitation
+from app.models.complaints import ComplaintOutcome, ComplaintStage
 from app.models.contacts import Contact, Team
 from app.models.enums import (
     AlertSource,
@@ -37,6 +38,8 @@ __all__ = [
     "Channel",
     "Classification",
     "ClassificationState",
+    "ComplaintOutcome",
+    "ComplaintStage",
     "Contact",
     "ContactRole",
     "Direction",

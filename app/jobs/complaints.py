@@ -1,0 +1,25 @@
+"""Complaint clocks: open Stage 1 for new complaints, and chase deadlines."""
+
+import logging
+from datetime import date
+
+from app.jobs import job
+from app.services import complaint_reminders, complaints
+
+log = logging.getLogger(__name__)
+
+
+@job("periodic", timeout=300)
+def open_complaint_stages() -> int:
+    """Start the Stage 1 clock of every complaint that has none yet."""
+    opened = complaints.open_missing_stage_ones()
+    if opened:
+        log.info("opened Stage 1 for %d complaints", opened)
+    return opened
+
+
+@job("periodic", timeout=600)
+def send_complaint_reminders(today: str | None = None) -> int:
+    """Send the deadline nudges and overdue warnings due today (an ISO date, for tests)."""
+    complaints.open_missing_stage_ones()
+    return complaint_reminders.send_reminders(date.fromisoformat(today) if today else None)

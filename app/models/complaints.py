@@ -1,0 +1,67 @@
+"""The statutory stages of a complaint: one row per stage, each with its own clock."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import utcnow
+from app.extensions import db
+from app.models.contacts import Team
+from app.models.enums import enum_column
+from app.models.feedback import FeedbackItem
+from app.models.staff import StaffUser
+
+
+class ComplaintOutcome(StrEnum):
+    UPHELD = "upheld"
+    PARTIALLY_UPHELD = "partially_upheld"
+    NOT_UPHELD = "not_upheld"
+    WITHDRAWN = "withdrawn"
+
+
+class ComplaintStage(db.Model):
+    """Stage 1 local resolution, 2 investigation or 3 review panel of one complaint.
+
+    Dates are UK dates, because the regulations count whole working days in the UK.
+    """
+
+    __tablename__ = "complaint_stage"
+    __table_args__ = (
+        UniqueConstraint("feedback_item_id", "stage"),
+        CheckConstraint("stage BETWEEN 1 AND 3", name="stage_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
+    stage: Mapped[int]
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    received_on: Mapped[date]
+    acknowledged_at: Mapped[datetime | None]
+    due_on: Mapped[date]
+    extended_due_on: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    # Stage 3 only: the panel's date and when its recommendations came, which start new clocks.
+    panel_held_on: Mapped[date | None]
+    recommendations_on: Mapped[date | None]
+    responded_on: Mapped[date | None] = mapped_column(index=True)
+    outcome: Mapped[ComplaintOutcome | None] = mapped_column(enum_column(ComplaintOutcome))
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    # The last reminder sent, so a nudge repeats weekly and not every time the job runs.
+    reminder_kind: Mapped[str | None] = mapped_column(String(16))
+    reminder_sent_on: Mapped[date | None]
+    reminder_due_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    feedback_item: Mapped[FeedbackItem] = relationship()
+    team: Mapped[Team | None] = relationship()
+    manager: Mapped[StaffUser | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.responded_on is None
+
+    def __repr__(self) -> str:
+        return f"<ComplaintStage {self.feedback_item_id} stage {self.stage}>"

@@ -1,0 +1,114 @@
+"""Forms for the complaint stage pages: acknowledge, extend, owner, outcome and escalate."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.models import ComplaintOutcome, StaffUser, Team
+from app.services.complaints import MAX_REASON_CHARS
+
+OUTCOME_LABELS = {
+    "upheld": _l("Upheld"),
+    "partially_upheld": _l("Partially upheld"),
+    "not_upheld": _l("Not upheld"),
+    "withdrawn": _l("Withdrawn"),
+}
+_REASON_LENGTH = Length(
+    max=MAX_REASON_CHARS,
+    message=_l("Keep it to %(max)d characters or fewer", max=MAX_REASON_CHARS),
+)
+# Day, month and year boxes, joined by a space before parsing.
+_DATE_FORMAT = "%d %m %Y"
+
+
+class AcknowledgeForm(FlaskForm):
+    submit = SubmitField(_l("Mark as acknowledged"), widget=GovSubmitInput())
+
+
+class ExtendForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why does this stage need more time?"),
+        widget=GovTextArea(),
+        validators=[InputRequired(_l("Say why the stage needs more time")), _REASON_LENGTH],
+    )
+    working_days = IntegerField(
+        _l("Working days in all, from the day it was received"),
+        widget=GovTextInput(),
+        description=_l("Stage 2 can run to at most 65 working days"),
+        validators=[
+            Optional(),
+            NumberRange(min=26, max=65, message=_l("Enter a number from 26 to 65")),
+        ],
+    )
+    submit = SubmitField(_l("Extend"), widget=GovSubmitInput())
+
+
+class OwnerForm(FlaskForm):
+    team = SelectField(_l("Team"), widget=GovSelect(), validate_choice=True)
+    manager = SelectField(_l("Manager who will respond"), widget=GovSelect(), validate_choice=True)
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def set_choices(self, teams: list[Team], managers: list[StaffUser]) -> None:
+        """Offer the current teams and the staff who may respond."""
+        self.team.choices = [SelectChoice("", _l("No team"))] + [
+            SelectChoice(str(t.id), t.name) for t in teams
+        ]
+        self.manager.choices = [SelectChoice("", _l("Nobody yet"))] + [
+            SelectChoice(str(m.id), m.name) for m in managers
+        ]
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(
+        _l("Outcome"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(o.value, OUTCOME_LABELS[o.value]) for o in ComplaintOutcome],
+        validators=[InputRequired(_l("Choose the outcome"))],
+    )
+    responded_on = DateField(
+        _l("Date of the response"),
+        widget=GovDateInput(),
+        format=_DATE_FORMAT,
+        description=_l("For example, 27 3 2026"),
+        validators=[InputRequired(_l("Enter the date of the response as day, month and year"))],
+    )
+    reason = TextAreaField(
+        _l("Summary or reason"),
+        widget=GovTextArea(),
+        description=_l("Needed if the complaint was withdrawn. Do not copy the complaint here."),
+        validators=[Optional(), _REASON_LENGTH],
+    )
+    submit = SubmitField(_l("Record outcome"), widget=GovSubmitInput())
+
+
+class EscalateForm(FlaskForm):
+    requested_on = DateField(
+        _l("When did the complainant ask for the next stage?"),
+        widget=GovDateInput(),
+        format=_DATE_FORMAT,
+        description=_l("For example, 27 3 2026"),
+        validators=[InputRequired(_l("Enter the date of the request as day, month and year"))],
+    )
+    submit = SubmitField(_l("Escalate"), widget=GovSubmitInput())
+
+
+class StageDateForm(FlaskForm):
+    """Stage 3: the date the panel met, or the date its recommendations came."""
+
+    on = DateField(
+        _l("Date"),
+        widget=GovDateInput(),
+        format=_DATE_FORMAT,
+        validators=[InputRequired(_l("Enter the date as day, month and year"))],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())

@@ -1,0 +1,284 @@
+"""Complaint stage pages for complaints officers and managers: the panel on a complaint's
+item page, the forms that move a stage on, and what is due this week per team.
+
+URLs carry stage and team ids only.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import groupby
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.models import ComplaintOutcome, ComplaintStage, FeedbackItem, StaffRole, StaffUser, Team
+from app.services import complaints
+from app.services.complaints import ComplaintRuleError, Deadline
+from app.services.feedback_list import teams
+from app.web import auth, staff
+from app.web.complaint_forms import (
+    OUTCOME_LABELS,
+    AcknowledgeForm,
+    EscalateForm,
+    ExtendForm,
+    OutcomeForm,
+    OwnerForm,
+    StageDateForm,
+)
+
+bp = Blueprint("complaints", __name__)
+bp.context_processor(staff._staff_globals)
+
+StageDateRecorder = Callable[[ComplaintStage, StaffUser, date, str | None], None]
+
+ROLES = (StaffRole.COMPLAINTS_OFFICER, StaffRole.MANAGER, StaffRole.ADMIN)
+
+
+@dataclass(frozen=True)
+class StagePanel:
+    stages: list[ComplaintStage]
+    current: ComplaintStage
+    deadline: Deadline
+    days_left: int
+    escalation_closes: date | None
+    can_extend: bool
+    may_act: bool
+    acknowledge_form: AcknowledgeForm
+
+
+def panel_for(item: FeedbackItem) -> StagePanel | None:
+    """The stage panel for a complaint's item page; opens Stage 1 if nobody has yet."""
+    if complaints.open_stage_one(item) is None:
+        return None
+    stages = complaints.stages_of(item)
+    current = stages[-1]
+    return StagePanel(
+        stages=stages,
+        current=current,
+        deadline=complaints.deadline(current),
+        days_left=complaints.days_left(current),
+        escalation_closes=complaints.escalation_closes(current),
+        can_extend=complaints.can_extend(current),
+        may_act=current_user.is_authenticated and current_user.role in ROLES,
+        acknowledge_form=AcknowledgeForm(),
+    )
+
+
+@bp.app_context_processor
+def _complaint_helpers() -> dict[str, Any]:
+    """What the complaint panel include needs on the item page."""
+    return {
+        "complaint_panel_for": panel_for,
+        "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
+        "days_left_text": days_left_text,
+    }
+
+
+@bp.app_template_filter("uk_day")
+def uk_day(value: date | None) -> str:
+    """A date as people in the UK write it: 7 January 2026."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def days_left_text(days: int) -> str:
+    """Working days left, in words."""
+    if days == 0:
+        return _("Due today")
+    if days < 0:
+        return _("%(n)d working days overdue", n=-days) if days < -1 else _("1 working day overdue")
+    return _("%(n)d working days left", n=days) if days > 1 else _("1 working day left")
+
+
+def _load(stage_id: int) -> ComplaintStage:
+    stage = complaints.load_stage(stage_id)
+    if stage is None:
+        abort(404)
+    return stage
+
+
+def _to_item(stage: ComplaintStage) -> Response:
+    return redirect(url_for("staff.item", item_id=stage.feedback_item_id))
+
+
+def _stage_page(stage: ComplaintStage, form: FlaskForm, heading: str) -> str:
+    return render_template(
+        "staff/complaints/stage_form.html",
+        title=heading,
+        heading=heading,
+        stage=stage,
+        form=form,
+    )
+
+
+def _refused(form: FlaskForm, error: ComplaintRuleError) -> None:
+    """Show a rule the regulations enforce as an error on the form's first field."""
+    first = next(iter(form))
+    first.errors = [*first.errors, str(error)]
+
+
+@bp.post("/stages/<int:stage_id>/acknowledge")
+@auth.staff_required(*ROLES)
+def acknowledge(stage_id: int) -> Response:
+    """Record that the complainant has been told who will respond and by when."""
+    stage = _load(stage_id)
+    if AcknowledgeForm().validate_on_submit():
+        try:
+            complaints.acknowledge(stage, current_user, ip=request.remote_addr)
+            flash(_("Stage %(n)d is acknowledged.", n=stage.stage), "success")
+        except ComplaintRuleError as error:
+            flash(str(error), "info")
+    return _to_item(stage)
+
+
+@bp.route("/stages/<int:stage_id>/extend", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def extend(stage_id: int) -> str | Response:
+    """Give a stage more time, with a reason."""
+    stage = _load(stage_id)
+    form = ExtendForm()
+    if stage.stage != 2:
+        del form.working_days
+    if form.validate_on_submit():
+        days = form.working_days.data if stage.stage == 2 else None
+        try:
+            due = complaints.extend(
+                stage, current_user, form.reason.data, days, request.remote_addr
+            )
+            flash(
+                _("Stage %(n)d is now due on %(due)s.", n=stage.stage, due=uk_day(due)), "success"
+            )
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            _refused(form, error)
+    return _stage_page(stage, form, _("Extend Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/owner", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def owner(stage_id: int) -> str | Response:
+    """Choose the team and manager who must respond."""
+    stage = _load(stage_id)
+    form = OwnerForm(team=str(stage.team_id or ""), manager=str(stage.manager_id or ""))
+    form.set_choices(teams(), complaints.owners())
+    if form.validate_on_submit():
+        team = db.session.get(Team, int(form.team.data)) if form.team.data else None
+        manager = db.session.get(StaffUser, int(form.manager.data)) if form.manager.data else None
+        try:
+            complaints.set_owner(stage, current_user, team, manager, request.remote_addr)
+            flash(_("The owner of Stage %(n)d is saved.", n=stage.stage), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            _refused(form, error)
+    return _stage_page(stage, form, _("Who responds to Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/outcome", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def outcome(stage_id: int) -> str | Response:
+    """Record the stage's response and outcome."""
+    stage = _load(stage_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            complaints.record_outcome(
+                stage,
+                current_user,
+                ComplaintOutcome(form.outcome.data),
+                form.reason.data,
+                form.responded_on.data,
+                request.remote_addr,
+            )
+            flash(_("The outcome of Stage %(n)d is recorded.", n=stage.stage), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            _refused(form, error)
+    return _stage_page(stage, form, _("Record the outcome of Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/escalate", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def escalate(stage_id: int) -> str | Response:
+    """Open the next stage at the complainant's request."""
+    stage = _load(stage_id)
+    form = EscalateForm()
+    if form.validate_on_submit():
+        try:
+            following = complaints.escalate(
+                stage, current_user, form.requested_on.data, request.remote_addr
+            )
+            flash(
+                _(
+                    "Stage %(n)d is open, due on %(due)s.",
+                    n=following.stage,
+                    due=uk_day(following.due_on),
+                ),
+                "success",
+            )
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            _refused(form, error)
+    return _stage_page(stage, form, _("Escalate to Stage %(n)d", n=stage.stage + 1))
+
+
+@bp.route("/stages/<int:stage_id>/panel", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def panel(stage_id: int) -> str | Response:
+    """Stage 3: record the date the review panel met."""
+    return _stage_three_date(stage_id, complaints.record_panel, _("When did the panel meet?"))
+
+
+@bp.route("/stages/<int:stage_id>/recommendations", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def recommendations(stage_id: int) -> str | Response:
+    """Stage 3: record the date the panel's recommendations arrived."""
+    return _stage_three_date(
+        stage_id, complaints.record_recommendations, _("When did the recommendations arrive?")
+    )
+
+
+def _stage_three_date(stage_id: int, record: StageDateRecorder, heading: str) -> str | Response:
+    stage = _load(stage_id)
+    form = StageDateForm()
+    if form.validate_on_submit():
+        try:
+            record(stage, current_user, form.on.data, request.remote_addr)
+            flash(_("Saved."), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            _refused(form, error)
+    return _stage_page(stage, form, heading)
+
+
+def _team_filter() -> int | None:
+    value = request.args.get("team", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+@bp.get("/due")
+@auth.staff_required(*ROLES)
+def due() -> str:
+    """Open stages due by the end of this week, overdue ones first, grouped by team."""
+    today = complaints.today()
+    week_ends = today + timedelta(days=6 - today.weekday())
+    team_id = _team_filter()
+    stages = complaints.due_by(week_ends, team_id)
+    rows = [(s, complaints.deadline(s), complaints.days_left(s, today)) for s in stages]
+    by_team = groupby(
+        sorted(rows, key=lambda r: (r[0].team.name if r[0].team else "", r[1].due)),
+        key=lambda r: r[0].team,
+    )
+    return render_template(
+        "staff/complaints/due.html",
+        title=_("Complaints due this week"),
+        groups=[(team, list(group)) for team, group in by_team],
+        week_ends=week_ends,
+        team_id=team_id,
+        teams=teams(),
+    )
