@@ -1,0 +1,125 @@
+"""A complaints officer moves a complaint through Stage 1 and into Stage 2 in a real browser."""
+
+import re
+from datetime import timedelta
+
+import pyotp
+import pytest
+from argon2 import PasswordHasher
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import (
+    ComplaintOutcome,
+    ComplaintStage,
+    Direction,
+    FeedbackItem,
+    FeedbackKind,
+    Message,
+    StaffRole,
+)
+from app.services import staff_accounts
+from app.services.deadlines import uk_date
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def officer_and_complaint(live_server, monkeypatch):
+    """A signed-up complaints officer (with a TOTP secret) and a complaint from two days ago."""
+    monkeypatch.setattr(
+        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    with live_server.app.app_context():
+        officer = staff_accounts.create_account(
+            email="officer@council.example",
+            name="Olu Officer",
+            role=StaffRole.COMPLAINTS_OFFICER.value,
+            password=PASSWORD,
+        )
+        officer.totp_secret = pyotp.random_base32()
+        received = utcnow() - timedelta(days=2)
+        item = FeedbackItem(
+            reference="HD-4242-TEST", kind=FeedbackKind.COMPLAINT, created_at=received, themes=[]
+        )
+        message = Message(
+            feedback_item=item,
+            channel="email",
+            direction=Direction.INBOUND,
+            external_id="browser-complaint-1",
+            text="The report was late and nobody told me why.",
+            raw_payload={},
+            received_at=received,
+        )
+        db.session.add_all([item, message])
+        db.session.commit()
+        return officer.totp_secret, item.id
+
+
+def _sign_in(page: Page, live_server, secret: str) -> None:
+    page.goto(live_server("/staff/sign-in"))
+    page.get_by_label("Email address").fill("officer@council.example")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/staff/")
+
+
+def _fill_date(page: Page, day) -> None:
+    page.get_by_label("Day").fill(str(day.day))
+    page.get_by_label("Month").fill(str(day.month))
+    page.get_by_label("Year").fill(str(day.year))
+
+
+def test_officer_acknowledges_extends_records_outcome_and_escalates(
+    live_server, page, officer_and_complaint
+):
+    secret, item_id = officer_and_complaint
+    today = uk_date(utcnow())
+    _sign_in(page, live_server, secret)
+    page.goto(live_server(f"/staff/items/{item_id}"))
+    expect(page.get_by_role("heading", name="Complaint: Stage 1")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"working days? left|Due today"))).to_be_visible()
+
+    page.get_by_role("button", name="Mark as acknowledged").click()
+    expect(page.get_by_text("Stage 1 is acknowledged.")).to_be_visible()
+    expect(page.get_by_role("button", name="Mark as acknowledged")).to_have_count(0)
+
+    page.get_by_role("link", name="Extend Stage 1").click()
+    page.get_by_role("button", name="Extend").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Say why the stage needs more time"
+    )
+    page.get_by_label("Why does this stage need more time?").fill(
+        "The allocated social worker is on leave until next week"
+    )
+    page.get_by_role("button", name="Extend").click()
+    expect(page.get_by_text("Stage 1 is now due on")).to_be_visible()
+    expect(page.get_by_text("The allocated social worker is on leave")).to_be_visible()
+
+    page.get_by_role("link", name="Record the outcome of Stage 1").click()
+    page.get_by_label("Partially upheld").check()
+    _fill_date(page, today)
+    page.get_by_role("button", name="Record outcome").click()
+    expect(page.get_by_text("The outcome of Stage 1 is recorded.")).to_be_visible()
+
+    page.get_by_role("link", name="Escalate to Stage 2").click()
+    _fill_date(page, today)
+    page.get_by_role("button", name="Escalate").click()
+    expect(page.get_by_role("heading", name="Complaint: Stage 2")).to_be_visible()
+    expect(page.get_by_text("Partially upheld")).to_be_visible()
+
+    with live_server.app.app_context():
+        stages = db.session.execute(
+            select(ComplaintStage).where(ComplaintStage.feedback_item_id == item_id)
+        ).scalars()
+        by_number = {s.stage: s for s in stages}
+        assert by_number[1].acknowledged_at is not None
+        assert by_number[1].extended_due_on is not None
+        assert by_number[1].outcome == ComplaintOutcome.PARTIALLY_UPHELD
+        assert by_number[2].received_on == today
