@@ -275,3 +275,32 @@ def test_ids_too_big_for_any_row_are_404_not_500(client, reviewer, number):
     assert client.get(f"/staff/safeguarding/{number}").status_code == 404
     assert client.get(f"/staff/safeguarding/flag/{number}").status_code == 404
     assert client.get(f"/staff/items/{number}").status_code == 404
+
+
+def test_an_admin_sets_the_rota_and_bad_times_are_refused(client, make_staff, sign_in):
+    admin = make_staff(StaffRole.ADMIN)
+    reviewer = make_staff(StaffRole.SAFEGUARDING_REVIEWER)
+    sign_in(client, admin)
+    good = {
+        "reviewer": str(reviewer.user_id),
+        "starts_at": "2026-11-25 09:00",
+        "ends_at": "2026-11-25 17:00",
+        "kind": "day",
+        "order": "0",
+        "phone": "+447700900100",
+    }
+    bad = client.post(
+        "/staff/safeguarding/rota", data={**good, "ends_at": "2026-11-25 08:00", "kind": "x"}
+    )
+    assert bad.status_code == 200 and "The end must be after the start" in bad.text
+    assert (
+        client.post("/staff/safeguarding/rota", data={**good, "reviewer": "999"}).status_code == 200
+    )
+    assert client.post("/staff/safeguarding/rota", data=good).status_code == 302
+    page = client.get("/staff/safeguarding/rota")
+    assert reviewer.user.name in page.text
+    assert "safeguarding_rota_changed" in _actions(admin.user_id)
+
+
+def test_a_reviewer_cannot_change_the_rota(client, reviewer):
+    assert client.get("/staff/safeguarding/rota").status_code == 403
