@@ -1,0 +1,109 @@
+"""A safeguarding reviewer signs in with two-factor, reads the queue, acknowledges and closes an
+alert in a real browser; the queue page passes axe."""
+
+from datetime import timedelta
+
+import pyotp
+import pytest
+from argon2 import PasswordHasher
+from playwright.sync_api import Page, expect
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import (
+    AlertOutcome,
+    AlertSource,
+    AlertStatus,
+    Direction,
+    FeedbackItem,
+    FeedbackKind,
+    Message,
+    SafeguardingAlert,
+    StaffRole,
+)
+from app.services import staff_accounts
+from tests.browser.conftest import axe_violations, describe_violations
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+EMAIL = "reviewer@council.example"
+
+
+@pytest.fixture
+def reviewer_and_alert(live_server, monkeypatch):
+    """A reviewer with a TOTP secret and an open alert on a text from twenty minutes ago."""
+    monkeypatch.setattr(
+        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    with live_server.app.app_context():
+        reviewer = staff_accounts.create_account(
+            email=EMAIL,
+            name="Rhiannon Reviewer",
+            role=StaffRole.SAFEGUARDING_REVIEWER.value,
+            password=PASSWORD,
+        )
+        reviewer.totp_secret = pyotp.random_base32()
+        received = utcnow() - timedelta(minutes=20)
+        item = FeedbackItem(
+            reference="HD-5151-TEST", kind=FeedbackKind.COMMENT, created_at=received, themes=[]
+        )
+        message = Message(
+            feedback_item=item,
+            channel="sms",
+            direction=Direction.INBOUND,
+            external_id="browser-safeguarding-1",
+            sender="+447700900123",
+            text="My mum's boyfriend hits me when she is at work",
+            raw_payload={},
+            received_at=received,
+        )
+        alert = SafeguardingAlert(
+            feedback_item=item,
+            message=message,
+            source=AlertSource.CLASSIFIER,
+            subtypes=["physical_harm"],
+            evidence=["boyfriend hits me"],
+            score=0.97,
+        )
+        db.session.add_all([item, message, alert])
+        db.session.commit()
+        return reviewer.totp_secret, alert.id
+
+
+def test_reviewer_signs_in_reads_the_queue_acknowledges_and_closes(
+    live_server, page: Page, reviewer_and_alert
+):
+    secret, alert_id = reviewer_and_alert
+    page.goto(live_server("/staff/sign-in?next=/staff/safeguarding"))
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/staff/safeguarding")
+
+    expect(page.get_by_role("heading", name="Safeguarding alerts")).to_be_visible()
+    expect(page.locator("mark")).to_have_text("boyfriend hits me")
+    expect(page.get_by_text("Due in")).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+
+    page.get_by_role("link", name=f"Alert {alert_id}").click()
+    page.get_by_role("button", name="Acknowledge: I am reviewing this").click()
+    expect(page.get_by_text("You have acknowledged the alert")).to_be_visible()
+
+    page.get_by_role("button", name="Close the alert").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose an outcome")
+    page.get_by_label("Referred to the child's social worker").check()
+    page.get_by_label("Reasons for this outcome").fill("Rang the duty social worker at 10:20.")
+    page.get_by_role("button", name="Close the alert").click()
+    page.wait_for_url("**/staff/safeguarding")
+    expect(page.get_by_text("The alert is closed.")).to_be_visible()
+    expect(page.get_by_text("No alerts are waiting.")).to_be_visible()
+
+    with live_server.app.app_context():
+        alert = db.session.get(SafeguardingAlert, alert_id)
+        assert alert.status == AlertStatus.CLOSED
+        assert alert.outcome == AlertOutcome.REFERRED_TO_SOCIAL_WORKER
+        db.session.remove()
