@@ -34,6 +34,7 @@ def test_opening_a_complaint_starts_its_stage_1_clock_and_shows_it(client, signe
     assert "7 January 2026" in page.text
     assert "working days overdue" in page.text
     assert "Mark as acknowledged" in page.text
+    assert 'href="/staff/complaints/due"' in page.text
     assert stage_of(complaint.id).due_on == date(2026, 1, 7)
 
 
