@@ -25,6 +25,7 @@ from app.models import (
 )
 from app.services import audit_log
 from app.services import deadlines as wd
+from app.services.feedback_list import MAX_ID
 
 MAX_REASON_CHARS = 2000
 # Who may own a stage: the people who answer complaints.
@@ -354,8 +355,8 @@ def record_recommendations(
 
 
 def load_stage(stage_id: int) -> ComplaintStage | None:
-    """One stage by id."""
-    return db.session.get(ComplaintStage, stage_id)
+    """One stage by id; None for no such stage, including ids no row could have."""
+    return db.session.get(ComplaintStage, stage_id) if 0 < stage_id <= MAX_ID else None
 
 
 def owners() -> list[StaffUser]:

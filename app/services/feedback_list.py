@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
+    AlertOutcome,
     Channel,
     ClassificationState,
     Direction,
@@ -14,6 +15,7 @@ from app.models import (
     FeedbackKind,
     FeedbackStatus,
     Message,
+    SafeguardingAlert,
     Team,
 )
 
@@ -42,6 +44,9 @@ class FeedbackRow:
     item: FeedbackItem
     channel: Channel | None
     unchecked: bool
+    safeguarding: bool = False
+    # Shown only as a restricted line: the reader may not open safeguarding items.
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,18 @@ def _unchecked() -> ColumnElement[bool]:
     )
 
 
+def has_live_alert() -> ColumnElement[bool]:
+    """Whether the item has an alert not closed as "not a safeguarding matter": such an item is
+    for safeguarding reviewers, managers and admins only."""
+    return exists().where(
+        SafeguardingAlert.feedback_item_id == FeedbackItem.id,
+        or_(
+            SafeguardingAlert.outcome.is_(None),
+            SafeguardingAlert.outcome != AlertOutcome.NOT_SAFEGUARDING,
+        ),
+    )
+
+
 def _conditions(filters: FeedbackFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses for the chosen filters."""
     conditions: list[ColumnElement[bool]] = []
@@ -100,15 +117,22 @@ def _conditions(filters: FeedbackFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def find_feedback(filters: FeedbackFilters, page: int = 1) -> FeedbackPage:
+def find_feedback(
+    filters: FeedbackFilters, page: int = 1, may_see_safeguarding: bool = False
+) -> FeedbackPage:
     """One page of feedback matching the filters, newest first; a page past the end gives the
-    last one."""
+    last one. Safeguarding items are marked restricted unless the reader may see them."""
     conditions = _conditions(filters)
     total = db.session.execute(select(func.count(FeedbackItem.id)).where(*conditions)).scalar_one()
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
     query = (
-        select(FeedbackItem, _first_channel().label("channel"), _unchecked().label("unchecked"))
+        select(
+            FeedbackItem,
+            _first_channel().label("channel"),
+            _unchecked().label("unchecked"),
+            has_live_alert().label("safeguarding"),
+        )
         .where(*conditions)
         .options(joinedload(FeedbackItem.team))
         # When Heard received it, not the time a message claims: an email dated years ago that
@@ -118,8 +142,14 @@ def find_feedback(filters: FeedbackFilters, page: int = 1) -> FeedbackPage:
         .offset((page - 1) * PER_PAGE)
     )
     rows = [
-        FeedbackRow(item=item, channel=channel, unchecked=bool(unchecked))
-        for item, channel, unchecked in db.session.execute(query)
+        FeedbackRow(
+            item=item,
+            channel=channel,
+            unchecked=bool(unchecked),
+            safeguarding=bool(safeguarding),
+            restricted=bool(safeguarding) and not may_see_safeguarding,
+        )
+        for item, channel, unchecked, safeguarding in db.session.execute(query)
     ]
     return FeedbackPage(rows=rows, page=page, total=total)
 

@@ -27,7 +27,7 @@ from app.models import (
     StaffUser,
 )
 from app.services import safeguarding_rota
-from app.services.feedback_list import MAX_ID, UNCHECKED_STATES
+from app.services.feedback_list import MAX_ID, UNCHECKED_STATES, has_live_alert
 
 REVIEWER_ROLES = (StaffRole.SAFEGUARDING_REVIEWER, StaffRole.MANAGER, StaffRole.ADMIN)
 MAX_RATIONALE_CHARS = 5000
@@ -46,15 +46,7 @@ def is_safeguarding_item(item_id: int) -> bool:
     """Whether an item has an alert that has not been closed as not a safeguarding matter."""
     if not 0 < item_id <= MAX_ID:
         return False
-    query = (
-        select(SafeguardingAlert.id)
-        .where(SafeguardingAlert.feedback_item_id == item_id)
-        .where(
-            (SafeguardingAlert.outcome.is_(None))
-            | (SafeguardingAlert.outcome != AlertOutcome.NOT_SAFEGUARDING)
-        )
-        .limit(1)
-    )
+    query = select(FeedbackItem.id).where(FeedbackItem.id == item_id, has_live_alert())
     return db.session.execute(query).first() is not None
 
 

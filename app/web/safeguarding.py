@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.database import utcnow
 from app.models import AlertOutcome, RotaKind, SafeguardingAlert, StaffRole
-from app.services import audit_log, safeguarding, safeguarding_rota
+from app.services import audit_log, complaints, safeguarding, safeguarding_rota
 from app.services import feedback_list as listing
 from app.web import auth, labels, staff
 from app.web.safeguarding_forms import (
@@ -67,16 +67,29 @@ def reviewer_required(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
+def _item_in_request() -> int | None:
+    """The feedback item a staff or complaints page is about, from its item or stage id."""
+    args = request.view_args or {}
+    if request.blueprint not in ("staff", "complaints"):
+        return None
+    item_id = args.get("item_id")
+    if isinstance(item_id, int):
+        return item_id
+    stage_id = args.get("stage_id")
+    if request.blueprint == "complaints" and isinstance(stage_id, int):
+        stage = complaints.load_stage(stage_id)
+        return stage.feedback_item_id if stage is not None else None
+    return None
+
+
 @bp.before_app_request
 def _guard_safeguarding_items() -> None:
-    """Every staff page about one item is closed to non-reviewers while it has a live alert,
-    whichever blueprint serves it, so new item pages are covered without asking."""
-    item_id = (request.view_args or {}).get("item_id")
-    if request.blueprint != "staff" or not isinstance(item_id, int):
-        return
+    """Every staff or complaints page about one item is closed to non-reviewers while it has a
+    live alert, whichever blueprint serves it, so new item pages are covered without asking."""
     if not current_user.is_authenticated or safeguarding.may_review(current_user):
         return
-    if safeguarding.is_safeguarding_item(item_id):
+    item_id = _item_in_request()
+    if item_id is not None and safeguarding.is_safeguarding_item(item_id):
         _refuse("feedback_item", item_id)
 
 

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from app.extensions import limiter
 from app.models import Channel, FeedbackKind, FeedbackStatus, StaffRole, StaffUser
-from app.services import audit_log, sms, staff_accounts
+from app.services import audit_log, safeguarding, sms, staff_accounts
 from app.services import feedback_list as listing
 from app.web import auth, labels
 from app.web.staff_forms import (
@@ -248,7 +248,9 @@ def feedback_list() -> str:
     """All feedback, newest first, 50 a page, with filters."""
     form = FeedbackFilterForm(formdata=request.args)
     form.set_teams(listing.teams())
-    result = listing.find_feedback(_filters(form), _page_number())
+    result = listing.find_feedback(
+        _filters(form), _page_number(), may_see_safeguarding=safeguarding.may_review(current_user)
+    )
     return render_template(
         "staff/feedback_list.html",
         title=_("Feedback"),
