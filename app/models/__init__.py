@@ -2,7 +2,7 @@
 
 from app.models.attachments import Attachment
 from app.models.audit_invitations import AuditInvitation
-from app.models.complaints import ComplaintOutcome, ComplaintStage
+from app.models.complaints import ComplaintOutcome, ComplaintStage, LearningPoint
 from app.models.contacts import Contact, Team
 from app.models.enums import (
     AlertSource,
@@ -46,6 +46,7 @@ __all__ = [
     "FeedbackItem",
     "FeedbackKind",
     "FeedbackStatus",
+    "LearningPoint",
     "Message",
     "PreferredChannel",
     "RotaKind",

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
@@ -65,3 +65,34 @@ class ComplaintStage(db.Model):
 
     def __repr__(self) -> str:
         return f"<ComplaintStage {self.feedback_item_id} stage {self.stage}>"
+
+
+class LearningPoint(db.Model):
+    """What a closed stage taught, and the action that follows: the response feedback log."""
+
+    __tablename__ = "learning_point"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("complaint_stage.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    lesson: Mapped[str] = mapped_column(Text)
+    action: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    due_on: Mapped[date | None]
+    done_on: Mapped[date | None]
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    feedback_item: Mapped[FeedbackItem] = relationship()
+    stage: Mapped[ComplaintStage] = relationship()
+    team: Mapped[Team | None] = relationship()
+    owner: Mapped[StaffUser | None] = relationship(foreign_keys=[owner_id])
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+    def __repr__(self) -> str:
+        return f"<LearningPoint {self.id} item {self.feedback_item_id}>"

@@ -1,8 +1,10 @@
-"""Forms for the complaint stage pages: acknowledge, extend, owner, outcome and escalate."""
+"""Forms for the complaint stage pages: acknowledge, extend, owner, outcome, escalate and
+learning points."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovDateInput,
     GovRadioInput,
     GovSelect,
@@ -10,7 +12,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -112,3 +122,50 @@ class StageDateForm(FlaskForm):
         validators=[InputRequired(_l("Enter the date as day, month and year"))],
     )
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+
+class LearningDoneForm(FlaskForm):
+    submit = SubmitField(_l("Mark action as done"), widget=GovSubmitInput())
+
+
+class LearningForm(FlaskForm):
+    lesson = TextAreaField(
+        _l("What was learned?"),
+        widget=GovTextArea(),
+        description=_l("Do not copy the complaint or name the complainant here."),
+        validators=[InputRequired(_l("Say what was learned")), _REASON_LENGTH],
+    )
+    themes = SelectMultipleField(
+        _l("Themes"),
+        widget=GovCheckboxesInput(),
+        description=_l("The complaint's own themes are ticked to start with."),
+        validate_choice=True,
+    )
+    team = SelectField(_l("Team"), widget=GovSelect(), validate_choice=True)
+    action = TextAreaField(
+        _l("Action (optional)"),
+        widget=GovTextArea(),
+        description=_l("What will change, so that it does not happen again."),
+        validators=[Optional(), _REASON_LENGTH],
+    )
+    owner = SelectField(_l("Who owns the action?"), widget=GovSelect(), validate_choice=True)
+    due_on = DateField(
+        _l("When is the action due?"),
+        widget=GovDateInput(),
+        format=_DATE_FORMAT,
+        description=_l("For example, 27 3 2026"),
+        validators=[Optional()],
+    )
+    submit = SubmitField(_l("Save learning point"), widget=GovSubmitInput())
+
+    def set_choices(
+        self, themes: dict[str, str], teams: list[Team], owners: list[StaffUser]
+    ) -> None:
+        """Offer the taxonomy's themes, the current teams and the staff who may own an action."""
+        self.themes.choices = [SelectChoice(key, name) for key, name in themes.items()]
+        self.team.choices = [SelectChoice("", _l("No team"))] + [
+            SelectChoice(str(t.id), t.name) for t in teams
+        ]
+        self.owner.choices = [SelectChoice("", _l("Nobody yet"))] + [
+            SelectChoice(str(m.id), m.name) for m in owners
+        ]

@@ -1,5 +1,6 @@
 """Complaint stage pages for complaints officers and managers: the panel on a complaint's
-item page, the forms that move a stage on, and what is due this week per team.
+item page, the forms that move a stage on, what is due this week per team, and the learning
+points of closed stages (the response feedback log).
 
 URLs carry stage and team ids only.
 """
@@ -17,8 +18,16 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.extensions import db
-from app.models import ComplaintOutcome, ComplaintStage, FeedbackItem, StaffRole, StaffUser, Team
-from app.services import complaints
+from app.models import (
+    ComplaintOutcome,
+    ComplaintStage,
+    FeedbackItem,
+    LearningPoint,
+    StaffRole,
+    StaffUser,
+    Team,
+)
+from app.services import complaint_learning, complaints
 from app.services.complaints import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
 from app.web import auth, staff
@@ -27,6 +36,8 @@ from app.web.complaint_forms import (
     AcknowledgeForm,
     EscalateForm,
     ExtendForm,
+    LearningDoneForm,
+    LearningForm,
     OutcomeForm,
     OwnerForm,
     StageDateForm,
@@ -38,6 +49,7 @@ bp.context_processor(staff._staff_globals)
 StageDateRecorder = Callable[[ComplaintStage, StaffUser, date, str | None], None]
 
 ROLES = (StaffRole.COMPLAINTS_OFFICER, StaffRole.MANAGER, StaffRole.ADMIN)
+LEARNING_ROLES = (*ROLES, StaffRole.LEARNING_TEAM)
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,10 @@ class StagePanel:
     can_extend: bool
     may_act: bool
     acknowledge_form: AcknowledgeForm
+    learning: list[LearningPoint]
+    learning_stage: ComplaintStage | None
+    may_record_learning: bool
+    done_form: LearningDoneForm
 
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
@@ -67,6 +83,10 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
         can_extend=complaints.can_extend(current),
         may_act=current_user.is_authenticated and current_user.role in ROLES,
         acknowledge_form=AcknowledgeForm(),
+        learning=complaint_learning.points_of(item),
+        learning_stage=next((s for s in reversed(stages) if s.outcome is not None), None),
+        may_record_learning=current_user.is_authenticated and current_user.role in LEARNING_ROLES,
+        done_form=LearningDoneForm(),
     )
 
 
@@ -77,6 +97,7 @@ def _complaint_helpers() -> dict[str, Any]:
         "complaint_panel_for": panel_for,
         "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
         "days_left_text": days_left_text,
+        "theme_name": lambda value: complaint_learning.themes().get(value, value),
     }
 
 
@@ -281,4 +302,76 @@ def due() -> str:
         week_ends=week_ends,
         team_id=team_id,
         teams=teams(),
+    )
+
+
+@bp.route("/stages/<int:stage_id>/learning", methods=["GET", "POST"])
+@auth.staff_required(*LEARNING_ROLES)
+def learning(stage_id: int) -> str | Response:
+    """Record what a closed stage taught, and the action that follows."""
+    stage = _load(stage_id)
+    if stage.outcome is None:
+        flash(_("Record the stage's outcome before its learning points."), "info")
+        return _to_item(stage)
+    form = LearningForm(
+        themes=complaint_learning.default_themes(stage.feedback_item),
+        team=str(stage.team_id or stage.feedback_item.team_id or ""),
+    )
+    form.set_choices(complaint_learning.themes(), teams(), complaint_learning.action_owners())
+    if form.validate_on_submit():
+        team = db.session.get(Team, int(form.team.data)) if form.team.data else None
+        owner = db.session.get(StaffUser, int(form.owner.data)) if form.owner.data else None
+        try:
+            complaint_learning.record(
+                stage,
+                current_user,
+                form.lesson.data,
+                form.action.data,
+                owner,
+                form.due_on.data,
+                form.themes.data,
+                team,
+                request.remote_addr,
+            )
+            flash(_("The learning point is saved."), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            _refused(form, error)
+    return _stage_page(stage, form, _("Record a learning point from Stage %(n)d", n=stage.stage))
+
+
+@bp.post("/learning/<int:point_id>/done")
+@auth.staff_required(*LEARNING_ROLES)
+def learning_done(point_id: int) -> Response:
+    """Mark a learning point's action as done today."""
+    point = complaint_learning.load(point_id)
+    if point is None:
+        abort(404)
+    if LearningDoneForm().validate_on_submit():
+        try:
+            complaint_learning.mark_done(point, current_user, ip=request.remote_addr)
+            flash(_("The action is marked as done."), "success")
+        except ComplaintRuleError as error:
+            flash(str(error), "info")
+    if request.form.get("next") == "log":
+        return redirect(url_for(".learning_log", team=point.team_id))
+    return redirect(url_for("staff.item", item_id=point.feedback_item_id))
+
+
+@bp.get("/learning")
+@auth.staff_required(*LEARNING_ROLES)
+def learning_log() -> str:
+    """The response feedback log: learning points and actions per team."""
+    team_id = _team_filter()
+    open_only = request.args.get("open") == "1"
+    return render_template(
+        "staff/complaints/learning.html",
+        title=_("Learning from complaints"),
+        points=complaint_learning.log(team_id, open_only),
+        team_id=team_id,
+        open_only=open_only,
+        teams=teams(),
+        done_form=LearningDoneForm(),
+        today=complaints.today(),
     )

@@ -1,0 +1,172 @@
+"""Learning points: what a closed complaint stage taught, the action that follows, who owns it
+and when it is due — the "response feedback log" the learning team reports from.
+
+Every staff action writes an audit event, which also commits the change with it. Audit details
+hold ids and dates, never the words of a lesson, which may quote the complaint.
+"""
+
+import json
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ComplaintStage, FeedbackItem, LearningPoint, StaffUser, Team
+from app.services import audit_log, complaints
+from app.services.complaints import MAX_REASON_CHARS, ComplaintRuleError
+
+TAXONOMY = Path(__file__).resolve().parents[2] / "classifiers" / "taxonomy.json"
+
+
+class Action(StrEnum):
+    """Audit actions for learning points, as stored in audit_event.action."""
+
+    RECORDED = "complaint_learning_recorded"
+    DONE = "complaint_learning_done"
+
+
+@cache
+def themes() -> dict[str, str]:
+    """The taxonomy's theme ids and names, in taxonomy order; safeguarding is not a theme."""
+    return {theme["id"]: theme["name"] for theme in json.loads(TAXONOMY.read_text())["themes"]}
+
+
+def default_themes(item: FeedbackItem) -> list[str]:
+    """The item's own themes that the taxonomy knows, as a starting point for a lesson."""
+    return [theme for theme in themes() if theme in (item.themes or [])]
+
+
+def _text(value: str | None, required: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ComplaintRuleError(required)
+        return None
+    if len(text) > MAX_REASON_CHARS:
+        raise ComplaintRuleError(f"Keep it to {MAX_REASON_CHARS} characters or fewer")
+    return text
+
+
+def _checked_themes(chosen: list[str]) -> list[str]:
+    unknown = set(chosen) - set(themes())
+    if unknown:
+        raise ComplaintRuleError("Choose themes from the list")
+    return [theme for theme in themes() if theme in chosen]
+
+
+def record(
+    stage: ComplaintStage,
+    staff: StaffUser,
+    lesson: str | None,
+    action: str | None = None,
+    owner: StaffUser | None = None,
+    due_on: date | None = None,
+    chosen_themes: list[str] | None = None,
+    team: Team | None = None,
+    ip: str | None = None,
+) -> LearningPoint:
+    """Add a learning point to a stage that has its outcome; an owner or due date needs an
+    action for them to be about."""
+    if stage.outcome is None:
+        raise ComplaintRuleError("Record the stage's outcome before its learning points")
+    text = _text(lesson, "Say what was learned")
+    action_text = _text(action, None)
+    if action_text is None and (owner is not None or due_on is not None):
+        raise ComplaintRuleError("Say what the action is, or leave out its owner and due date")
+    if owner is not None and not owner.active:
+        raise ComplaintRuleError("Choose an active member of staff to own the action")
+    if due_on is not None and stage.responded_on is not None and due_on < stage.responded_on:
+        raise ComplaintRuleError("The action cannot be due before the stage's response")
+    point = LearningPoint(
+        feedback_item_id=stage.feedback_item_id,
+        stage_id=stage.id,
+        team_id=team.id if team else None,
+        lesson=text,
+        action=action_text,
+        owner_id=owner.id if owner else None,
+        due_on=due_on,
+        themes=_checked_themes(chosen_themes or []),
+        created_by_id=staff.id,
+    )
+    db.session.add(point)
+    db.session.flush()
+    _audit(
+        Action.RECORDED,
+        point,
+        staff,
+        ip,
+        themes=point.themes,
+        team_id=point.team_id,
+        owner_id=point.owner_id,
+        due_on=due_on.isoformat() if due_on else None,
+    )
+    return point
+
+
+def mark_done(
+    point: LearningPoint, staff: StaffUser, done_on: date | None = None, ip: str | None = None
+) -> None:
+    """Record that a learning point's action is done."""
+    if point.action is None:
+        raise ComplaintRuleError("This learning point has no action to complete")
+    if point.done_on is not None:
+        raise ComplaintRuleError("This action is done already")
+    done = done_on or complaints.today()
+    if done > complaints.today():
+        raise ComplaintRuleError("The date it was done cannot be in the future")
+    point.done_on = done
+    _audit(Action.DONE, point, staff, ip, done_on=done.isoformat())
+
+
+def _audit(
+    action: Action, point: LearningPoint, staff: StaffUser, ip: str | None, **detail: object
+) -> None:
+    audit_log.record(
+        action,
+        staff,
+        "learning_point",
+        point.id,
+        detail={"feedback_item_id": point.feedback_item_id, "stage_id": point.stage_id, **detail},
+        ip_address=ip,
+    )
+
+
+def load(point_id: int) -> LearningPoint | None:
+    """One learning point by id."""
+    return db.session.get(LearningPoint, point_id)
+
+
+def points_of(item: FeedbackItem) -> list[LearningPoint]:
+    """An item's learning points, oldest first."""
+    query = (
+        select(LearningPoint)
+        .where(LearningPoint.feedback_item_id == item.id)
+        .order_by(LearningPoint.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def log(team_id: int | None = None, open_actions_only: bool = False) -> list[LearningPoint]:
+    """The response feedback log: learning points of one team or all, open actions first by
+    due date, then the rest newest first."""
+    query = select(LearningPoint)
+    if team_id is not None:
+        query = query.where(LearningPoint.team_id == team_id)
+    if open_actions_only:
+        query = query.where(LearningPoint.action.is_not(None), LearningPoint.done_on.is_(None))
+    points = list(db.session.execute(query).scalars())
+    waiting = sorted(
+        (p for p in points if p.action and not p.done),
+        key=lambda p: (p.due_on or date.max, p.id),
+    )
+    rest = sorted((p for p in points if not (p.action and not p.done)), key=lambda p: -p.id)
+    return waiting + rest
+
+
+def action_owners() -> list[StaffUser]:
+    """Active staff who may own an action, by name."""
+    query = select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.name)
+    return list(db.session.execute(query).scalars())
