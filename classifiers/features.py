@@ -14,6 +14,8 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from classifiers.embedding import DIMENSIONS, Embedded, Embedder
 
+# Bump when the rows change, so artefacts trained on other rows get a different version.
+FEATURES_VERSION = "minilm-mean-sentmax-char25-word12-v1"
 HASH_FEATURES = 2**16
 MAX_SENTENCES = 64
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -68,12 +70,18 @@ class Featurizer:
     def transform(self, texts: list[str]) -> list[TextFeatures]:
         """Feature rows for every text, embedding all windows and sentences in shared batches."""
         embedded = self.embedder.embed(texts)
-        sentence_spans = [self._sentences(text, e) for text, e in zip(texts, embedded, strict=True)]
-        sentence_vectors = self._embed_sentences(texts, embedded, sentence_spans)
+        spans = [self._sentences(text, e) for text, e in zip(texts, embedded, strict=True)]
+        sentence_vectors = self._embed_sentences(texts, embedded, spans)
+        pieces = [
+            [text, *(text[w.start : w.end] for w in e.windows), *(text[a:b] for a, b, _ in found)]
+            for text, e, found in zip(texts, embedded, spans, strict=True)
+        ]
+        grams = self.ngrams([piece for group in pieces for piece in group])
+        bounds = np.cumsum([0, *(len(group) for group in pieces)])
         return [
-            self._rows(text, e, spans, vectors)
-            for text, e, spans, vectors in zip(
-                texts, embedded, sentence_spans, sentence_vectors, strict=True
+            self._rows(e, found, vectors, grams[bounds[i] : bounds[i + 1]], pieces[i])
+            for i, (e, found, vectors) in enumerate(
+                zip(embedded, spans, sentence_vectors, strict=True)
             )
         ]
 
@@ -84,11 +92,11 @@ class Featurizer:
             (self.char_hasher, self.idf[:HASH_FEATURES]),
             (self.word_hasher, self.idf[HASH_FEATURES:]),
         ):
-            counts = hasher.transform(texts).astype(np.float32)
-            counts.data = 1.0 + np.log(counts.data)
-            weighted = counts.multiply(idf).tocsr()
-            norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
-            blocks.append(sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
+            weighted = hasher.transform(texts).astype(np.float32).tocsr()
+            weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+            norms = np.sqrt(np.asarray(weighted.power(2).sum(axis=1)).ravel())
+            weighted.data /= np.repeat(np.maximum(norms, 1e-12), np.diff(weighted.indptr))
+            blocks.append(weighted)
         return sparse.hstack(blocks, format="csr")
 
     def _sentences(self, text: str, embedded: Embedded) -> list[tuple[int, int, int]]:
@@ -97,6 +105,8 @@ class Featurizer:
         for index, window in enumerate(embedded.windows):
             for start, end in split_sentences(text[window.start : window.end]):
                 found.append((window.start + start, window.start + end, index))
+        if not found:
+            return [(0, len(text), 0)]
         return found if len(found) <= MAX_SENTENCES else _ends(found)
 
     def _embed_sentences(
@@ -106,36 +116,34 @@ class Featurizer:
         spans: list[list[tuple[int, int, int]]],
     ) -> list[np.ndarray]:
         """Sentence vectors; a text that is one sentence reuses its window's vector."""
+        separate = [len(found) > 1 for found in spans]
         todo = [
-            (i, texts[i][start:end])
+            texts[i][start:end]
             for i, found in enumerate(spans)
-            if len(found) > 1
+            if separate[i]
             for start, end, _ in found
         ]
-        vectors = self.embedder.embed_sentences([t for _, t in todo]) if todo else None
+        vectors = self.embedder.embed_sentences(todo) if todo else np.empty((0, DIMENSIONS))
         out = []
         cursor = 0
         for i, found in enumerate(spans):
-            if len(found) > 1:
+            if separate[i]:
                 out.append(vectors[cursor : cursor + len(found)])
                 cursor += len(found)
             else:
-                out.append(embedded[i].vectors[:1])
+                out.append(np.repeat(embedded[i].vectors[:1], max(len(found), 1), axis=0))
         return out
 
     def _rows(
         self,
-        text: str,
         embedded: Embedded,
         spans: list[tuple[int, int, int]],
         sentence_vectors: np.ndarray,
+        grams: sparse.csr_matrix,
+        pieces: list[str],
     ) -> TextFeatures:
-        """Assemble document, window and sentence rows for one text."""
-        if not spans:
-            spans = [(0, len(text), 0)]
+        """Assemble document, window and sentence rows for one text from its parts."""
         owner = np.array([w for _, _, w in spans])
-        sentence_texts = [text[start:end] for start, end, _ in spans]
-        window_texts = [text[w.start : w.end] for w in embedded.windows]
         dense_document = np.concatenate([embedded.pooled(), sentence_vectors.max(axis=0)])
         dense_windows = np.stack(
             [
@@ -144,13 +152,12 @@ class Featurizer:
             ]
         )
         dense_sentences = np.concatenate([sentence_vectors, sentence_vectors], axis=1)
-        grams = self.ngrams([text, *window_texts, *sentence_texts])
-        n_windows = len(window_texts)
+        n_windows = len(embedded.windows)
         return TextFeatures(
             document=_join(dense_document[None, :], grams[:1]),
             windows=_join(dense_windows, grams[1 : 1 + n_windows]),
             sentences=_join(dense_sentences, grams[1 + n_windows :]),
-            sentence_texts=sentence_texts,
+            sentence_texts=pieces[1 + n_windows :],
             sentence_window=owner.tolist(),
         )
 

