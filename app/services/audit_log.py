@@ -2,15 +2,31 @@
 
 Rows are only ever added; the model and a database trigger refuse updates and deletes.
 Details hold ids and reasons, never the content of feedback or anyone's contact details.
+Administrators search it and export it as CSV.
 """
 
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AuditEvent, StaffUser
+
+LONDON = ZoneInfo("Europe/London")
+SEARCH_LIMIT = 200
+# An export is read by a person in a spreadsheet; more rows than this want a narrower search.
+EXPORT_LIMIT = 50_000
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Action(StrEnum):
@@ -36,6 +52,8 @@ class Action(StrEnum):
     SAFEGUARDING_DECISION_REFUSED = "safeguarding_decision_refused"
     SAFEGUARDING_FLAGGED = "safeguarding_flagged"
     SAFEGUARDING_ROTA_CHANGED = "safeguarding_rota_changed"
+    AUDIT_LOG_VIEWED = "audit_log_viewed"
+    AUDIT_LOG_EXPORTED = "audit_log_exported"
 
 
 def record(
@@ -64,3 +82,117 @@ def latest(limit: int = 100) -> list[AuditEvent]:
     """The most recent events, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     return list(db.session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class AuditSearch:
+    """What to look for; days are calendar days in England, both ends included."""
+
+    staff_user_id: int | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def as_detail(self) -> dict[str, Any]:
+        """The criteria for the audit record of a search: ids, names of actions and days."""
+        return {
+            key: value.isoformat() if isinstance(value, date) else value
+            for key, value in asdict(self).items()
+            if value not in (None, "")
+        }
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight in England at the start of a day, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)
+
+
+def _conditions(criteria: AuditSearch) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.staff_user_id is not None:
+        conditions.append(AuditEvent.staff_user_id == criteria.staff_user_id)
+    if criteria.action:
+        conditions.append(AuditEvent.action == criteria.action)
+    if criteria.object_type:
+        conditions.append(AuditEvent.object_type == criteria.object_type)
+    if criteria.object_id:
+        conditions.append(AuditEvent.object_id == criteria.object_id)
+    if criteria.since:
+        conditions.append(AuditEvent.at >= _start_of(criteria.since))
+    if criteria.until:
+        conditions.append(AuditEvent.at < _start_of(criteria.until + timedelta(days=1)))
+    return conditions
+
+
+def search(criteria: AuditSearch, limit: int = SEARCH_LIMIT) -> list[AuditEvent]:
+    """Matching events, newest first, at most `limit` of them."""
+    query = (
+        select(AuditEvent)
+        .where(*_conditions(criteria))
+        .options(joinedload(AuditEvent.staff_user))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def count(criteria: AuditSearch) -> int:
+    """How many events match."""
+    query = select(func.count(AuditEvent.id)).where(*_conditions(criteria))
+    return db.session.execute(query).scalar_one()
+
+
+def actions() -> list[str]:
+    """Every action recorded so far or that the code can record, for the search form."""
+    recorded = db.session.execute(select(AuditEvent.action).distinct()).scalars()
+    return sorted({*recorded, *(action.value for action in Action)})
+
+
+def staff_users() -> list[StaffUser]:
+    """Every staff account, by name, for the search form."""
+    return list(db.session.execute(select(StaffUser).order_by(StaffUser.name)).scalars())
+
+
+def safe_cell(value: object) -> str:
+    """A value as a CSV cell a spreadsheet shows as text: one that would start a formula gets
+    a leading quote."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+CSV_HEADER = (
+    "id",
+    "at_utc",
+    "staff_user_id",
+    "staff_name",
+    "action",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "detail",
+)
+
+
+def to_csv(events: Iterable[AuditEvent]) -> str:
+    """The events as CSV, one row each, every cell safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for event in events:
+        writer.writerow(
+            safe_cell(value)
+            for value in (
+                event.id,
+                event.at.astimezone(UTC).isoformat(),
+                event.staff_user_id,
+                event.staff_user.name if event.staff_user else "",
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.ip_address,
+                json.dumps(event.detail or {}, sort_keys=True, ensure_ascii=False),
+            )
+        )
+    return buffer.getvalue()

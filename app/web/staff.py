@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -27,6 +28,7 @@ from app.models import Channel, FeedbackKind, FeedbackStatus, StaffRole, StaffUs
 from app.services import audit_log, safeguarding, sms, staff_accounts
 from app.services import feedback_list as listing
 from app.web import auth, labels
+from app.web.audit_forms import AuditSearchForm
 from app.web.staff_forms import (
     CodeForm,
     FeedbackFilterForm,
@@ -300,10 +302,57 @@ def reply(item_id: int) -> str | Response:
     return _item_page(thread, form)
 
 
+def _audit_search() -> tuple[AuditSearchForm, audit_log.AuditSearch]:
+    """The audit log search from the query string; an invalid one shows its errors and
+    searches for everything."""
+    form = AuditSearchForm(formdata=request.args)
+    form.set_choices(audit_log.staff_users(), audit_log.actions())
+    return form, form.criteria() if form.validate() else audit_log.AuditSearch()
+
+
 @bp.get("/audit-log")
 @auth.staff_required(StaffRole.ADMIN)
 def audit_log_page() -> str:
-    """The latest audit events, for administrators."""
+    """Search the audit log, for administrators; the search itself is recorded."""
+    form, criteria = _audit_search()
+    audit_log.record(
+        audit_log.Action.AUDIT_LOG_VIEWED,
+        current_user,
+        "audit_log",
+        detail=criteria.as_detail(),
+        ip_address=_ip(),
+    )
     return render_template(
-        "staff/audit_log.html", title=_("Audit log"), events=audit_log.latest(200)
+        "staff/audit_log.html",
+        title=_("Audit log"),
+        form=form,
+        events=audit_log.search(criteria),
+        total=audit_log.count(criteria),
+        export_url=url_for("staff.audit_log_export", **request.args.to_dict(flat=False)),
+    )
+
+
+@bp.get("/audit-log/export.csv")
+@auth.staff_required(StaffRole.ADMIN)
+def audit_log_export() -> Response:
+    """The matching events as a CSV file; the export is recorded with how many rows it held."""
+    form, criteria = _audit_search()
+    if form.errors:
+        abort(400, _("The search has errors: correct them on the audit log page first"))
+    events = audit_log.search(criteria, limit=audit_log.EXPORT_LIMIT)
+    audit_log.record(
+        audit_log.Action.AUDIT_LOG_EXPORTED,
+        current_user,
+        "audit_log",
+        detail={**criteria.as_detail(), "rows": len(events)},
+        ip_address=_ip(),
+    )
+    stamp = datetime.now(LONDON).strftime("%Y%m%d-%H%M")
+    return Response(
+        audit_log.to_csv(events),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="heard-audit-log-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
     )

@@ -387,9 +387,11 @@ def test_only_admins_see_the_audit_log(client, make_staff, sign_in):
     sign_in(client, admin)
     page = client.get("/staff/audit-log")
     assert page.status_code == 200
-    assert "Sign in failed" not in page.text
-    assert "Sign in" in page.text and "Sign out" in page.text and "Password accepted" in page.text
-    assert "Staff Member" in page.text
+    # The search form lists every action; the table holds only what happened.
+    table = page.text[page.text.index("<table") :]
+    assert "Sign in failed" not in table
+    assert "Sign in" in table and "Sign out" in table and "Password accepted" in table
+    assert "Staff Member" in table
 
 
 def test_every_role_can_read_the_list(client, make_staff, sign_in):
