@@ -4,6 +4,13 @@ from app.models.attachments import Attachment
 from app.models.audit_invitations import AuditInvitation
 from app.models.complaints import ComplaintOutcome, ComplaintStage, LearningPoint
 from app.models.contacts import Contact, Team
+from app.models.correspondence import (
+    ComplimentCredit,
+    ElectedMember,
+    MemberEnquiry,
+    OmbudsmanFinding,
+    OmbudsmanReferral,
+)
 from app.models.enums import (
     AlertSource,
     AlertStatus,
@@ -40,14 +47,19 @@ __all__ = [
     "ClassificationState",
     "ComplaintOutcome",
     "ComplaintStage",
+    "ComplimentCredit",
     "Contact",
     "ContactRole",
     "Direction",
+    "ElectedMember",
     "FeedbackItem",
     "FeedbackKind",
     "FeedbackStatus",
     "LearningPoint",
+    "MemberEnquiry",
     "Message",
+    "OmbudsmanFinding",
+    "OmbudsmanReferral",
     "PreferredChannel",
     "RotaKind",
     "RotaShift",

@@ -4,11 +4,23 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.web import api, complaints, email, errors, health, public, safeguarding, sms, staff
+    from app.web import (
+        api,
+        complaints,
+        correspondence,
+        email,
+        errors,
+        health,
+        public,
+        safeguarding,
+        sms,
+        staff,
+    )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp, url_prefix="/staff")
     app.register_blueprint(complaints.bp, url_prefix="/staff/complaints")
+    app.register_blueprint(correspondence.bp, url_prefix="/staff/correspondence")
     app.register_blueprint(safeguarding.bp, url_prefix="/staff/safeguarding")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)

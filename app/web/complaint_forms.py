@@ -22,7 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from app.models import ComplaintOutcome, StaffUser, Team
 from app.services.complaints import MAX_REASON_CHARS
@@ -39,6 +39,26 @@ _REASON_LENGTH = Length(
 )
 # Day, month and year boxes, joined by a space before parsing.
 _DATE_FORMAT = "%d %m %Y"
+
+
+class UkDateField(DateField):
+    """A date from GOV.UK day, month and year boxes. Anything but three boxes (a tampered or
+    broken request) is an error on the form, not a page the date widget cannot draw."""
+
+    malformed = False
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the three boxes; keep three boxes to redraw whatever came."""
+        if len(valuelist) != 3:
+            self.malformed = bool(valuelist)
+            self.raw_data = [*valuelist, "", "", ""][:3]
+            return
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Refuse a date that did not come as three boxes, even if the field is optional."""
+        if self.malformed:
+            raise StopValidation(_l("Enter the date as day, month and year"))
 
 
 class AcknowledgeForm(FlaskForm):
@@ -85,7 +105,7 @@ class OutcomeForm(FlaskForm):
         choices=[SelectChoice(o.value, OUTCOME_LABELS[o.value]) for o in ComplaintOutcome],
         validators=[InputRequired(_l("Choose the outcome"))],
     )
-    responded_on = DateField(
+    responded_on = UkDateField(
         _l("Date of the response"),
         widget=GovDateInput(),
         format=_DATE_FORMAT,
@@ -102,7 +122,7 @@ class OutcomeForm(FlaskForm):
 
 
 class EscalateForm(FlaskForm):
-    requested_on = DateField(
+    requested_on = UkDateField(
         _l("When did the complainant ask for the next stage?"),
         widget=GovDateInput(),
         format=_DATE_FORMAT,
@@ -115,7 +135,7 @@ class EscalateForm(FlaskForm):
 class StageDateForm(FlaskForm):
     """Stage 3: the date the panel met, or the date its recommendations came."""
 
-    on = DateField(
+    on = UkDateField(
         _l("Date"),
         widget=GovDateInput(),
         format=_DATE_FORMAT,
@@ -149,7 +169,7 @@ class LearningForm(FlaskForm):
         validators=[Optional(), _REASON_LENGTH],
     )
     owner = SelectField(_l("Who owns the action?"), widget=GovSelect(), validate_choice=True)
-    due_on = DateField(
+    due_on = UkDateField(
         _l("When is the action due?"),
         widget=GovDateInput(),
         format=_DATE_FORMAT,

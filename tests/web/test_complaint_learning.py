@@ -86,6 +86,8 @@ def test_recording_a_learning_point_and_marking_it_done(client, signed_in, close
         {"owner": "not-a-number"},
         {"due_on": ["31", "2", "2026"]},
         {"due_on": ["x" * 5000, "1", "2026"]},
+        {"due_on": "1"},
+        {"due_on": ["1", "3", "2026", "4"]},
         {"action": "", "due_on": ["1", "3", "2026"]},
         {"due_on": ["1", "1", "2026"]},
     ],
@@ -105,7 +107,9 @@ def test_the_log_lists_points_per_team_and_open_actions(client, signed_in, close
     db.session.commit()
     url = f"/staff/complaints/stages/{closed.id}/learning"
     client.post(url, data=_form(lesson="North lesson", team=str(closed.team_id)))
-    client.post(url, data=_form(lesson="South lesson", team=str(south.id), action="", due_on=""))
+    client.post(
+        url, data=_form(lesson="South lesson", team=str(south.id), action="", due_on=["", "", ""])
+    )
     everything = client.get("/staff/complaints/learning")
     assert "North lesson" in everything.text and "South lesson" in everything.text
     north = client.get(f"/staff/complaints/learning?team={closed.team_id}")

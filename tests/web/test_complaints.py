@@ -88,6 +88,8 @@ def test_acknowledge_extend_outcome_and_escalate_through_the_forms(
         {"outcome": "deleted", "responded_on": ["1", "1", "2026"]},
         {"outcome": "upheld", "responded_on": ["31", "2", "2026"]},
         {"outcome": "upheld", "responded_on": ["x" * 5000, "1", "2026"]},
+        {"outcome": "upheld", "responded_on": "5"},
+        {"outcome": "upheld", "responded_on": ["5", "1", "2026", "7"]},
         {"outcome": "withdrawn", "responded_on": ["5", "1", "2026"], "reason": ""},
         {"outcome": "upheld", "responded_on": ["5", "1", "2026"], "reason": "x" * 2001},
         {},
