@@ -55,6 +55,14 @@ class ComplaintRuleError(ValueError):
 
 
 @dataclass(frozen=True)
+class Responder:
+    """Who will respond to a complaint, as far as is known: the names only, never contacts."""
+
+    manager: str | None
+    team: str | None
+
+
+@dataclass(frozen=True)
 class Deadline:
     what: str  # "response", "panel", "recommendations" or "final response"
     due: date
@@ -78,6 +86,26 @@ def stages_of(item: FeedbackItem) -> list[ComplaintStage]:
         .order_by(ComplaintStage.stage)
     )
     return list(db.session.execute(query).scalars())
+
+
+def responder(item: FeedbackItem) -> Responder:
+    """Who will respond: the current stage's manager and team if chosen, else the item's team."""
+    stages = stages_of(item) if item.id is not None else []
+    current = stages[-1] if stages else None
+    manager = current.manager if current else None
+    team = (current.team if current else None) or item.team
+    return Responder(manager.name if manager else None, team.name if team else None)
+
+
+def responder_words(who: Responder) -> str:
+    """Who will respond, as the start of an English sentence for an email or a letter."""
+    if who.manager and who.team:
+        return f"{who.manager}, of {who.team},"
+    if who.manager:
+        return who.manager
+    if who.team:
+        return f"A manager in {who.team}"
+    return "A complaints manager"
 
 
 def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:

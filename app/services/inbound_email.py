@@ -9,6 +9,7 @@ from flask import current_app
 
 from app.database import utcnow
 from app.services import outbound
+from app.services.complaints import responder, responder_words
 from app.services.email_outbound import smtp_settings
 from app.services.ingestion import IngestResult, ingest
 from app.services.public_feedback import stage_one_due, uk_date
@@ -70,22 +71,25 @@ def acknowledge(result: IngestResult, parsed: email_channel.ParsedEmail) -> None
     outbound.queue_message(
         "email",
         parsed.sender,
-        acknowledgement_text(item.reference, due),
+        acknowledgement_text(item.reference, due, responder_words(responder(item))),
         "acknowledgement",
         item,
         {"subject": f"Your feedback {item.reference}", "in_reply_to": parsed.message_id},
     )
 
 
-def acknowledgement_text(reference: str, due: date | None) -> str:
-    """The words of an acknowledgement; it never repeats what the person wrote."""
+def acknowledgement_text(
+    reference: str, due: date | None, who: str = "A complaints manager"
+) -> str:
+    """The words of an acknowledgement, with who will respond to a complaint and by when; it
+    never repeats what the person wrote."""
     lines = [
         "Thank you for your email. We have received it.",
         f"Your reference is {reference}. Please keep it, and reply to this email if you want "
         "to add anything: your reply will join the same case.",
     ]
     if due is not None:
-        lines.append(f"A manager will respond to your complaint by {due:%A} {due.day} {due:%B %Y}.")
+        lines.append(f"{who} will respond to your complaint by {due:%A} {due.day} {due:%B %Y}.")
     lines.append(
         "If a child is in danger right now, call 999. Children and young people can call "
         "Childline free on 0800 1111."

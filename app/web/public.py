@@ -24,8 +24,8 @@ from werkzeug.wrappers import Response
 
 from app.database import utcnow
 from app.extensions import csrf, limiter
-from app.models import FeedbackKind
-from app.services import audit_invitations, public_feedback
+from app.models import FeedbackItem, FeedbackKind
+from app.services import audit_invitations, complaints, public_feedback
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
 from app.services.ingestion import ingest
 from app.web.forms import AdultFeedbackForm, AuditFeedbackForm, ChildFeedbackForm
@@ -72,6 +72,7 @@ def child_form() -> Page:
             "topic": item.topic,
             "may_contact": bool(item.contact and item.contact.may_contact),
             "respond_by": _respond_by(item.kind, result.message.received_at),
+            **_responder(item),
         }
         return redirect(url_for(".child_sent"), code=303)
     return _form_page("public/child_form.html", form, title=_("Send us a message"))
@@ -106,6 +107,7 @@ def adult_form() -> Page:
             "kind": item.kind.value,
             "may_contact": bool(item.contact and item.contact.may_contact),
             "respond_by": _respond_by(item.kind, result.message.received_at),
+            **_responder(item),
         }
         return redirect(url_for(".adult_sent"), code=303)
     return _form_page(
@@ -199,6 +201,14 @@ def _respond_by(kind: FeedbackKind, received_at: datetime) -> str | None:
         kind, public_feedback.uk_date(received_at), current_app.config["HOLIDAY_CALENDAR"]
     )
     return due.isoformat() if due else None
+
+
+def _responder(item: FeedbackItem) -> dict[str, str | None]:
+    """Who will respond to a complaint, by name as far as is known, for the confirmation."""
+    if item.kind != FeedbackKind.COMPLAINT:
+        return {}
+    who = complaints.responder(item)
+    return {"responder_manager": who.manager, "responder_team": who.team}
 
 
 def _date(value: str | None) -> date | None:

@@ -50,7 +50,7 @@ def test_a_new_complaint_is_acknowledged_with_its_reference_and_stage_one_date(
         plain = sent.get_body(("plain",)).get_content()
         html = sent.get_body(("html",)).get_content()
         assert item.reference in plain and item.reference in html
-        assert "will respond to your complaint by" in plain
+        assert "A complaints manager will respond to your complaint by" in plain
         assert "Nobody has called me back" not in plain
         (stored,) = outbound_messages()
         assert stored.delivery_status == outbound.SENT

@@ -308,6 +308,17 @@ def test_the_complaint_confirmation_gives_the_stage_1_date(client, monkeypatch):
     assert reference in text
     assert "stage 1" in text
     assert "We will reply within 10 working days, which is by Wednesday 6 January 2027." in text
+    assert "A complaints manager will look into your complaint." in text
+
+
+def test_the_complaint_confirmation_says_which_team_will_respond(client):
+    db.session.add(Team(name="Leeds family court team"))
+    db.session.commit()
+    client.post("/adult", data=_adult_answers(client, team="Leeds family court team"))
+
+    text = _words(client.get("/adult/sent").text)
+
+    assert "A manager in Leeds family court team will look into your complaint." in text
 
 
 def test_the_stage_1_date_counts_from_the_uk_date_not_the_utc_one(client, monkeypatch):
