@@ -42,6 +42,7 @@ class Action(StrEnum):
     ACCOUNT_CREATED = "account_created"
     SIGN_OUT = "sign_out"
     VIEW_ITEM = "view_feedback_item"
+    STAFF_REPLY = "staff_reply"
     SAFEGUARDING_REFUSED = "safeguarding_refused"
     SAFEGUARDING_VIEW_QUEUE = "safeguarding_view_queue"
     SAFEGUARDING_VIEW_ALERT = "safeguarding_view_alert"

@@ -19,13 +19,21 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from app.extensions import limiter
-from app.models import Channel, FeedbackKind, FeedbackStatus, StaffRole, StaffUser
-from app.services import audit_log, safeguarding, sms, staff_accounts
+from app.models import (
+    Channel,
+    FeedbackItem,
+    FeedbackKind,
+    FeedbackStatus,
+    StaffRole,
+    StaffUser,
+)
+from app.services import audit_log, safeguarding, staff_accounts, staff_replies
 from app.services import feedback_list as listing
 from app.web import auth, labels
 from app.web.audit_forms import AuditSearchForm
@@ -33,9 +41,9 @@ from app.web.staff_forms import (
     CodeForm,
     FeedbackFilterForm,
     RecoveryForm,
+    ReplyForm,
     SignInForm,
     SignOutForm,
-    SmsReplyForm,
 )
 
 bp = Blueprint("staff", __name__)
@@ -272,33 +280,82 @@ def item(item_id: int) -> str:
     audit_log.record(
         audit_log.Action.VIEW_ITEM, current_user, "feedback_item", item_id, ip_address=_ip()
     )
-    return _item_page(thread, SmsReplyForm())
+    return _item_page(thread, _reply_form(thread.item))
 
 
-def _item_page(thread: listing.Thread, reply_form: SmsReplyForm) -> str:
-    """The item page, with the text reply form when the contact can be texted."""
+def _reply_form(item: FeedbackItem) -> ReplyForm:
+    """The reply form, set to the contact's preferred channel that staff can use; a post that
+    names no channel means that one."""
+    channels = staff_replies.reply_channels(item)
+    return ReplyForm(channel=channels[0] if channels else "sms")
+
+
+_REPLY_LABELS = {
+    "sms": (_l("Reply by text message"), _l("Send text message")),
+    "email": (_l("Reply by email"), _l("Send email")),
+}
+_REPLY_HINTS = {
+    "sms": _l("Do not repeat what they wrote: someone else may read their phone."),
+    "email": _l("Do not repeat what they wrote: someone else may read their email."),
+}
+
+
+def _item_page(thread: listing.Thread, reply_form: ReplyForm) -> str:
+    """The item page, with a reply form on each channel the contact can be reached by."""
+    channels = staff_replies.reply_channels(thread.item)
+    if len(channels) == 1:
+        reply_form.text.label.text, reply_form.submit.label.text = _REPLY_LABELS[channels[0]]
     return render_template(
         "staff/item.html",
         title=_("Feedback %(reference)s", reference=thread.item.reference),
         thread=thread,
-        reply_form=reply_form if sms.can_reply(thread.item) else None,
+        reply_form=reply_form if channels else None,
+        reply_channels=channels,
+        reply_hint=_REPLY_HINTS[channels[0]]
+        if len(channels) == 1
+        else _l("Do not repeat what they wrote: someone else may read their phone or email."),
+        attachments=staff_replies.attachments_by_message(thread.messages),
         form=reply_form,
     )
+
+
+_CANNOT_REACH = {
+    "sms": _l("This person cannot be texted: no number, or they opted out"),
+    "email": _l(
+        "This person cannot be emailed: no address, an automatic sender, or they opted out"
+    ),
+}
 
 
 @bp.post("/items/<int:item_id>/reply")
 @auth.staff_required()
 def reply(item_id: int) -> str | Response:
-    """Text a reply to the item's contact; the form comes back with errors if it cannot go."""
+    """Send a reply to the item's contact by text or email; the form comes back with errors if
+    it cannot go."""
     thread = listing.load_thread(item_id)
     if thread is None:
         raise NotFound()
-    form = SmsReplyForm()
+    form = _reply_form(thread.item)
     if form.validate_on_submit():
-        if sms.send_staff_reply(thread.item, form.text.data, current_user) is not None:
-            flash(_("Your text message is being sent."), "success")
+        channel = form.channel.data
+        sent = staff_replies.send_reply(channel, thread.item, form.text.data, current_user)
+        if sent is not None:
+            audit_log.record(
+                audit_log.Action.STAFF_REPLY,
+                current_user,
+                "feedback_item",
+                item_id,
+                {"channel": channel, "message_id": sent.id},
+                ip_address=_ip(),
+            )
+            done = (
+                _("Your text message is being sent.")
+                if channel == "sms"
+                else _("Your email is being sent.")
+            )
+            flash(done, "success")
             return redirect(url_for("staff.item", item_id=item_id))
-        form.text.errors.append(_("This person cannot be texted: no number, or they opted out"))
+        form.text.errors.append(_CANNOT_REACH[channel])
     return _item_page(thread, form)
 
 

@@ -1,21 +1,32 @@
-"""Forms on the staff pages: sign-in, second factor, sign-out and the feedback filters."""
+"""Forms on the staff pages: sign-in, second factor, sign-out, the feedback filters and replies."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
+    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.models import Channel, FeedbackKind, FeedbackStatus, Team
 from app.services.staff_accounts import MAX_PASSWORD_LENGTH
+from app.services.staff_replies import MAX_EMAIL_REPLY_CHARS
 from app.web.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
+
+MAX_SMS_REPLY_CHARS = 640
 
 
 class SignInForm(FlaskForm):
@@ -134,15 +145,37 @@ class FeedbackFilterForm(FlaskForm):
             raise ValidationError(_l("Choose a team from the list"))
 
 
-class SmsReplyForm(FlaskForm):
-    """A text from staff to the person who gave the feedback."""
+class ReplyForm(FlaskForm):
+    """A reply from staff to the person who gave the feedback, by text or by email."""
 
+    channel = RadioField(
+        _l("Send the reply by"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice("sms", _l("Text message")), SelectChoice("email", _l("Email"))],
+        # A post that leaves the channel out means the one the form was made with.
+        validators=[DataRequired(_l("Choose text message or email"))],
+    )
     text = TextAreaField(
-        _l("Reply by text message"),
+        _l("Reply"),
         widget=GovTextArea(),
         validators=[
-            InputRequired(_l("Enter the text message")),
-            Length(max=640, message=_l("A text message must be 640 characters or fewer")),
+            InputRequired(_l("Enter your reply")),
+            Length(
+                max=MAX_EMAIL_REPLY_CHARS,
+                message=_l(
+                    "A reply must be %(max)d characters or fewer", max=MAX_EMAIL_REPLY_CHARS
+                ),
+            ),
         ],
     )
-    submit = SubmitField(_l("Send text message"), widget=GovSubmitInput())
+    submit = SubmitField(_l("Send reply"), widget=GovSubmitInput())
+
+    def validate_text(self, field: TextAreaField) -> None:
+        """A text message has a tighter limit than an email."""
+        if self.channel.data == "sms" and field.data and len(field.data) > MAX_SMS_REPLY_CHARS:
+            raise ValidationError(
+                _l(
+                    "A text message must be %(max)d characters or fewer",
+                    max=MAX_SMS_REPLY_CHARS,
+                )
+            )

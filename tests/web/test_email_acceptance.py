@@ -121,4 +121,7 @@ def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, smtp_server, clien
     ann_page = client.get(f"/staff/items/{ann.id}").get_data(as_text=True)
     assert "Still nobody has rung." in ann_page
     assert "I am out of the office until Monday." in ann_page
-    assert "Your reference is ..." not in ann_page
+    # The quoted history is not part of the message; it is kept behind "show the full email".
+    shown, _, behind_details = ann_page.partition('class="govuk-details"')
+    assert "Your reference is ..." not in shown
+    assert "&gt; Your reference is ..." in behind_details
