@@ -54,8 +54,15 @@ def model_path() -> Path:
 
 
 def default_threads() -> int:
-    """Intra-op threads: every core up to four, since one request rarely has more to share."""
-    return max(1, min(4, os.cpu_count() or 1))
+    """Intra-op threads: HEARD_TORCH_THREADS if set, else half the cores (at least one).
+
+    On a small machine the worker shares its cores with the web server and the database, and
+    torch's threads spin-wait when a core is taken: one thread per process measured faster there.
+    """
+    configured = os.environ.get("HEARD_TORCH_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
 class Embedder:
