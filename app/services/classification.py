@@ -34,12 +34,13 @@ def classify_message(message_id: int) -> ClassificationState | None:
         db.session.rollback()
         return ClassificationState.DONE
     message.classify_attempts += 1
-    classifier = classifiers.get(current_app.config["CLASSIFIER"])
-    if classifier is None:
-        message.classification_state = ClassificationState.UNAVAILABLE
-        db.session.commit()
-        return message.classification_state
     try:
+        # Loading a model can fail as well as running one; both count as a failed attempt.
+        classifier = classifiers.get(current_app.config["CLASSIFIER"])
+        if classifier is None:
+            message.classification_state = ClassificationState.UNAVAILABLE
+            db.session.commit()
+            return message.classification_state
         prediction = classifier.predict(message.text, message.channel.value)
     except Exception:
         db.session.rollback()
@@ -108,6 +109,14 @@ def record_failure(message_id: int) -> None:
         db.session.commit()
 
 
+def _classifier_loads(name: str) -> bool:
+    try:
+        return classifiers.get(name) is not None
+    except Exception:
+        log.exception("classifier %s cannot be loaded", name)
+        return False
+
+
 def messages_to_sweep() -> list[int]:
     """Inbound messages that should have been classified by now and were not.
 
@@ -117,7 +126,7 @@ def messages_to_sweep() -> list[int]:
     config = current_app.config
     cutoff = utcnow() - timedelta(seconds=config["CLASSIFY_SWEEP_AFTER_SECONDS"])
     states = [ClassificationState.PENDING]
-    if classifiers.get(config["CLASSIFIER"]) is not None:
+    if _classifier_loads(config["CLASSIFIER"]):
         states.append(ClassificationState.UNAVAILABLE)
     stale = or_(
         Message.classification_state != ClassificationState.PENDING,

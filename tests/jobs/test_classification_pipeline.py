@@ -241,3 +241,23 @@ def test_an_unflagged_message_raises_no_alert(make_app):
     with app.app_context():
         ingest(_message())
         assert db.session.scalars(select(SafeguardingAlert)).all() == []
+
+
+def _unloadable() -> classifiers.Classifier:
+    raise OSError("model weights missing")
+
+
+classifiers.register("test-unloadable")(_unloadable)
+
+
+def test_a_model_that_cannot_load_counts_failed_attempts_until_a_person_reads_it(make_app):
+    app = make_app(CLASSIFIER="test-unloadable", CLASSIFY_MAX_ATTEMPTS=2)
+    with app.app_context():
+        message_id = ingest(_message()).message.id
+        app.config["CLASSIFY_SWEEP_AFTER_SECONDS"] = 0
+        sweep_unclassified()
+
+        db.session.expire_all()
+        message = db.session.get(Message, message_id)
+        assert message.classify_attempts == 2
+        assert message.classification_state == ClassificationState.FAILED
