@@ -96,6 +96,8 @@ class Config:
             "SAFEGUARDING_TARGET_MINUTES_OUT_OF_HOURS", 240
         )
         self.SAFEGUARDING_ESCALATE_EVERY_MINUTES = _int("SAFEGUARDING_ESCALATE_EVERY_MINUTES", 15)
+        # Unflagged messages from the last week drawn each week for a reviewer's second look.
+        self.SAFEGUARDING_SECOND_LOOK_SAMPLE = _int("SAFEGUARDING_SECOND_LOOK_SAMPLE", 20)
 
 
 def _api_tokens(raw: str) -> dict[str, str]:

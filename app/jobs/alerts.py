@@ -3,7 +3,7 @@
 from rq import Retry
 
 from app.jobs import job
-from app.services import alert_follow_up, safeguarding_rota
+from app.services import alert_follow_up, safeguarding_misses, safeguarding_rota
 
 
 @job("urgent", retry=Retry(max=5, interval=[5, 30, 60, 300, 900]), timeout=60)
@@ -16,3 +16,9 @@ def alert_raised(alert_id: int) -> None:
 def escalate_alerts() -> None:
     """Escalate alerts nobody acknowledged in time, and notify any nobody was told about."""
     safeguarding_rota.escalate_overdue()
+
+
+@job("periodic", timeout=300)
+def draw_second_look_sample() -> None:
+    """Draw this week's sample of unflagged messages for reviewers to read again."""
+    safeguarding_misses.draw_weekly_sample()

@@ -6,7 +6,7 @@ from redis import Redis
 from rq.cron import CronScheduler
 
 from app.jobs import BoundJob, run_job
-from app.jobs.alerts import escalate_alerts
+from app.jobs.alerts import draw_second_look_sample, escalate_alerts
 from app.jobs.classify import sweep_unclassified
 from app.jobs.complaints import open_complaint_stages, send_complaint_reminders
 from app.jobs.email import poll_mailbox
@@ -27,6 +27,8 @@ PERIODIC = [
     Periodic(open_complaint_stages, every_seconds=60),
     # Hourly; each stage's reminder goes at most once a week, on a working day.
     Periodic(send_complaint_reminders, every_seconds=3600),
+    # Hourly; only the first run in a week draws that week's sample.
+    Periodic(draw_second_look_sample, every_seconds=3600),
 ]
 
 

@@ -31,6 +31,8 @@ from app.models.safeguarding import (
     RotaShift,
     SafeguardingAlert,
     SafeguardingCorrection,
+    SecondLook,
+    SecondLookVerdict,
 )
 from app.models.staff import AuditEvent, StaffUser
 
@@ -65,6 +67,8 @@ __all__ = [
     "RotaShift",
     "SafeguardingAlert",
     "SafeguardingCorrection",
+    "SecondLook",
+    "SecondLookVerdict",
     "StaffRole",
     "StaffUser",
     "Team",

@@ -1,6 +1,6 @@
 """Safeguarding alerts: a flagged message waiting for a person to review it."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -18,6 +18,11 @@ class AlertOutcome(StrEnum):
     REFERRED_TO_POLICE_OR_LADO = "referred_to_police_or_lado"
     ALREADY_KNOWN = "already_known"
     NOT_SAFEGUARDING = "not_safeguarding"
+
+
+class SecondLookVerdict(StrEnum):
+    FINE = "fine"
+    MISSED = "missed"
 
 
 class RotaKind(StrEnum):
@@ -110,3 +115,26 @@ class RotaShift(db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
 
     staff_user: Mapped[StaffUser] = relationship()
+
+
+class SecondLook(db.Model):
+    """An unflagged message drawn in a week's sample for a reviewer to read again: how the
+    classifier's misses are counted. A message is drawn at most once."""
+
+    __tablename__ = "safeguarding_second_look"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), unique=True)
+    feedback_item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
+    # The Monday, in England, of the week the sample was drawn.
+    week_of: Mapped[date] = mapped_column(index=True)
+    sampled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    verdict: Mapped[SecondLookVerdict | None] = mapped_column(enum_column(SecondLookVerdict))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    reviewed_at: Mapped[datetime | None]
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("safeguarding_alert.id"))
+
+    message: Mapped[Message] = relationship()
+    feedback_item: Mapped[FeedbackItem] = relationship()
+    reviewed_by: Mapped[StaffUser | None] = relationship()
+    alert: Mapped[SafeguardingAlert | None] = relationship()

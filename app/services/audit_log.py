@@ -53,6 +53,9 @@ class Action(StrEnum):
     SAFEGUARDING_DECISION_REFUSED = "safeguarding_decision_refused"
     SAFEGUARDING_FLAGGED = "safeguarding_flagged"
     SAFEGUARDING_ROTA_CHANGED = "safeguarding_rota_changed"
+    SAFEGUARDING_VIEW_SECOND_LOOK = "safeguarding_view_second_look"
+    SAFEGUARDING_SECOND_LOOK_FINE = "safeguarding_second_look_fine"
+    SAFEGUARDING_SECOND_LOOK_MISSED = "safeguarding_second_look_missed"
     AUDIT_LOG_VIEWED = "audit_log_viewed"
     AUDIT_LOG_EXPORTED = "audit_log_exported"
 

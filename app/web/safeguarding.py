@@ -19,8 +19,14 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from app.database import utcnow
-from app.models import AlertOutcome, RotaKind, SafeguardingAlert, StaffRole
-from app.services import audit_log, complaints, safeguarding, safeguarding_rota
+from app.models import AlertOutcome, RotaKind, SafeguardingAlert, SecondLook, StaffRole
+from app.services import (
+    audit_log,
+    complaints,
+    safeguarding,
+    safeguarding_misses,
+    safeguarding_rota,
+)
 from app.services import feedback_list as listing
 from app.web import auth, labels, staff
 from app.web.safeguarding_forms import (
@@ -30,6 +36,7 @@ from app.web.safeguarding_forms import (
     FlagForm,
     RemoveShiftForm,
     ReopenForm,
+    SecondLookFineForm,
     ShiftForm,
 )
 
@@ -138,6 +145,9 @@ def queue() -> str:
         countdown=lambda target: _countdown(target, now),
         highlight=safeguarding.highlight,
         subtype_label=labels.humanise,
+        miss_rate=safeguarding_misses.miss_rate(),
+        false_alarm_rate=safeguarding_misses.false_alarm_rate(),
+        second_looks_waiting=len(safeguarding_misses.waiting()),
     )
 
 
@@ -286,6 +296,73 @@ def _enqueue_follow_up(alert_id: int) -> None:
     except Exception:
         # The alert is stored and the escalation sweep notifies anyone not yet told.
         log.exception("could not enqueue follow-up of alert %s", alert_id)
+
+
+@bp.get("/second-look")
+@reviewer_required
+def second_look() -> str:
+    """This week's sample of unflagged messages, for a reviewer to read again."""
+    _record(Action.SAFEGUARDING_VIEW_SECOND_LOOK, "second_look", None)
+    return render_template(
+        "safeguarding/second_look.html",
+        title=_("Second look at unflagged messages"),
+        samples=safeguarding_misses.waiting(),
+        fine_form=SecondLookFineForm(),
+        miss_rate=safeguarding_misses.miss_rate(),
+    )
+
+
+def _load_sample(sample_id: int) -> SecondLook:
+    sample = safeguarding_misses.load(sample_id)
+    if sample is None:
+        raise NotFound()
+    return sample
+
+
+@bp.post("/second-look/<int:sample_id>/fine")
+@reviewer_required
+def second_look_fine(sample_id: int) -> Response:
+    """Read again and not a safeguarding matter."""
+    sample = _load_sample(sample_id)
+    if not SecondLookFineForm().validate_on_submit():
+        abort(400)
+    try:
+        safeguarding_misses.mark_fine(sample, current_user)
+    except safeguarding.DecisionRefused as error:
+        flash(str(error), "info")
+    else:
+        _record(Action.SAFEGUARDING_SECOND_LOOK_FINE, "second_look", sample_id)
+        flash(_("Marked as fine."), "success")
+    return redirect(url_for("safeguarding.second_look"))
+
+
+@bp.route("/second-look/<int:sample_id>/flag", methods=["GET", "POST"])
+@reviewer_required
+def second_look_flag(sample_id: int) -> str | Response:
+    """Read again and it is a safeguarding matter: a miss, raised as an alert with a reason."""
+    sample = _load_sample(sample_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            raised = safeguarding_misses.mark_missed(sample, current_user, form.reason.data)
+        except safeguarding.DecisionRefused as error:
+            form.reason.errors = [str(error)]
+        else:
+            _record(
+                Action.SAFEGUARDING_SECOND_LOOK_MISSED,
+                "second_look",
+                sample_id,
+                alert_id=raised.id,
+            )
+            _enqueue_follow_up(raised.id)
+            flash(_("Flagged. The alert is in the queue like any other."), "success")
+            return redirect(url_for("safeguarding.second_look"))
+    return render_template(
+        "safeguarding/second_look_flag.html",
+        title=_("Flag a message found on a second look"),
+        sample=sample,
+        form=form,
+    )
 
 
 @bp.route("/rota", methods=["GET", "POST"])

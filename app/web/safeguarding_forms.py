@@ -77,6 +77,10 @@ class FlagForm(FlaskForm):
     submit = SubmitField(_l("Flag for safeguarding review"), widget=GovSubmitInput())
 
 
+class SecondLookFineForm(FlaskForm):
+    submit = SubmitField(_l("Fine: not a safeguarding matter"), widget=GovSubmitInput())
+
+
 def _london_time(value: str | None) -> datetime | None:
     """A time typed as 2026-11-23 09:00, in England's time, or None if it is not one."""
     try:
