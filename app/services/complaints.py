@@ -9,25 +9,31 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
+    Channel,
     ComplaintOutcome,
     ComplaintStage,
+    Direction,
     FeedbackItem,
     FeedbackKind,
+    Message,
     StaffRole,
     StaffUser,
     Team,
 )
-from app.services import audit_log
+from app.services import audit_log, outbound
 from app.services import deadlines as wd
 from app.services.feedback_list import MAX_ID
+from channels.sms import normalise_number
 
 MAX_REASON_CHARS = 2000
+SMS_ACKNOWLEDGEMENT = "complaint_acknowledgement"
 # Who may own a stage: the people who answer complaints.
 OWNER_ROLES = (StaffRole.MANAGER, StaffRole.COMPLAINTS_OFFICER, StaffRole.ADMIN)
 _FIRST_DAYS = {
@@ -128,11 +134,53 @@ def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
     )
     db.session.add(stage)
     try:
+        db.session.flush()
+        # Stored with the stage in one commit: only the process that opens Stage 1 texts, once.
+        text = _sms_acknowledgement(item, stage)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return _stage(item.id, 1)
+    if text is not None:
+        outbound.enqueue_send(text.id)
     return stage
+
+
+def sms_acknowledgement_text(reference: str, who: Responder, due: date) -> str:
+    """The text acknowledging a complaint: reference, who will respond and by when, and never
+    what the person wrote, as a shared phone may be read by someone else."""
+    return _(
+        "Heard: we are treating your message as a complaint. Your reference is "
+        "%(reference)s. %(who)s will respond by %(due)s. Text STOP to stop texts.",
+        reference=reference,
+        who=responder_words(who),
+        due=f"{due:%A} {due.day} {due:%B}",
+    )
+
+
+def _first_inbound_phone(item: FeedbackItem) -> str | None:
+    """The number the complaint's first message came from, if it came by text from a number
+    that can be texted back."""
+    first = db.session.execute(
+        select(Message)
+        .where(Message.feedback_item_id == item.id, Message.direction == Direction.INBOUND)
+        .order_by(Message.received_at, Message.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if first is None or first.channel != Channel.SMS or not first.sender:
+        return None
+    return first.sender if normalise_number(first.sender).e164 == first.sender else None
+
+
+def _sms_acknowledgement(item: FeedbackItem, stage: ComplaintStage) -> Message | None:
+    """The acknowledgement text for a complaint that began as a text, added to the session."""
+    phone = _first_inbound_phone(item)
+    if phone is None or outbound.is_opted_out("sms", phone):
+        return None
+    if item.contact is not None and item.contact.opted_out_at is not None:
+        return None
+    text = sms_acknowledgement_text(item.reference, responder(item), stage.due_on)
+    return outbound.new_outbound("sms", phone, text, SMS_ACKNOWLEDGEMENT, item)
 
 
 def open_missing_stage_ones(limit: int = 500) -> int:
