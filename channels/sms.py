@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 import phonenumbers
@@ -68,6 +69,9 @@ class PhoneNumber:
         return self.e164 or self.raw
 
 
+# Each text's sender is parsed twice (read here, then checked before any reply) and a
+# conversation repeats the same few numbers, so parsing is memoised.
+@lru_cache(maxsize=4096)
 def normalise_number(raw: str, region: str = DEFAULT_REGION) -> PhoneNumber:
     """A number in E.164 if it is a valid one (UK numbers may omit +44); the raw value is kept."""
     try:

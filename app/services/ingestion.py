@@ -5,6 +5,7 @@ queue or worker delays classification but never loses what someone told us.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -41,29 +42,51 @@ class IngestResult:
         return self.message.feedback_item
 
 
-def ingest(msg: InboundMessage) -> IngestResult:
+# Attempts at storing one message: a clash on a random reference is retried with a new one.
+_ATTEMPTS = 3
+
+
+def ingest(
+    msg: InboundMessage, before_commit: Callable[[Message], None] | None = None
+) -> IngestResult:
     """Store an inbound message, thread it, commit, then enqueue classification.
 
-    Idempotent on (channel, external id): a retried delivery returns the stored message.
+    Idempotent on (channel, external id): a retried delivery returns the stored message. The
+    unique constraint decides, so a retry costs a rolled-back insert and a new message costs
+    no look-up. `before_commit` runs in the same transaction once the message is stored (a
+    channel's reply row, say), so the message and what it caused commit together.
     """
-    existing = _find(msg.channel, msg.external_id)
-    if existing is not None:
-        return IngestResult(existing, created=False)
+    attempt = 1
+    while True:
+        try:
+            message, message_id = _store_and_commit(msg, before_commit)
+        except IntegrityError:
+            existing = _find(msg.channel, msg.external_id)
+            if existing is not None:
+                return IngestResult(existing, created=False)
+            # Not a repeat of this message: the new item's random reference was taken.
+            if attempt == _ATTEMPTS:
+                raise
+            attempt += 1
+            continue
+        _enqueue_classification(message_id)
+        return IngestResult(message, created=True)
+
+
+def _store_and_commit(
+    msg: InboundMessage, before_commit: Callable[[Message], None] | None
+) -> tuple[Message, int]:
+    """The stored message and its id, read before the commit expires it."""
     try:
         message = _store(msg)
+        if before_commit is not None:
+            before_commit(message)
+        message_id = message.id
         db.session.commit()
-    except IntegrityError:
-        # A concurrent delivery of the same message won the race to the unique constraint.
-        db.session.rollback()
-        existing = _find(msg.channel, msg.external_id)
-        if existing is None:
-            raise
-        return IngestResult(existing, created=False)
     except Exception:
         db.session.rollback()
         raise
-    _enqueue_classification(message.id)
-    return IngestResult(message, created=True)
+    return message, message_id
 
 
 def _find(channel: str, external_id: str) -> Message | None:
@@ -74,8 +97,6 @@ def _find(channel: str, external_id: str) -> Message | None:
 
 def _store(msg: InboundMessage) -> Message:
     item = _open_thread(msg) or _new_item(msg)
-    if msg.audit_token:
-        audit_invitations.redeem(msg.audit_token, item)
     message = Message(
         feedback_item=item,
         channel=Channel(msg.channel),
@@ -98,7 +119,11 @@ def _store(msg: InboundMessage) -> Message:
                 refused=attachment.refused,
             )
         )
+    # Flushed before anything else, so a repeat meets the unique constraint before it can use
+    # up an audit link that its first delivery already redeemed.
     db.session.flush()
+    if msg.audit_token:
+        audit_invitations.redeem(msg.audit_token, item)
     return message
 
 
@@ -123,7 +148,7 @@ def _open_thread(msg: InboundMessage) -> FeedbackItem | None:
 def _new_item(msg: InboundMessage) -> FeedbackItem:
     details = msg.details or FeedbackDetails(kind="comment", contact_role="other")
     item = FeedbackItem(
-        reference=_unused_reference(),
+        reference=new_reference(),
         created_at=msg.received_at,
         kind=FeedbackKind(details.kind),
         team=_team(details.team),
@@ -139,16 +164,6 @@ def _new_item(msg: InboundMessage) -> FeedbackItem:
     )
     db.session.add(item)
     return item
-
-
-def _unused_reference() -> str:
-    while True:
-        reference = new_reference()
-        taken = db.session.execute(
-            select(FeedbackItem.id).where(FeedbackItem.reference == reference)
-        ).first()
-        if taken is None:
-            return reference
 
 
 def _team(name: str | None) -> Team | None:

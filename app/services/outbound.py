@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, false, select, update
 
 from app.database import utcnow
 from app.extensions import db
@@ -55,15 +55,18 @@ SENDERS: dict[str, Callable[[Message], str]] = {
 _ADDRESS = {"sms": Contact.phone, "email": Contact.email}
 
 
-def is_opted_out(channel: str, address: str) -> bool:
-    """Whether any contact with this address has asked for no more messages on this channel."""
+def opted_out_clause(channel: str, address: str) -> ColumnElement[bool]:
+    """A SQL condition, true when any contact with this address has opted out on this channel,
+    for callers that fold the check into a query of their own."""
     column = _ADDRESS.get(channel)
     if column is None:
-        return False
-    found = db.session.execute(
-        select(Contact.id).where(column == address, Contact.opted_out_at.is_not(None)).limit(1)
-    ).first()
-    return found is not None
+        return false()
+    return exists().where(column == address, Contact.opted_out_at.is_not(None))
+
+
+def is_opted_out(channel: str, address: str) -> bool:
+    """Whether any contact with this address has asked for no more messages on this channel."""
+    return bool(db.session.execute(select(opted_out_clause(channel, address))).scalar())
 
 
 def set_opted_out(channel: str, address: str, opted_out: bool) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 
 from app.database import utcnow
 from app.extensions import db
@@ -64,9 +64,17 @@ def _window_start():
     return utcnow() - timedelta(hours=current_app.config["SMS_THREAD_WINDOW_HOURS"])
 
 
-def open_thread_reference(phone: str) -> str | None:
-    """The reference of the thread this number texted in, or was texted from, within the window."""
-    return db.session.execute(
+@dataclass(frozen=True)
+class History:
+    """What a number's earlier texts say about its new one."""
+
+    thread_reference: str | None
+    opted_out: bool
+
+
+def _open_thread_query(phone: str) -> Select[tuple[str]]:
+    """The thread this number texted in, or was texted from, within the window."""
+    return (
         select(FeedbackItem.reference)
         .join(Message, Message.feedback_item_id == FeedbackItem.id)
         .where(Message.channel == Channel.SMS)
@@ -74,7 +82,18 @@ def open_thread_reference(phone: str) -> str | None:
         .where(Message.received_at >= _window_start())
         .order_by(Message.received_at.desc())
         .limit(1)
-    ).scalar_one_or_none()
+    )
+
+
+def history(phone: str) -> History:
+    """The number's open thread and whether it has opted out, in one round trip."""
+    row = db.session.execute(
+        select(
+            _open_thread_query(phone).scalar_subquery(),
+            outbound.opted_out_clause("sms", phone),
+        )
+    ).one()
+    return History(thread_reference=row[0], opted_out=bool(row[1]))
 
 
 def open_survey(phone: str) -> Message | None:
@@ -92,12 +111,16 @@ def open_survey(phone: str) -> Message | None:
 
 def receive(msg: InboundMessage) -> SmsReceipt:
     """Store a text through ingest() in the right thread, apply its keyword or score, and say
-    what to answer (None for nothing)."""
+    what to answer (None for nothing). The text, its effects and the reply commit together."""
     phone = msg.sender if _replyable(msg.sender) else None
     word = keyword(msg.text)
-    survey = open_survey(phone) if phone and word is None else None
-    score = bare_score(msg.text) if survey else None
-    if score is not None and survey is not None:
+    # Only a text starting with 1-5 can answer a survey, so most texts skip that look-up.
+    score = bare_score(msg.text) if phone and word is None else None
+    survey = open_survey(phone) if phone and score is not None else None
+    if survey is None:
+        score = None
+    known = history(phone) if phone else History(thread_reference=None, opted_out=False)
+    if phone and score is not None and survey is not None:
         details = _audit_details(phone, score, survey)
         thread = None
     else:
@@ -108,24 +131,35 @@ def receive(msg: InboundMessage) -> SmsReceipt:
             preferred_channel="sms",
             may_contact=phone is not None,
         )
-        thread = open_thread_reference(phone) if phone else None
-    result = ingest(replace(msg, details=details, thread_reference=thread))
-    if not result.created:
+        thread = known.thread_reference
+    receipt: SmsReceipt | None = None
+
+    def respond(message: Message) -> None:
+        """Apply the keyword or score and store the reply, in ingest's transaction."""
+        nonlocal receipt
+        item = message.feedback_item
+        reply = _answer(phone, word, item, thread is None, score, known.opted_out)
+        if survey is not None:
+            _link_survey(survey.id, item.id)
+        if reply is not None and phone is not None:
+            outbound.new_outbound(
+                "sms", phone, reply, "reply", item, status=outbound.ANSWERED_IN_RESPONSE
+            )
+        receipt = SmsReceipt(message.id, reply)
+
+    result = ingest(replace(msg, details=details, thread_reference=thread), respond)
+    if not result.created or receipt is None:
         return SmsReceipt(result.message.id, None, duplicate=True)
-    item = result.feedback_item
-    reply = _answer(phone, word, item, new_thread=thread is None, score=score)
-    if score is not None and survey is not None:
-        _link_survey(survey.id, item.id)
-    if reply is not None and phone is not None:
-        outbound.new_outbound(
-            "sms", phone, reply, "reply", item, status=outbound.ANSWERED_IN_RESPONSE
-        )
-    db.session.commit()
-    return SmsReceipt(result.message.id, reply)
+    return receipt
 
 
 def _answer(
-    phone: str | None, word: str | None, item: FeedbackItem, new_thread: bool, score: int | None
+    phone: str | None,
+    word: str | None,
+    item: FeedbackItem,
+    new_thread: bool,
+    score: int | None,
+    opted_out: bool,
 ) -> str | None:
     """Apply a keyword, and choose the reply. Twilio answers STOP and START itself."""
     if phone is None:
@@ -136,7 +170,7 @@ def _answer(
     if word in START_WORDS:
         outbound.set_opted_out("sms", phone, opted_out=False)
         return None
-    if outbound.is_opted_out("sms", phone):
+    if opted_out:
         return None
     if word in HELP_WORDS:
         return help_text()

@@ -124,3 +124,42 @@ def test_an_expired_audit_link_stores_nothing(app):
 
     assert refused.value.problem == TokenProblem.EXPIRED
     assert _count(Message) == 0
+
+
+def test_a_reference_already_taken_is_retried_with_a_new_one(app, monkeypatch):
+    taken = ingest(_msg("ext-1")).feedback_item.reference
+    fresh = iter([taken, taken, "HD-2222-3333"])
+    monkeypatch.setattr("app.services.ingestion.new_reference", lambda: next(fresh))
+
+    result = ingest(_msg("ext-2"))
+
+    assert result.created
+    assert result.feedback_item.reference == "HD-2222-3333"
+    assert _count(Message) == 2
+
+
+def test_work_before_commit_is_stored_with_the_message_and_never_for_a_repeat(app):
+    calls: list[int] = []
+
+    def tag(message: Message) -> None:
+        calls.append(message.id)
+        message.feedback_item.topic = "tagged in the same transaction"
+
+    first = ingest(_msg(), before_commit=tag)
+    second = ingest(_msg(), before_commit=tag)
+
+    assert first.created and not second.created
+    assert calls == [first.message.id]
+    db.session.expire_all()
+    assert db.session.get(Message, first.message.id).feedback_item.topic.startswith("tagged")
+
+
+def test_a_failure_before_commit_stores_nothing(app):
+    def fail(message: Message) -> None:
+        raise RuntimeError("the reply could not be prepared")
+
+    with pytest.raises(RuntimeError):
+        ingest(_msg(), before_commit=fail)
+
+    assert _count(Message) == 0
+    assert _count(FeedbackItem) == 0
