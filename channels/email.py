@@ -24,6 +24,7 @@ from channels.html_text import html_to_text
 CHANNEL = "email"
 MB = 1024 * 1024
 EXTERNAL_ID_CHARS = 255
+ORIGINAL_FILENAME = "original.eml"
 # Deeper MIME nesting than this is an attack, not a message: the rest is not walked.
 MAX_DEPTH = 16
 
@@ -137,6 +138,7 @@ class ParsedEmail:
     content_hash: str
     raw_sha256: str
     raw_size: int
+    original: Attachment
 
     @property
     def answerable(self) -> bool:
@@ -187,6 +189,12 @@ def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
         content_hash=_content_hash(sender, subject, full_text, attachments),
         raw_sha256=raw_sha256,
         raw_size=len(raw),
+        original=Attachment(
+            filename=ORIGINAL_FILENAME,
+            content_type="message/rfc822",
+            size=len(raw),
+            data=raw,
+        ),
     )
 
 
@@ -210,7 +218,8 @@ def to_inbound_message(
         received_at=received_at,
         raw_payload=raw_payload(parsed),
         sender=parsed.sender,
-        attachments=parsed.attachments,
+        # The exact bytes received are kept too, so a message the parser misreads is not lost.
+        attachments=(parsed.original, *parsed.attachments),
         details=details,
         thread_reference=parsed.thread_reference,
         replies_to=parsed.replies_to,

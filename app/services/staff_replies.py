@@ -1,10 +1,11 @@
 """Staff replies from an item page, by text or by email, and what the page shows of an email."""
 
-from sqlalchemy import select
+from sqlalchemy import and_, not_, select
 
 from app.extensions import db
 from app.models import Attachment, Channel, Direction, FeedbackItem, Message, StaffUser
 from app.services import outbound, sms
+from channels.email import ORIGINAL_FILENAME
 
 MAX_EMAIL_REPLY_CHARS = 10_000
 
@@ -77,8 +78,15 @@ def attachments_by_message(messages: list[Message]) -> dict[int, list[Attachment
     found: dict[int, list[Attachment]] = {}
     if not ids:
         return found
+    # The original bytes of each email are kept as an attachment too; they are not something
+    # the sender attached, so they are not listed as one.
+    is_original = and_(
+        Attachment.filename == ORIGINAL_FILENAME, Attachment.content_type == "message/rfc822"
+    )
     rows = db.session.execute(
-        select(Attachment).where(Attachment.message_id.in_(ids)).order_by(Attachment.id)
+        select(Attachment)
+        .where(Attachment.message_id.in_(ids), not_(is_original))
+        .order_by(Attachment.id)
     ).scalars()
     for attachment in rows:
         found.setdefault(attachment.message_id, []).append(attachment)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Attachment, Message
+from channels.email import ORIGINAL_FILENAME
 from channels.email_webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 SECRET = "email-webhook-secret-for-tests-0123456789"
@@ -132,6 +133,21 @@ def test_an_attachment_too_big_is_listed_and_the_message_kept(make_app):
     with app.app_context():
         response = post(app.test_client(), body, signed_headers(body))
         assert response.status_code == 201
-        (attachment,) = db.session.execute(select(Attachment)).scalars()
+        (attachment,) = db.session.execute(
+            select(Attachment).where(Attachment.filename != ORIGINAL_FILENAME)
+        ).scalars()
         assert attachment.data is None and attachment.size == 4096 and attachment.refused
         assert attachment.message.text == "The letter is attached."
+
+
+def test_the_exact_bytes_received_are_kept_with_the_message(make_app):
+    app = make_app(EMAIL_WEBHOOK_SECRET=SECRET)
+    body = b"From: parent@example.org\r\nMessage-ID: <raw@example.org>\r\n\r\n\xff\xfe \x00 bytes"
+    with app.app_context():
+        response = post(app.test_client(), body, signed_headers(body))
+        assert response.status_code == 201
+        original = db.session.execute(
+            select(Attachment).where(Attachment.filename == ORIGINAL_FILENAME)
+        ).scalar_one()
+        assert original.content_type == "message/rfc822"
+        assert original.data == body
