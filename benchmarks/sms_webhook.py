@@ -1,21 +1,27 @@
-"""Benchmark POST /sms/inbound under gunicorn (2 gthread workers) on PostgreSQL and Redis.
+"""Benchmark POST /sms/inbound under gunicorn on PostgreSQL and Redis, driven by wrk.
 
-Signed requests from a load generator on loopback; a bounded count and time. Reports
-requests per second and p50/p99 latency, then checks every message was stored exactly once
-(every tenth request is a Twilio retry of an earlier one, which must not be stored again).
+The load generator must not compete with the server for the two cores, so every request is
+Twilio-signed in advance and written to one Lua file per wrk thread; wrk (a C program, `apt-get
+install wrk`) only cycles through them. Each thread sends its own distinct MessageSids in
+order, and every tenth request repeats one the same thread sent five requests earlier, as
+Twilio does when it retries. Afterwards the database must hold every distinct MessageSid that
+was sent exactly once, and nothing else.
 
-    .venv/bin/python benchmarks/sms_webhook.py [--requests 6000] [--concurrency 8]
+    .venv/bin/python benchmarks/sms_webhook.py [--duration 30] [--connections 6]
+        [--workers 3] [--worker-class sync] [--threads 1]
 """
 
 import argparse
 import http.client
+import json
 import os
-import statistics
+import shutil
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, text
@@ -24,10 +30,97 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "benchmark-auth-token"
 BASE = "https://heard.example.org"
+PATH = "/sms/inbound"
 PORT = 8765
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DB = "heard_bench_sms"
 REDIS_URL = "redis://127.0.0.1:6379/14"
+WRK_THREADS = 2
+# Far more than a run can send (wrk stops at its duration), so no request is sent twice
+# except the deliberate retries.
+REQUESTS_PER_THREAD = 40_000
+SENDERS = 500
+
+# wrk's side: each thread loads its own pre-signed requests, sends them in order, counts
+# what it sent, and the summary prints latency percentiles as JSON.
+WRK_SCRIPT = """
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  requests = dofile(args[1] .. "/requests_" .. id .. ".lua")
+  sent = 0
+  failed = 0
+end
+
+function request()
+  sent = sent + 1
+  local r = requests[sent]
+  return wrk.format("POST", "%(path)s", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Twilio-Signature"] = r[2],
+  }, r[1])
+end
+
+function response(status, headers, body)
+  if status ~= 200 then failed = failed + 1 end
+end
+
+function done(summary, latency, requests)
+  local sent_by = {}
+  local failures = 0
+  for _, thread in ipairs(threads) do
+    sent_by[#sent_by + 1] = thread:get("id") .. ":" .. thread:get("sent")
+    failures = failures + thread:get("failed")
+  end
+  io.write(string.format(
+    'RESULT {"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p90_ms": %%f, "p99_ms": %%f, ' ..
+    '"max_ms": %%f, "non_200": %%d, "socket_errors": %%d, "sent": "%%s"}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    failures, summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.timeout, table.concat(sent_by, ",")))
+end
+"""
+
+
+def message_sid(thread: int, k: int) -> str:
+    """The MessageSid of a thread's k-th request (1-based); a retry reuses an earlier one."""
+    original = k - 5 if k % 10 == 0 else k
+    return f"SM{thread:02x}{original:030x}"
+
+
+def _form(thread: int, k: int) -> dict[str, str]:
+    sid = message_sid(thread, k)
+    number = int(sid[2:], 16) % SENDERS
+    return {
+        "MessageSid": sid,
+        "From": f"+4477009{number:05d}",
+        "To": "+447700900999",
+        "Body": f"Benchmark message {sid}: the social worker did not call back.",
+        "NumMedia": "0",
+    }
+
+
+def write_requests(directory: Path) -> None:
+    """One Lua file per wrk thread: a list of {body, signature}, signed for the public URL."""
+    validator = RequestValidator(TOKEN)
+    for thread in range(WRK_THREADS):
+        lines = ["return {"]
+        for k in range(1, REQUESTS_PER_THREAD + 1):
+            form = _form(thread, k)
+            signature = validator.compute_signature(BASE + PATH, form)
+            # URL-encoded bodies and base64 signatures hold no quote or backslash.
+            lines.append(f'{{"{urlencode(form)}", "{signature}"}},')
+        lines.append("}")
+        (directory / f"requests_{thread}.lua").write_text("\n".join(lines))
+    (directory / "webhook.lua").write_text(WRK_SCRIPT % {"path": PATH})
 
 
 def _fresh_database() -> str:
@@ -51,7 +144,7 @@ def _env(database_url: str) -> dict[str, str]:
     }
 
 
-def _start_server(env: dict[str, str]) -> subprocess.Popen:
+def _start_server(env: dict[str, str], args: argparse.Namespace) -> subprocess.Popen[bytes]:
     bin_dir = Path(sys.executable).parent
     subprocess.run(
         [bin_dir / "heard", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
@@ -64,11 +157,11 @@ def _start_server(env: dict[str, str]) -> subprocess.Popen:
         [
             bin_dir / "gunicorn",
             "--workers",
-            "2",
+            str(args.workers),
             "--worker-class",
-            "gthread",
+            args.worker_class,
             "--threads",
-            "4",
+            str(args.threads),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -90,92 +183,141 @@ def _start_server(env: dict[str, str]) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def _form(n: int) -> dict[str, str]:
-    # 500 senders, so threading looks up real history; every tenth request retries an earlier one.
-    sid_number = n - 5 if n % 10 == 9 else n
-    return {
-        "MessageSid": f"SM{sid_number:032x}",
-        "From": f"+4477009{sid_number % 500:05d}",
-        "To": "+447700900999",
-        "Body": f"Benchmark message {sid_number}: the social worker did not call back.",
-        "NumMedia": "0",
-    }
-
-
-def _worker(numbers: list[int], deadline: float, latencies: list[float], errors: list[int]):
+def _post(forms: list[dict[str, str]]) -> None:
+    """Send signed forms one after another, each of which must be answered with a 200."""
     validator = RequestValidator(TOKEN)
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
-    for n in numbers:
-        if time.monotonic() > deadline:
-            break
-        form = _form(n)
+    for form in forms:
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "X-Twilio-Signature": validator.compute_signature(BASE + "/sms/inbound", form),
+            "X-Twilio-Signature": validator.compute_signature(BASE + PATH, form),
         }
-        body = urlencode(form)
-        started = time.perf_counter()
-        connection.request("POST", "/sms/inbound", body=body, headers=headers)
+        connection.request("POST", PATH, body=urlencode(form), headers=headers)
         response = connection.getresponse()
         response.read()
-        latencies.append(time.perf_counter() - started)
         if response.status != 200:
-            errors.append(response.status)
+            raise RuntimeError(f"{form['MessageSid']} refused with {response.status}")
+
+
+def _worker_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
+    """CPU time used so far by gunicorn's workers (user + system), from /proc."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _sent_forms(sent: str, tail: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The forms wrk sent (each thread's first n requests), and each thread's last `tail`."""
+    forms: list[dict[str, str]] = []
+    last: list[dict[str, str]] = []
+    for pair in sent.split(","):
+        thread, count = (int(part) for part in pair.split(":"))
+        # wrk calls request() once on its first thread to check the script, and never sends it.
+        first = 2 if thread == 0 else 1
+        forms += [_form(thread, k) for k in range(first, count + 1)]
+        last += [_form(thread, k) for k in range(max(first, count - tail + 1), count + 1)]
+    return forms, last
+
+
+def _result(output: str) -> dict[str, Any]:
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def _stored_sids(database_url: str) -> tuple[list[str], int]:
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as connection:
+        sids = list(
+            connection.execute(
+                text("SELECT external_id FROM message WHERE direction = 'inbound'")
+            ).scalars()
+        )
+        replies = connection.execute(
+            text("SELECT count(*) FROM message WHERE direction = 'outbound'")
+        ).scalar_one()
+    engine.dispose()
+    return sids, replies
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=6000)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--max-seconds", type=float, default=60)
+    parser.add_argument("--duration", type=int, default=30, help="seconds of load")
+    parser.add_argument("--connections", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
     args = parser.parse_args()
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
 
-    database_url = _fresh_database()
-    server = _start_server(_env(database_url))
-    try:
-        latencies: list[float] = []
-        errors: list[int] = []
-        deadline = time.monotonic() + args.max_seconds
-        numbers = list(range(args.requests))
-        threads = [
-            threading.Thread(
-                target=_worker, args=(numbers[i :: args.concurrency], deadline, latencies, errors)
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        write_requests(directory)
+        database_url = _fresh_database()
+        server = _start_server(_env(database_url), args)
+        warm_up = [_form(WRK_THREADS, k) for k in range(1, 4 * args.workers + 1)]
+        try:
+            _post(warm_up)
+            cpu_before = _worker_cpu_seconds(server)
+            run = subprocess.run(
+                [
+                    wrk,
+                    f"--threads={WRK_THREADS}",
+                    f"--connections={args.connections}",
+                    f"--duration={args.duration}s",
+                    "--timeout=10s",
+                    f"--script={directory / 'webhook.lua'}",
+                    f"http://127.0.0.1:{PORT}{PATH}",
+                    "--",
+                    str(directory),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             )
-            for i in range(args.concurrency)
-        ]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(10)
+            result = _result(run.stdout)
+            cpu = _worker_cpu_seconds(server) - cpu_before
+            sent, in_flight = _sent_forms(result["sent"], args.connections)
+            sent += warm_up
+            # wrk stops with requests in flight and never reads their answers: like Twilio,
+            # send those again, so that every message sent has been answered at least once.
+            _post(in_flight)
+        finally:
+            server.terminate()
+            server.wait(10)
 
-    sent = len(latencies)
-    expected = {_form(n)["MessageSid"] for n in range(sent)} if sent == args.requests else None
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.connect() as connection:
-        stored, distinct = connection.execute(
-            text(
-                "SELECT count(*), count(DISTINCT external_id) FROM message "
-                "WHERE direction = 'inbound'"
-            )
-        ).one()
-    engine.dispose()
-    quantiles = statistics.quantiles(latencies, n=100)
+    expected = {form["MessageSid"] for form in sent}
+    stored, replies = _stored_sids(database_url)
+    exactly_once = len(stored) == len(set(stored)) and set(stored) == expected
+    server_config = f"{args.workers} {args.worker_class} workers"
+    if args.worker_class == "gthread":
+        server_config += f" x {args.threads} threads"
+    print(f"gunicorn: {server_config}; wrk: {WRK_THREADS} threads, {args.connections} connections")
     print(
-        f"requests: {sent} in {elapsed:.1f}s, concurrency {args.concurrency}, errors {len(errors)}"
+        f"requests: {result['requests']} in {result['seconds']:.1f}s, "
+        f"non-200 {result['non_200']}, socket errors {result['socket_errors']}"
     )
-    print(f"throughput: {sent / elapsed:.0f} requests/second")
-    print(f"latency: p50 {quantiles[49] * 1000:.1f} ms, p99 {quantiles[98] * 1000:.1f} ms")
-    print(f"stored: {stored} inbound messages, {distinct} distinct MessageSids", end="")
-    if expected is not None:
-        ok = stored == distinct == len(expected)
-        print(f", expected {len(expected)}: {'exactly once' if ok else 'MISMATCH'}")
-    else:
-        print(" (time limit reached before every request was sent)")
+    print(f"throughput: {result['requests'] / result['seconds']:.0f} requests/second")
+    print(
+        f"latency: p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, "
+        f"p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.1f} ms"
+    )
+    print(f"gunicorn workers' CPU: {cpu / result['requests'] * 1000:.1f} ms per request")
+    print(
+        f"stored: {len(stored)} inbound messages ({len(set(stored))} distinct), "
+        f"{len(expected)} distinct sent, {replies} replies: "
+        + ("each exactly once" if exactly_once else "MISMATCH")
+    )
+    for sid in sorted(expected - set(stored))[:5]:
+        print(f"  sent, not stored: {sid}")
+    for sid in sorted(set(stored) - expected)[:5]:
+        print(f"  stored, never sent: {sid}")
+    with open("/proc/loadavg") as loadavg:
+        print(f"load average afterwards: {' '.join(loadavg.read().split()[:3])}")
 
 
 if __name__ == "__main__":
