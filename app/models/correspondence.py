@@ -38,9 +38,17 @@ class MemberEnquiry(db.Model):
     received_on: Mapped[date]
     due_on: Mapped[date]
     responded_on: Mapped[date | None]
+    # The last reminder sent, so a nudge repeats weekly and not every time the job runs.
+    reminder_kind: Mapped[str | None] = mapped_column(String(16))
+    reminder_sent_on: Mapped[date | None]
+    reminder_due_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     feedback_item: Mapped[FeedbackItem] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.responded_on is None
 
 
 class OmbudsmanReferral(db.Model):

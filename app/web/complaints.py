@@ -27,7 +27,7 @@ from app.models import (
     StaffUser,
     Team,
 )
-from app.services import complaint_learning, complaints
+from app.services import complaint_learning, complaints, correspondence
 from app.services.complaints import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
 from app.web import auth, staff
@@ -285,7 +285,8 @@ def _team_filter() -> int | None:
 @bp.get("/due")
 @auth.staff_required(*ROLES)
 def due() -> str:
-    """Open stages due by the end of this week, overdue ones first, grouped by team."""
+    """Open stages due by the end of this week, overdue ones first, grouped by team, and the
+    MP and councillor enquiries due by then."""
     today = complaints.today()
     week_ends = today + timedelta(days=6 - today.weekday())
     team_id = _team_filter()
@@ -295,10 +296,15 @@ def due() -> str:
         sorted(rows, key=lambda r: (r[0].team.name if r[0].team else "", r[1].due)),
         key=lambda r: r[0].team,
     )
+    enquiries = [
+        (e, correspondence.enquiry_owner(e), correspondence.member_days_left(e, today))
+        for e in correspondence.enquiries_due_by(week_ends, team_id)
+    ]
     return render_template(
         "staff/complaints/due.html",
         title=_("Complaints due this week"),
         groups=[(team, list(group)) for team, group in by_team],
+        enquiries=enquiries,
         week_ends=week_ends,
         team_id=team_id,
         teams=teams(),
