@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -13,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,10 +20,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.models import ComplaintOutcome, StaffUser, Team
 from app.services.complaints import MAX_REASON_CHARS
+from app.web.date_fields import UkDateField
 
 OUTCOME_LABELS = {
     "upheld": _l("Upheld"),
@@ -37,28 +36,6 @@ _REASON_LENGTH = Length(
     max=MAX_REASON_CHARS,
     message=_l("Keep it to %(max)d characters or fewer", max=MAX_REASON_CHARS),
 )
-# Day, month and year boxes, joined by a space before parsing.
-_DATE_FORMAT = "%d %m %Y"
-
-
-class UkDateField(DateField):
-    """A date from GOV.UK day, month and year boxes. Anything but three boxes (a tampered or
-    broken request) is an error on the form, not a page the date widget cannot draw."""
-
-    malformed = False
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        """Parse the three boxes; keep three boxes to redraw whatever came."""
-        if len(valuelist) != 3:
-            self.malformed = bool(valuelist)
-            self.raw_data = [*valuelist, "", "", ""][:3]
-            return
-        super().process_formdata(valuelist)
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        """Refuse a date that did not come as three boxes, even if the field is optional."""
-        if self.malformed:
-            raise StopValidation(_l("Enter the date as day, month and year"))
 
 
 class AcknowledgeForm(FlaskForm):
@@ -107,9 +84,6 @@ class OutcomeForm(FlaskForm):
     )
     responded_on = UkDateField(
         _l("Date of the response"),
-        widget=GovDateInput(),
-        format=_DATE_FORMAT,
-        description=_l("For example, 27 3 2026"),
         validators=[InputRequired(_l("Enter the date of the response as day, month and year"))],
     )
     reason = TextAreaField(
@@ -124,9 +98,6 @@ class OutcomeForm(FlaskForm):
 class EscalateForm(FlaskForm):
     requested_on = UkDateField(
         _l("When did the complainant ask for the next stage?"),
-        widget=GovDateInput(),
-        format=_DATE_FORMAT,
-        description=_l("For example, 27 3 2026"),
         validators=[InputRequired(_l("Enter the date of the request as day, month and year"))],
     )
     submit = SubmitField(_l("Escalate"), widget=GovSubmitInput())
@@ -137,8 +108,7 @@ class StageDateForm(FlaskForm):
 
     on = UkDateField(
         _l("Date"),
-        widget=GovDateInput(),
-        format=_DATE_FORMAT,
+        description="",
         validators=[InputRequired(_l("Enter the date as day, month and year"))],
     )
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
@@ -171,9 +141,6 @@ class LearningForm(FlaskForm):
     owner = SelectField(_l("Who owns the action?"), widget=GovSelect(), validate_choice=True)
     due_on = UkDateField(
         _l("When is the action due?"),
-        widget=GovDateInput(),
-        format=_DATE_FORMAT,
-        description=_l("For example, 27 3 2026"),
         validators=[Optional()],
     )
     submit = SubmitField(_l("Save learning point"), widget=GovSubmitInput())

@@ -4,7 +4,6 @@ and compliment credits."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -18,7 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.models import ElectedMember, OmbudsmanFinding, Team
 from app.services.complaints import MAX_REASON_CHARS
 from app.services.correspondence import MAX_OMBUDSMAN_REFERENCE_CHARS, MAX_WORKER_NAME_CHARS
-from app.web.complaint_forms import UkDateField
+from app.web.date_fields import UkDateField
 
 MEMBER_LABELS = {"mp": _l("An MP"), "councillor": _l("A councillor")}
 FINDING_LABELS = {
@@ -27,8 +26,6 @@ FINDING_LABELS = {
     "maladministration": _l("Maladministration"),
     "discontinued": _l("Discontinued"),
 }
-_DATE_FORMAT = "%d %m %Y"
-_DATE_HINT = _l("For example, 27 3 2026")
 
 
 def _length(most: int) -> Length:
@@ -44,9 +41,6 @@ class MemberEnquiryForm(FlaskForm):
     )
     received_on = UkDateField(
         _l("Date received"),
-        widget=GovDateInput(),
-        format=_DATE_FORMAT,
-        description=_DATE_HINT,
         validators=[InputRequired(_l("Enter the date received as day, month and year"))],
     )
     submit = SubmitField(_l("Start the 10 working-day clock"), widget=GovSubmitInput())
@@ -55,9 +49,6 @@ class MemberEnquiryForm(FlaskForm):
 class MemberResponseForm(FlaskForm):
     responded_on = UkDateField(
         _l("Date of the reply"),
-        widget=GovDateInput(),
-        format=_DATE_FORMAT,
-        description=_DATE_HINT,
         validators=[InputRequired(_l("Enter the date of the reply as day, month and year"))],
     )
     submit = SubmitField(_l("Record the reply"), widget=GovSubmitInput())
@@ -66,9 +57,6 @@ class MemberResponseForm(FlaskForm):
 class OmbudsmanForm(FlaskForm):
     referred_on = UkDateField(
         _l("Date referred to the Ombudsman"),
-        widget=GovDateInput(),
-        format=_DATE_FORMAT,
-        description=_DATE_HINT,
         validators=[InputRequired(_l("Enter the date referred as day, month and year"))],
     )
     reference = StringField(
@@ -86,9 +74,6 @@ class OmbudsmanForm(FlaskForm):
     )
     finding_on = UkDateField(
         _l("Date of the finding"),
-        widget=GovDateInput(),
-        format=_DATE_FORMAT,
-        description=_DATE_HINT,
         validators=[Optional()],
     )
     remedy = TextAreaField(
