@@ -23,7 +23,7 @@ from app.models.enums import (
     PreferredChannel,
     StaffRole,
 )
-from app.models.feedback import Classification, FeedbackItem, Message
+from app.models.feedback import Classification, FeedbackItem, FeedbackTheme, Message
 from app.models.safeguarding import (
     AlertDecision,
     AlertOutcome,
@@ -57,6 +57,7 @@ __all__ = [
     "FeedbackItem",
     "FeedbackKind",
     "FeedbackStatus",
+    "FeedbackTheme",
     "LearningPoint",
     "MemberEnquiry",
     "Message",

@@ -50,9 +50,26 @@ class FeedbackItem(db.Model):
     messages: Mapped[list["Message"]] = relationship(
         back_populates="feedback_item", order_by="Message.received_at"
     )
+    theme_rows: Mapped[list["FeedbackTheme"]] = relationship(
+        back_populates="feedback_item", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<FeedbackItem {self.reference} {self.kind}>"
+
+
+class FeedbackTheme(db.Model):
+    """One theme on one item, kept beside `FeedbackItem.themes` so reports count themes in SQL
+    with an index instead of unpacking JSON lists row by row."""
+
+    __tablename__ = "feedback_theme"
+
+    feedback_item_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_item.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+    feedback_item: Mapped[FeedbackItem] = relationship(back_populates="theme_rows")
 
 
 class Message(db.Model):

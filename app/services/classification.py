@@ -17,6 +17,7 @@ from app.models import (
     Message,
     SafeguardingAlert,
 )
+from app.services.themes import add_item_themes
 from classifiers import Prediction
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,7 @@ def classify_message(message_id: int) -> ClassificationState | None:
             evidence=prediction.evidence,
         )
     )
-    item = message.feedback_item
-    item.themes = sorted(set(item.themes or []) | set(prediction.themes))
+    add_item_themes(message.feedback_item, prediction.themes)
     alert = _raise_alert(message, prediction) if prediction.safeguarding else None
     message.classification_state = ClassificationState.DONE
     message.classified_at = utcnow()

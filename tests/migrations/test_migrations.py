@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, make_url, text
 
 from app.extensions import db
 
@@ -51,3 +51,44 @@ def test_the_audit_log_refuses_updates_in_postgresql_itself(app, migrated_databa
             assert "append-only" in str(error)
         else:
             raise AssertionError("UPDATE of audit_event was allowed")
+
+
+def _themes_backfilled_by_upgrade(app) -> set[tuple[int, str]]:
+    with app.app_context():
+        upgrade(revision="1bba1a46cdcd")
+        with db.engine.begin() as connection:
+            for item_id, themes in ((1, '["delay", "bias"]'), (2, "[]"), (3, '["delay"]')):
+                connection.execute(
+                    text(
+                        "INSERT INTO feedback_item (id, reference, kind, status, "
+                        "on_behalf_of_child, themes, created_at, updated_at) VALUES "
+                        "(:id, :ref, 'complaint', 'new', false, :themes, "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": item_id, "ref": f"HD-TEST-000{item_id}", "themes": themes},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT feedback_item_id, theme FROM feedback_theme"))
+            found = {(row[0], row[1]) for row in rows}
+        downgrade(revision="base")
+        return found
+
+
+EXPECTED_THEME_ROWS = {(1, "bias"), (1, "delay"), (3, "delay")}
+
+
+def test_theme_rows_are_filled_from_stored_themes_on_sqlite(make_app, tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'heard.sqlite'}")
+    assert _themes_backfilled_by_upgrade(app) == EXPECTED_THEME_ROWS
+
+
+def test_theme_rows_are_filled_from_stored_themes_on_postgresql(make_app, tmp_path):
+    from tests.conftest import TEST_DATABASE_URL, _recreate_database
+
+    target = make_url(TEST_DATABASE_URL)
+    scratch = target.set(database=f"{target.database}_backfill").render_as_string(False)
+    _recreate_database(scratch)
+    assert _themes_backfilled_by_upgrade(make_app(SQLALCHEMY_DATABASE_URI=scratch)) == (
+        EXPECTED_THEME_ROWS
+    )
