@@ -23,6 +23,7 @@ from app.models.enums import (
     PreferredChannel,
     StaffRole,
 )
+from app.models.equality import EqualityResponse, ServicePopulation
 from app.models.feedback import Classification, FeedbackItem, FeedbackTheme, Message
 from app.models.safeguarding import (
     AlertDecision,
@@ -54,6 +55,7 @@ __all__ = [
     "ContactRole",
     "Direction",
     "ElectedMember",
+    "EqualityResponse",
     "FeedbackItem",
     "FeedbackKind",
     "FeedbackStatus",
@@ -70,6 +72,7 @@ __all__ = [
     "SafeguardingCorrection",
     "SecondLook",
     "SecondLookVerdict",
+    "ServicePopulation",
     "StaffRole",
     "StaffUser",
     "Team",
