@@ -58,6 +58,7 @@ class Action(StrEnum):
     SAFEGUARDING_SECOND_LOOK_MISSED = "safeguarding_second_look_missed"
     AUDIT_LOG_VIEWED = "audit_log_viewed"
     AUDIT_LOG_EXPORTED = "audit_log_exported"
+    EQUALITY_POPULATION_CHANGED = "equality_population_changed"
 
 
 def record(
