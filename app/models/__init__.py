@@ -4,6 +4,7 @@ from app.models.attachments import Attachment
 from app.models.audit_invitations import AuditInvitation
 from app.models.complaints import ComplaintOutcome, ComplaintStage, LearningPoint
 from app.models.contacts import Contact, Team
+from app.models.corrections import ThemeCorrection
 from app.models.correspondence import (
     ComplimentCredit,
     ElectedMember,
@@ -76,4 +77,5 @@ __all__ = [
     "StaffRole",
     "StaffUser",
     "Team",
+    "ThemeCorrection",
 ]
