@@ -20,13 +20,12 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AuditEvent, StaffUser
+from app.services.spreadsheet_cells import safe_cell
 
 LONDON = ZoneInfo("Europe/London")
 SEARCH_LIMIT = 200
 # An export is read by a person in a spreadsheet; more rows than this want a narrower search.
 EXPORT_LIMIT = 50_000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Action(StrEnum):
@@ -158,13 +157,6 @@ def actions() -> list[str]:
 def staff_users() -> list[StaffUser]:
     """Every staff account, by name, for the search form."""
     return list(db.session.execute(select(StaffUser).order_by(StaffUser.name)).scalars())
-
-
-def safe_cell(value: object) -> str:
-    """A value as a CSV cell a spreadsheet shows as text: one that would start a formula gets
-    a leading quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 CSV_HEADER = (
