@@ -18,7 +18,6 @@ from app.services.ingestion import ingest
 from channels.base import FeedbackDetails, InboundMessage
 from classifiers import Prediction
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 _ids = itertools.count(1)
 
 
@@ -97,8 +96,8 @@ def test_with_no_classifier_installed_the_message_is_marked_for_a_person(make_ap
         assert result.message.classify_attempts == 1
 
 
-def test_with_redis_the_request_only_enqueues_and_a_worker_classifies(make_app, redis):
-    app = make_app(CLASSIFIER="test-counting", REDIS_URL=REDIS_URL)
+def test_with_redis_the_request_only_enqueues_and_a_worker_classifies(make_app, redis, redis_url):
+    app = make_app(CLASSIFIER="test-counting", REDIS_URL=redis_url)
     with app.app_context():
         message_id = ingest(_message()).message.id
         assert Queue("urgent", connection=redis).count == 1
@@ -112,8 +111,10 @@ def test_with_redis_the_request_only_enqueues_and_a_worker_classifies(make_app, 
         assert _classifications(message_id) == 1
 
 
-def test_with_the_worker_stopped_feedback_waits_and_is_classified_once_it_returns(make_app, redis):
-    app = make_app(CLASSIFIER="test-counting", REDIS_URL=REDIS_URL)
+def test_with_the_worker_stopped_feedback_waits_and_is_classified_once_it_returns(
+    make_app, redis, redis_url
+):
+    app = make_app(CLASSIFIER="test-counting", REDIS_URL=redis_url)
     with app.app_context():
         ids = [ingest(_message(f"message {n}")).message.id for n in range(3)]
         # The sweeper runs while the worker is still down: it must not queue duplicates.
@@ -129,7 +130,9 @@ def test_with_the_worker_stopped_feedback_waits_and_is_classified_once_it_return
         assert sorted(CountingClassifier.calls) == ["message 0", "message 1", "message 2"]
 
 
-def test_with_redis_down_feedback_is_stored_and_classified_once_redis_returns(make_app, redis):
+def test_with_redis_down_feedback_is_stored_and_classified_once_redis_returns(
+    make_app, redis, redis_url
+):
     down = make_app(CLASSIFIER="test-counting", REDIS_URL="redis://127.0.0.1:1/0")
     with down.app_context():
         message_id = ingest(_message("Redis was down when I wrote this")).message.id
@@ -137,7 +140,7 @@ def test_with_redis_down_feedback_is_stored_and_classified_once_redis_returns(ma
         assert stored.text == "Redis was down when I wrote this"
         assert stored.classification_state == ClassificationState.PENDING
 
-    up = make_app(CLASSIFIER="test-counting", REDIS_URL=REDIS_URL, CLASSIFY_SWEEP_AFTER_SECONDS=0)
+    up = make_app(CLASSIFIER="test-counting", REDIS_URL=redis_url, CLASSIFY_SWEEP_AFTER_SECONDS=0)
     with up.app_context():
         assert sweep_unclassified() == 1
         _drain(redis)
@@ -150,8 +153,8 @@ def test_with_redis_down_feedback_is_stored_and_classified_once_redis_returns(ma
         assert CountingClassifier.calls == ["Redis was down when I wrote this"]
 
 
-def test_a_job_lost_from_the_queue_is_picked_up_by_the_sweeper(make_app, redis):
-    app = make_app(CLASSIFIER="test-counting", REDIS_URL=REDIS_URL)
+def test_a_job_lost_from_the_queue_is_picked_up_by_the_sweeper(make_app, redis, redis_url):
+    app = make_app(CLASSIFIER="test-counting", REDIS_URL=redis_url)
     with app.app_context():
         message_id = ingest(_message()).message.id
         redis.flushdb()  # a Redis restart without persistence, or a worker killed mid-job
