@@ -92,7 +92,9 @@ def record_answers(feedback_item_id: int, answers: Mapping[str, str | None]) -> 
         db.session.commit()
     except IntegrityError as clash:
         db.session.rollback()
-        raise AlreadyAnswered from clash
+        if has_answers(feedback_item_id):
+            raise AlreadyAnswered from clash
+        raise
     return True
 
 
@@ -108,6 +110,12 @@ def population(question: Question) -> dict[str, Decimal]:
         ServicePopulation.question == question.column
     )
     return {option: percent for option, percent in db.session.execute(query)}
+
+
+def populated_questions() -> set[str]:
+    """The questions that have a population set."""
+    query = select(ServicePopulation.question).distinct()
+    return set(db.session.execute(query).scalars())
 
 
 def set_population(

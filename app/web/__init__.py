@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
         complaints,
         correspondence,
         email,
+        equality,
         errors,
         health,
         public,
@@ -26,4 +27,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp, url_prefix="/sms")
     app.register_blueprint(email.bp)
+    app.register_blueprint(equality.bp)
+    app.register_blueprint(equality.staff_bp, url_prefix="/staff/equality")
     errors.init_app(app)

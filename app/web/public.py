@@ -28,6 +28,7 @@ from app.models import FeedbackItem, FeedbackKind
 from app.services import audit_invitations, complaints, public_feedback
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
 from app.services.ingestion import ingest
+from app.web import equality
 from app.web.forms import AdultFeedbackForm, AuditFeedbackForm, ChildFeedbackForm
 from channels import web_form
 
@@ -74,6 +75,7 @@ def child_form() -> Page:
             "respond_by": _respond_by(item.kind, result.message.received_at),
             **_responder(item),
         }
+        equality.invite(item.id, for_child=True)
         return redirect(url_for(".child_sent"), code=303)
     return _form_page("public/child_form.html", form, title=_("Send us a message"))
 
@@ -109,6 +111,7 @@ def adult_form() -> Page:
             "respond_by": _respond_by(item.kind, result.message.received_at),
             **_responder(item),
         }
+        equality.invite(item.id, for_child=False)
         return redirect(url_for(".adult_sent"), code=303)
     return _form_page(
         "public/adult_form.html", form, title=_("Send a complaint, compliment or comment")
