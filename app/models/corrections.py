@@ -32,6 +32,11 @@ class ThemeCorrection(db.Model):
     feedback_item: Mapped[FeedbackItem] = relationship()
     staff_user: Mapped[StaffUser] = relationship()
 
+    @property
+    def changed(self) -> bool:
+        """Whether staff changed the themes, rather than confirming them."""
+        return set(self.themes_before) != set(self.themes_after)
+
 
 @event.listens_for(ThemeCorrection, "before_update")
 @event.listens_for(ThemeCorrection, "before_delete")

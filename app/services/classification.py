@@ -17,6 +17,7 @@ from app.models import (
     Message,
     SafeguardingAlert,
 )
+from app.services.corrections import themes_to_add
 from app.services.themes import add_item_themes
 from classifiers import Prediction
 
@@ -57,7 +58,10 @@ def classify_message(message_id: int) -> ClassificationState | None:
             evidence=prediction.evidence,
         )
     )
-    add_item_themes(message.feedback_item, prediction.themes)
+    item = message.feedback_item
+    # Locked, so a staff correction being saved now is not overwritten with the old themes.
+    db.session.refresh(item, with_for_update=True)
+    add_item_themes(item, themes_to_add(item, prediction.themes))
     alert = _raise_alert(message, prediction) if prediction.safeguarding else None
     message.classification_state = ClassificationState.DONE
     message.classified_at = utcnow()

@@ -210,16 +210,37 @@ def close(
     alert.outcome = outcome
     alert.rationale = rationale
     _decide(alert, reviewer, "closed", outcome, rationale)
-    if outcome == AlertOutcome.NOT_SAFEGUARDING and alert.message_id is not None:
-        db.session.add(
-            SafeguardingCorrection(
-                message_id=alert.message_id,
-                alert_id=alert.id,
-                staff_user_id=reviewer.id,
-                label=False,
-            )
-        )
+    if outcome == AlertOutcome.NOT_SAFEGUARDING:
+        correct_flag(alert, reviewer, label=False)
+    elif alert.source == AlertSource.MANUAL:
+        # A person's flag on a message the classifier let through, now confirmed.
+        correct_flag(alert, reviewer, label=True)
     db.session.commit()
+
+
+def correct_flag(alert: SafeguardingAlert, reviewer: StaffUser, label: bool) -> None:
+    """Keep a reviewer's word on whether the alert's message is a safeguarding matter, as
+    training data for the classifier (the caller commits). Only reviewers, managers and admins
+    correct the flag; anyone may still raise one. Nothing is added when the message has no
+    text of its own or its latest correction already says the same."""
+    if alert.message_id is None or not may_review(reviewer):
+        return
+    latest = db.session.execute(
+        select(SafeguardingCorrection.label)
+        .where(SafeguardingCorrection.message_id == alert.message_id)
+        .order_by(SafeguardingCorrection.at.desc(), SafeguardingCorrection.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if latest is label:
+        return
+    db.session.add(
+        SafeguardingCorrection(
+            message_id=alert.message_id,
+            alert_id=alert.id,
+            staff_user_id=reviewer.id,
+            label=label,
+        )
+    )
 
 
 def reopen(alert: SafeguardingAlert, reviewer: StaffUser, rationale: str) -> None:
@@ -243,7 +264,8 @@ def reopen(alert: SafeguardingAlert, reviewer: StaffUser, rationale: str) -> Non
 
 def flag_manually(item: FeedbackItem, staff_user: StaffUser, reason: str) -> SafeguardingAlert:
     """Any member of staff raises an alert on an item, with their reason. A second flag on the
-    same message while the first is open adds nothing; once closed, a new flag raises anew."""
+    same message while the first is open raises no second alert; once closed, a new flag
+    raises anew. A reviewer's flag is also their correction: it should have been flagged."""
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_RATIONALE_CHARS:
         raise DecisionRefused("Say why this is a safeguarding concern, in 5000 characters or fewer")
@@ -257,8 +279,11 @@ def flag_manually(item: FeedbackItem, staff_user: StaffUser, reason: str) -> Saf
         )
     ).scalar_one_or_none()
     if existing is not None and existing.status != AlertStatus.CLOSED:
+        correct_flag(existing, staff_user, label=True)
+        db.session.commit()
         return existing
     if existing is not None:
+        correct_flag(existing, staff_user, label=True)
         reopen(existing, staff_user, f"Flagged again: {reason}")
         return existing
     alert = SafeguardingAlert(
@@ -271,5 +296,7 @@ def flag_manually(item: FeedbackItem, staff_user: StaffUser, reason: str) -> Saf
         evidence=[],
     )
     db.session.add(alert)
+    db.session.flush()
+    correct_flag(alert, staff_user, label=True)
     db.session.commit()
     return alert

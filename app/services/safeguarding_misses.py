@@ -144,7 +144,8 @@ def mark_fine(sample: SecondLook, reviewer: StaffUser) -> None:
 
 def mark_missed(sample: SecondLook, reviewer: StaffUser, reason: str) -> SafeguardingAlert:
     """A reviewer read it again and it is a safeguarding matter: a miss, and a manual alert on
-    the sampled message that goes through the queue like any other."""
+    the sampled message that goes through the queue like any other. The reviewer's word is
+    kept as a correction for training."""
     reason = (reason or "").strip()
     if not reason or len(reason) > safeguarding.MAX_RATIONALE_CHARS:
         raise safeguarding.DecisionRefused(
@@ -168,7 +169,9 @@ def mark_missed(sample: SecondLook, reviewer: StaffUser, reason: str) -> Safegua
             evidence=[],
         )
         db.session.add(alert)
+        db.session.flush()
     sample.alert = alert
+    safeguarding.correct_flag(alert, reviewer, label=True)
     db.session.commit()
     if alert.status == AlertStatus.CLOSED:
         safeguarding.reopen(alert, reviewer, f"Missed, found on a second look: {reason}")

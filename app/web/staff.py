@@ -24,7 +24,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.models import (
     Channel,
     FeedbackItem,
@@ -33,10 +33,18 @@ from app.models import (
     StaffRole,
     StaffUser,
 )
-from app.services import audit_log, safeguarding, staff_accounts, staff_replies
+from app.services import (
+    audit_log,
+    complaint_learning,
+    corrections,
+    safeguarding,
+    staff_accounts,
+    staff_replies,
+)
 from app.services import feedback_list as listing
 from app.web import auth, labels
 from app.web.audit_forms import AuditSearchForm
+from app.web.correction_forms import ThemesForm
 from app.web.staff_forms import (
     CodeForm,
     FeedbackFilterForm,
@@ -315,6 +323,7 @@ def _item_page(thread: listing.Thread, reply_form: ReplyForm) -> str:
         if len(channels) == 1
         else _l("Do not repeat what they wrote: someone else may read their phone or email."),
         attachments=staff_replies.attachments_by_message(thread.messages),
+        theme_correction=corrections.latest(thread.item.id),
         form=reply_form,
     )
 
@@ -357,6 +366,36 @@ def reply(item_id: int) -> str | Response:
             return redirect(url_for("staff.item", item_id=item_id))
         form.text.errors.append(_CANNOT_REACH[channel])
     return _item_page(thread, form)
+
+
+@bp.route("/items/<int:item_id>/themes", methods=["GET", "POST"])
+@auth.staff_required(*corrections.THEME_CORRECTION_ROLES)
+def item_themes(item_id: int) -> str | Response:
+    """Correct an item's themes, with an optional reason; the form comes back with errors."""
+    item = safeguarding.load_item(item_id)
+    if item is None:
+        raise NotFound()
+    form = ThemesForm(themes=list(item.themes or []))
+    form.set_choices(complaint_learning.themes())
+    if form.validate_on_submit():
+        try:
+            corrections.correct_themes(
+                item, current_user, form.themes.data, form.reason.data, _ip()
+            )
+        except corrections.CorrectionRefused as error:
+            db.session.rollback()
+            form.themes.errors = [*form.themes.errors, str(error)]
+        else:
+            flash(_("The themes are saved."), "success")
+            return redirect(url_for("staff.item", item_id=item_id))
+    return render_template(
+        "staff/item_themes.html",
+        title=_("Change themes for %(reference)s", reference=item.reference),
+        item=item,
+        form=form,
+        history=corrections.history(item_id),
+        theme_name=lambda value: complaint_learning.themes().get(value, labels.humanise(value)),
+    )
 
 
 def _audit_search() -> tuple[AuditSearchForm, audit_log.AuditSearch]:
