@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 import classifiers
 from classifiers import Prediction
+from classifiers.corpus import Example
 
 CHANNELS = ("web_child", "web_adult", "sms", "email")
 CLASSIFY_BATCH = 32
@@ -32,13 +33,20 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
     default=None,
     help="Where to write the artefact (default classifiers/artefacts/).",
 )
+@click.option(
+    "--include-corrections",
+    is_flag=True,
+    help="Also train on staff corrections in the database (one example per corrected item); "
+    "each replaces any corpus example with the same text.",
+)
 @with_appcontext
-def train(target_recall: float, output: Path | None) -> None:
+def train(target_recall: float, output: Path | None, include_corrections: bool) -> None:
     """Train the classifier on classifiers/data/train_*.jsonl and write a new artefact."""
     from classifiers.model import ARTEFACT_DIR
     from classifiers.train import train as run_training
 
-    folder = run_training(output=output or ARTEFACT_DIR, target_recall=target_recall)
+    extra = _correction_examples() if include_corrections else []
+    folder = run_training(output=output or ARTEFACT_DIR, target_recall=target_recall, extra=extra)
     description = json.loads((folder / "model.json").read_text())
     held = description["cross_validation"]
     click.echo(f"Wrote {folder}")
@@ -48,6 +56,27 @@ def train(target_recall: float, output: Path | None) -> None:
         f"{held['safeguarding']['recall']:.3f}, precision {held['safeguarding']['precision']:.3f}"
         f" at model threshold {description['safeguarding_threshold']:.3f}"
     )
+
+
+def _correction_examples() -> list[Example]:
+    """Staff corrections as examples, less any in the test split, saying what was added."""
+    from app.services.correction_examples import outside, training_examples
+    from classifiers.corpus import load_test, load_training
+    from classifiers.train import with_extra
+
+    found = training_examples()
+    usable = outside(found.examples, load_test())
+    corpus = load_training()
+    replaced = len(corpus) + len(usable) - len(with_extra(corpus, usable))
+    click.echo(
+        f"Corrections from the database: {len(usable)} added as training examples, "
+        f"{replaced} of them replacing a corpus example with the same text"
+    )
+    if len(usable) < len(found.examples):
+        click.echo(f"  left out, text in the test split: {len(found.examples) - len(usable)}")
+    if found.awaiting_review:
+        click.echo(f"  left out, an alert awaits a reviewer: {found.awaiting_review}")
+    return usable
 
 
 @click.command()
