@@ -59,7 +59,7 @@ def radio_groups(
     question: Question, field: RadioField, for_child: bool
 ) -> list[tuple[str | None, RadioItems]]:
     """GOV.UK radio items for a question, in runs under a heading where the answers have
-    groups (ethnic groups), then prefer-not-to-say: after a divider, or as a run of its own."""
+    groups (ethnic groups), then "or" and prefer-not-to-say."""
     groups: list[tuple[str | None, RadioItems]] = []
     for option in question.options:
         heading = str(option.group) if option.group is not None else None
@@ -77,10 +77,9 @@ def radio_groups(
         "text": str(prefer_not_words(for_child)),
         "checked": field.data == PREFER_NOT_TO_SAY,
     }
-    if groups[-1][0] is None:
-        groups[-1][1].extend([{"divider": str(_l("or"))}, prefer_not])
-    else:
-        groups.append((None, [prefer_not]))
+    if groups[-1][0] is not None:
+        groups.append((None, []))
+    groups[-1][1].extend([{"divider": str(_l("or"))}, prefer_not])
     return groups
 
 
