@@ -10,6 +10,7 @@ counts; the page and the downloads print them.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -119,6 +120,15 @@ LEARNING_NAMES = {
     "actions_open": "Actions not done yet",
     "actions_overdue": "Actions past their due date and not done",
 }
+
+
+class Action(StrEnum):
+    """Audit actions for the report, as stored in audit_event.action: which period, never
+    what it showed."""
+
+    VIEWED = "complaints_report_viewed"
+    DOWNLOADED = "complaints_report_downloaded"
+
 
 COUNTING_RULES = (
     "Each table sets the chosen period beside the same dates a year before.",

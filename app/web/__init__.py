@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         health,
         public,
+        reports,
         safeguarding,
         sms,
         staff,
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(complaints.bp, url_prefix="/staff/complaints")
     app.register_blueprint(correspondence.bp, url_prefix="/staff/correspondence")
     app.register_blueprint(safeguarding.bp, url_prefix="/staff/safeguarding")
+    app.register_blueprint(reports.bp, url_prefix="/staff/reports")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp, url_prefix="/sms")
