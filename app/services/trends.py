@@ -34,8 +34,9 @@ from app.models import (
     Team,
 )
 from app.services.complaint_learning import themes as taxonomy_themes
+from app.services.deadlines import uk_date
 from app.services.feedback_list import _first_channel, has_live_alert
-from app.services.london_months import UK_TIME, Month, Quarter, london_month, months_between
+from app.services.london_months import Month, Quarter, london_month, months_between
 from app.services.redaction import redact
 
 MONTHS_SHOWN = 12
@@ -490,12 +491,8 @@ def theme_quotes(
     for theme, created_at, text, *known in db.session.execute(query):
         if (text or "").strip() and len(quotes[theme]) < QUOTES_PER_THEME:
             quoted = _shortened(redact(text, known=[k for k in known if k]))
-            quotes[theme].append(Quote(_uk_day(created_at), quoted))
+            quotes[theme].append(Quote(uk_date(created_at), quoted))
     return {theme: tuple(found) for theme, found in quotes.items()}
-
-
-def _uk_day(moment: datetime) -> date:
-    return moment.astimezone(UK_TIME).date()
 
 
 def _shortened(text: str) -> str:

@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         safeguarding,
         sms,
         staff,
+        trends,
     )
 
     app.register_blueprint(public.bp)
@@ -24,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(complaints.bp, url_prefix="/staff/complaints")
     app.register_blueprint(correspondence.bp, url_prefix="/staff/correspondence")
     app.register_blueprint(safeguarding.bp, url_prefix="/staff/safeguarding")
+    app.register_blueprint(trends.bp, url_prefix="/staff/trends")
     app.register_blueprint(reports.bp, url_prefix="/staff/reports")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)

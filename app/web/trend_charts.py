@@ -1,0 +1,185 @@
+"""Charts for the trends page, drawn on the server by matplotlib as inline SVG.
+
+Each chart is an image with a title and a description for screen readers; the page puts the
+same numbers in a table beside it. Series differ by shape and pattern as well as colour
+(solid bars against a dashed line, hatched bars), and every colour has at least 4.5:1
+contrast on white. Text stays text in the SVG (no embedded or fetched fonts). Figures are
+drawn without pyplot, so no GUI backend or global figure state is involved.
+
+The page's Content-Security-Policy allows no inline CSS, so matplotlib's style="..." is
+rewritten as SVG presentation attributes (fill="...", stroke="..."), which are not CSS.
+"""
+
+import io
+import re
+from collections.abc import Sequence
+
+import matplotlib
+from markupsafe import Markup, escape
+from matplotlib.figure import Figure
+
+BLUE = "#1d70b8"  # GOV.UK blue, 5.2:1 on white
+BLACK = "#0b0c0c"
+GREY = "#505a5f"  # GOV.UK secondary text, 7:1 on white
+HATCHES = ("", "///", "..")
+STYLE = {
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.size": 10,
+    # Team and theme names are shown as written, never read as TeX.
+    "text.parse_math": False,
+    "axes.edgecolor": GREY,
+    "axes.labelcolor": BLACK,
+    "xtick.color": BLACK,
+    "ytick.color": BLACK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def small_multiples(
+    chart_id: str,
+    title: str,
+    description: str,
+    periods: Sequence[str],
+    panels: Sequence[tuple[str, Sequence[int], Sequence[int]]],
+    now_label: str,
+    before_label: str,
+) -> Markup:
+    """One small chart per theme: this year's counts as bars, the year before as a dashed line."""
+    columns = 2
+    rows = max(1, -(-len(panels) // columns))
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(9, 1.9 * rows + 0.6), layout="constrained")
+        axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).flat
+        positions = range(len(periods))
+        for ax, (name, counts, previous) in zip(axes, panels, strict=False):
+            ax.bar(positions, counts, color=BLUE, label=now_label)
+            ax.plot(
+                positions,
+                previous,
+                color=BLACK,
+                linestyle="--",
+                marker="o",
+                markersize=3,
+                label=before_label,
+            )
+            ax.set_title(name, loc="left", fontsize=10, fontweight="bold")
+            ax.yaxis.get_major_locator().set_params(integer=True)
+        for ax in list(axes)[len(panels) :]:
+            ax.set_visible(False)
+        for ax in figure.axes:
+            ax.set_xticks(list(positions), periods, rotation=90, fontsize=8)
+        handles, labels = figure.axes[0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="outside upper left", ncols=2, frameon=False)
+        return _svg(figure, chart_id, title, description)
+
+
+def grouped_bars(
+    chart_id: str,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    groups: Sequence[tuple[str, Sequence[float]]],
+    value_format: str = "{:g}",
+    y_label: str = "",
+) -> Markup:
+    """Bars side by side for each category, one pattern per group, each bar labelled."""
+    width = 0.8 / max(1, len(groups))
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(9, 3.4), layout="constrained")
+        ax = figure.subplots()
+        for i, (name, values) in enumerate(groups):
+            offsets = [c + (i - (len(groups) - 1) / 2) * width for c in range(len(categories))]
+            bars = ax.bar(
+                offsets,
+                values,
+                width,
+                label=name,
+                color=BLUE if i == 0 else "white",
+                edgecolor=BLUE if i == 0 else BLACK,
+                hatch=HATCHES[i % len(HATCHES)],
+            )
+            ax.bar_label(bars, labels=[value_format.format(v) for v in values], fontsize=8)
+        ax.set_xticks(range(len(categories)), categories)
+        ax.set_ylabel(y_label)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="upper left", frameon=False, ncols=len(groups))
+        ax.margins(y=0.2)
+        return _svg(figure, chart_id, title, description)
+
+
+def lines(
+    chart_id: str,
+    title: str,
+    description: str,
+    periods: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    y_label: str,
+) -> Markup:
+    """A line per series, each with its own dash and marker; gaps where there is no value."""
+    styles = (("-", "o", BLUE), ("--", "s", BLACK))
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(9, 3.2), layout="constrained")
+        ax = figure.subplots()
+        for (name, values), (dash, marker, colour) in zip(series, styles, strict=False):
+            ys = [float("nan") if v is None else v for v in values]
+            ax.plot(
+                range(len(periods)), ys, linestyle=dash, marker=marker, color=colour, label=name
+            )
+        ax.set_xticks(range(len(periods)), periods, rotation=90, fontsize=8)
+        ax.set_ylabel(y_label)
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", frameon=False, ncols=len(series))
+        return _svg(figure, chart_id, title, description)
+
+
+STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+
+
+def _presentation_attributes(match: re.Match[str]) -> str:
+    """style="fill: #fff; font: bold 10px 'DejaVu Sans'" as fill="#fff" font-weight="bold"
+    font-size="10px" font-family="sans-serif"."""
+    attributes: dict[str, str] = {}
+    for declaration in match.group(1).split(";"):
+        name, _, value = (part.strip() for part in declaration.partition(":"))
+        if not name or not value:
+            continue
+        if name == "font":
+            words = value.split()
+            attributes["font-size"] = next((w for w in words if w.endswith("px")), "10px")
+            attributes["font-family"] = "sans-serif"
+            if "bold" in words:
+                attributes["font-weight"] = "bold"
+        elif name == "font-family":
+            attributes[name] = "sans-serif"
+        else:
+            attributes[name] = value
+    return " ".join(f'{name}="{escape(value)}"' for name, value in attributes.items())
+
+
+def _svg(figure: Figure, chart_id: str, title: str, description: str) -> Markup:
+    """The figure as an inline SVG image named by its title and described for screen readers."""
+    buffer = io.StringIO()
+    # The salt keeps clip-path ids apart when several charts share a page.
+    with matplotlib.rc_context({"svg.hashsalt": chart_id}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    opening, body = svg[svg.index("<svg") :].split(">", 1)
+    # Sized by the page, not in points; the viewBox keeps the shape.
+    opening = re.sub(r'\s(?:width|height)="[^"]*"', "", opening)
+    opening = opening.replace(
+        "<svg",
+        f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        'class="heard-chart" focusable="false"',
+        1,
+    )
+    body = re.sub(r"<metadata>.*?</metadata>|<style[^>]*>.*?</style>", "", body, flags=re.S)
+    body = STYLE_ATTRIBUTE.sub(_presentation_attributes, body)
+    # matplotlib names its groups figure_1, axes_1...: the same in every chart on the page.
+    body = re.sub(r'(\bid="|url\(#|href="#)', rf"\g<1>{chart_id}-", body)
+    heading = (
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+    )
+    return Markup(f"{opening}>{heading}{body}")

@@ -1,0 +1,256 @@
+"""The trends page for the learning team, managers and admins: themes over time, spikes,
+audit scores, safeguarding alert volume and time to review, and redacted quotes.
+
+Filters come from the query string; a value the lists do not offer gets the form's error
+summary and a 400, never a 500. The URL carries ids and codes only.
+"""
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask import request as flask_request
+from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from app.models import StaffRole
+from app.services import safeguarding, trends
+from app.services.feedback_list import teams
+from app.services.london_months import Month, Quarter
+from app.services.trends import (
+    SPIKE_MIN_COUNT,
+    ScoreGroup,
+    ScoreSummary,
+    ThemeTable,
+    Trends,
+)
+from app.web import auth, staff, trend_charts
+from app.web.trend_forms import TrendFilterForm
+
+bp = Blueprint("trends", __name__)
+bp.context_processor(staff._staff_globals)
+
+# An en dash where there is nothing to average or time.
+NO_FIGURE = "\u2013"
+ROLES = (StaffRole.LEARNING_TEAM, StaffRole.MANAGER, StaffRole.ADMIN)
+
+GROUP_LABELS = {
+    ScoreGroup.CHILDREN: _l("Children and young people"),
+    ScoreGroup.ADULTS: _l("Adults"),
+    ScoreGroup.NOT_SAID: _l("Not said"),
+}
+
+
+@bp.app_context_processor
+def _trends_link() -> dict[str, Any]:
+    """Whether the navigation shows Trends."""
+    return {"may_see_trends": current_user.is_authenticated and current_user.role in ROLES}
+
+
+@bp.get("/")
+@auth.staff_required(*ROLES)
+def page() -> tuple[str, int] | str:
+    """The trends for the chosen month and filters."""
+    form = TrendFilterForm(formdata=flask_request.args)
+    form.set_options(teams(), trends.current_month())
+    if not form.validate():
+        return render_template("staff/trends/page.html", title=_("Trends"), form=form), 400
+    result = trends.build(
+        form.filters(),
+        form.chosen_month(),
+        may_see_safeguarding=safeguarding.may_review(current_user),
+    )
+    summaries = _summaries(result)
+    return render_template(
+        "staff/trends/page.html",
+        title=_("Trends"),
+        form=form,
+        trends=result,
+        month_label=month_label(result.window.month),
+        charts=_charts(result, summaries),
+        summaries=summaries,
+        period_label=period_label,
+        group_label=lambda g: str(GROUP_LABELS[g]),
+        one_decimal=one_decimal,
+        duration=duration,
+        spike_min=SPIKE_MIN_COUNT,
+    )
+
+
+def month_label(month: Month, pattern: str = "MMMM yyyy") -> str:
+    return format_date(month.first_day, pattern)
+
+
+def period_label(period: Month | Quarter) -> str:
+    """March 2026, or Q4 2025/26 (January to March)."""
+    if isinstance(period, Month):
+        return month_label(period, "MMM yyyy")
+    first, _middle, last = period.months
+    return _(
+        "Q%(number)d %(year)d/%(next)s (%(first)s to %(last)s)",
+        number=period.number,
+        year=period.year,
+        next=str(period.year + 1)[2:],
+        first=format_date(first.first_day, "MMM"),
+        last=format_date(last.first_day, "MMM"),
+    )
+
+
+def one_decimal(value: float | None) -> str:
+    return NO_FIGURE if value is None else format_decimal(value, "0.0")
+
+
+def duration(minutes: float | None) -> str:
+    """Minutes in words: 45 minutes, 2 hours 5 minutes."""
+    if minutes is None:
+        return NO_FIGURE
+    whole = round(minutes)
+    hours, rest = divmod(whole, 60)
+    if not hours:
+        return ngettext("%(num)d minute", "%(num)d minutes", rest)
+    text = ngettext("%(num)d hour", "%(num)d hours", hours)
+    return f"{text} {ngettext('%(num)d minute', '%(num)d minutes', rest)}" if rest else text
+
+
+def _theme_chart(chart_id: str, table: ThemeTable, title: str, summary: str) -> Markup:
+    return trend_charts.small_multiples(
+        chart_id,
+        title,
+        summary,
+        [period_label(p) if isinstance(p, Month) else f"Q{p.number}" for p in table.periods],
+        [(s.label, s.counts, s.previous) for s in table.series],
+        _("This year"),
+        _("A year before"),
+    )
+
+
+def _charts(result: Trends, summaries: dict[str, str]) -> dict[str, Markup]:
+    months = [period_label(a.month) for a in result.alerts]
+    return {
+        "monthly": _theme_chart(
+            "chart-monthly", result.monthly, _("Themes by month"), summaries["monthly"]
+        ),
+        "quarterly": _theme_chart(
+            "chart-quarterly", result.quarterly, _("Themes by quarter"), summaries["quarterly"]
+        ),
+        "scores": trend_charts.grouped_bars(
+            "chart-scores",
+            _("Audit scores given, 1 (very bad) to 5 (very good)"),
+            summaries["scores"],
+            ["1", "2", "3", "4", "5"],
+            [(str(GROUP_LABELS[s.group]), s.distribution) for s in result.scores],
+            y_label=_("Answers"),
+        ),
+        "alerts": trend_charts.grouped_bars(
+            "chart-alerts",
+            _("Safeguarding alerts raised and reviewed"),
+            summaries["alerts"],
+            months,
+            [
+                (_("Raised"), [a.raised for a in result.alerts]),
+                (_("Reviewed"), [a.reviewed for a in result.alerts]),
+            ],
+            y_label=_("Alerts"),
+        ),
+        "review_times": trend_charts.lines(
+            "chart-review-times",
+            _("Time from alert to review, in minutes"),
+            summaries["review_times"],
+            months,
+            [
+                (_("Median"), [a.median_minutes for a in result.alerts]),
+                (_("90th percentile"), [a.p90_minutes for a in result.alerts]),
+            ],
+            _("Minutes"),
+        ),
+    }
+
+
+def _top(table: ThemeTable, column: slice) -> tuple[str, int, int] | None:
+    """The theme with most items over the columns, with its count and the year before's."""
+    totals = [(sum(s.counts[column]), sum(s.previous[column]), s.label) for s in table.series]
+    count, previous, label = max(totals, default=(0, 0, ""))
+    return (label, count, previous) if count else None
+
+
+def _summaries(result: Trends) -> dict[str, str]:
+    """One sentence per chart, saying what it shows."""
+    month = month_label(result.window.month)
+    year_top = _top(result.monthly, slice(None))
+    quarter = result.quarterly.periods[-1]
+    quarter_top = _top(result.quarterly, slice(-1, None))
+    return {
+        "monthly": _(
+            "In the 12 months to %(month)s the most common theme was %(theme)s: %(count)d, "
+            "against %(previous)d in the 12 months before.",
+            month=month,
+            theme=year_top[0],
+            count=year_top[1],
+            previous=year_top[2],
+        )
+        if year_top
+        else _("No feedback with themes in the 12 months to %(month)s.", month=month),
+        "quarterly": _(
+            "In %(quarter)s the most common theme was %(theme)s: %(count)d, against %(previous)d "
+            "in the same quarter a year before.",
+            quarter=period_label(quarter),
+            theme=quarter_top[0],
+            count=quarter_top[1],
+            previous=quarter_top[2],
+        )
+        if quarter_top
+        else _("No feedback with themes in %(quarter)s.", quarter=period_label(quarter)),
+        "scores": _score_summary(result.scores, month),
+        "alerts": _alert_summary(result, month),
+        "review_times": _review_summary(result, month),
+    }
+
+
+def _score_summary(scores: tuple[ScoreSummary, ...], month: str) -> str:
+    parts = [
+        _(
+            "%(group)s: average %(average)s from %(count)d answers",
+            group=str(GROUP_LABELS[s.group]),
+            average=one_decimal(s.average),
+            count=s.count,
+        )
+        for s in scores
+        if s.count
+    ]
+    if not parts:
+        return _("No audit scores in the 12 months to %(month)s.", month=month)
+    return (
+        _("Audit scores in the 12 months to %(month)s.", month=month) + " " + "; ".join(parts) + "."
+    )
+
+
+def _alert_summary(result: Trends, month: str) -> str:
+    raised = sum(a.raised for a in result.alerts)
+    waiting = sum(a.raised - a.reviewed for a in result.alerts)
+    return " ".join(
+        [
+            ngettext(
+                "%(num)d safeguarding alert was raised in the 12 months to %(month)s.",
+                "%(num)d safeguarding alerts were raised in the 12 months to %(month)s.",
+                raised,
+                month=month,
+            ),
+            ngettext(
+                "%(num)d has not been reviewed yet.", "%(num)d have not been reviewed yet.", waiting
+            ),
+        ]
+    )
+
+
+def _review_summary(result: Trends, month: str) -> str:
+    latest = result.alerts[-1]
+    if latest.median_minutes is None:
+        return _("No alert raised in %(month)s has been reviewed yet.", month=month)
+    return _(
+        "In %(month)s half the alerts were reviewed within %(median)s and 9 in 10 within %(p90)s.",
+        month=month,
+        median=duration(latest.median_minutes),
+        p90=duration(latest.p90_minutes),
+    )

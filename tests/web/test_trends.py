@@ -1,0 +1,148 @@
+"""The trends page: who may see it, what it shows, and hostile query strings."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import AlertSource, Contact, ContactRole, SafeguardingAlert, StaffRole, Team
+from app.services import trends
+from app.services.london_months import Month
+from app.services.themes import set_item_themes
+
+MARCH = Month(2026, 3)
+
+
+@pytest.fixture
+def learning(client, make_staff, sign_in):
+    """The learning team signed in on `client`."""
+    login = make_staff(StaffRole.LEARNING_TEAM)
+    assert sign_in(client, login).status_code == 302
+    return login
+
+
+@pytest.fixture
+def feedback(app, add_item, monkeypatch):
+    """North's communication spike in March 2026, a quote with a name, and a restricted one."""
+    monkeypatch.setattr(trends, "current_month", lambda: MARCH)
+    north = Team(name="North")
+    db.session.add(north)
+    db.session.commit()
+    for day in range(1, 7):
+        item = add_item(
+            f"Day {day}: nobody called back",
+            created_at=datetime(2026, 3, day, 10, tzinfo=UTC),
+            team_id=north.id,
+        )
+        set_item_themes(item, ["communication"])
+    named = add_item(
+        "Mrs Okonkwo never rang me back, call 07700 900123",
+        created_at=datetime(2026, 3, 9, 10, tzinfo=UTC),
+        team_id=north.id,
+        contact=Contact(role=ContactRole.PARENT, name="Ada Okonkwo"),
+    )
+    set_item_themes(named, ["communication"])
+    restricted = add_item(
+        "RESTRICTED disclosure text",
+        created_at=datetime(2026, 3, 10, 10, tzinfo=UTC),
+        team_id=north.id,
+    )
+    set_item_themes(restricted, ["communication"])
+    raised = datetime(2026, 3, 10, 10, tzinfo=UTC)
+    db.session.add(
+        SafeguardingAlert(
+            feedback_item=restricted,
+            source=AlertSource.CLASSIFIER,
+            created_at=raised,
+            acknowledged_at=raised + timedelta(minutes=25),
+        )
+    )
+    db.session.commit()
+    return north
+
+
+@pytest.mark.parametrize("role", [StaffRole.COMPLAINTS_OFFICER, StaffRole.SAFEGUARDING_REVIEWER])
+def test_other_roles_are_refused(client, make_staff, sign_in, role):
+    assert sign_in(client, make_staff(role)).status_code == 302
+    assert client.get("/staff/trends/").status_code == 403
+    assert "/staff/trends/" not in client.get("/staff/").text
+
+
+def test_signed_out_goes_to_sign_in(client):
+    response = client.get("/staff/trends/")
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
+
+
+@pytest.mark.parametrize("role", [StaffRole.LEARNING_TEAM, StaffRole.MANAGER, StaffRole.ADMIN])
+def test_allowed_roles_see_it_in_the_navigation(client, make_staff, sign_in, role):
+    assert sign_in(client, make_staff(role)).status_code == 302
+    assert 'href="/staff/trends/"' in client.get("/staff/").text
+    assert client.get("/staff/trends/").status_code == 200
+
+
+def test_the_page_shows_spikes_charts_tables_and_redacted_quotes(client, learning, feedback):
+    page = client.get("/staff/trends/?month=2026-03")
+    assert page.status_code == 200
+    text = page.text
+    assert "Spikes in March 2026" in text and "99th percentile of a Poisson" in text
+    spike_row = re.search(r"<td class=\"govuk-table__cell\">North</td>.*?</tr>", text, re.S)
+    assert spike_row and "Communication" in spike_row.group() and ">8<" in spike_row.group()
+    # Five charts, each an image with a title, a description and no inline CSS.
+    charts = re.findall(r"<svg role=\"img\" aria-labelledby=\"([\w-]+)-title \1-desc\"", text)
+    assert charts == [
+        "chart-monthly",
+        "chart-quarterly",
+        "chart-scores",
+        "chart-alerts",
+        "chart-review-times",
+    ]
+    assert 'style="' not in "".join(re.findall(r"<svg.*?</svg>", text, re.S))
+    assert "1 safeguarding alert was raised in the 12 months to March 2026." in text
+    assert "25 minutes" in text
+    # Quotes: redacted, and nothing from the item with a live alert.
+    assert "Mrs [name] never rang me back, call [phone]" in text
+    assert "Okonkwo" not in text and "07700" not in text
+    assert "RESTRICTED" not in text
+
+
+def test_a_manager_may_read_quotes_from_safeguarding_items(client, make_staff, sign_in, feedback):
+    assert sign_in(client, make_staff(StaffRole.MANAGER)).status_code == 302
+    assert "RESTRICTED disclosure text" in client.get("/staff/trends/?month=2026-03").text
+
+
+def test_filters_change_the_numbers(client, learning, feedback):
+    other = client.get(f"/staff/trends/?month=2026-03&team={feedback.id}&kind=compliment")
+    assert other.status_code == 200
+    assert "No theme is beyond its usual range" in other.text
+    assert "Nothing to quote for these filters." in other.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "month=2026-13",
+        "month=1999-01",
+        "month=%00",
+        "month=2026-03%27%20OR%201=1",
+        "team=999999999999999999999999",
+        "team=-1",
+        "team=abc",
+        "channel=fax",
+        "kind=%3Cscript%3Ealert(1)%3C/script%3E",
+        "role=judge",
+        "role=" + "x" * 5000,
+        "month=%EF%BF%BD",
+    ],
+)
+def test_hostile_query_strings_get_the_error_summary(client, learning, feedback, query):
+    response = client.get(f"/staff/trends/?{query}")
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert "<script>alert(1)" not in response.text
+    assert "<svg" not in response.text
+
+
+def test_repeated_and_unknown_parameters_are_harmless(client, learning, feedback):
+    response = client.get("/staff/trends/?month=2026-03&month=nonsense&page=7&x=%FF")
+    assert response.status_code == 200
