@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, exists, false, select, update
+from sqlalchemy import ColumnElement, exists, false, insert, select, update
 
 from app.database import utcnow
 from app.extensions import db
@@ -51,17 +51,20 @@ SENDERS: dict[str, Callable[[Message], str]] = {
     "email": send_stored_email,
 }
 
-# Where each channel's address lives on a contact, to find who has opted out.
-_ADDRESS = {"sms": Contact.phone, "email": Contact.email}
+# Where each channel's address lives on a contact, to find who has opted out. Table columns,
+# not ORM attributes, so a query folding in the check stays a plain Core statement.
+_contacts = Contact.__table__.c
+_ADDRESS = {"sms": _contacts.phone, "email": _contacts.email}
 
 
-def opted_out_clause(channel: str, address: str) -> ColumnElement[bool]:
+def opted_out_clause(channel: str, address: str | ColumnElement[str]) -> ColumnElement[bool]:
     """A SQL condition, true when any contact with this address has opted out on this channel,
-    for callers that fold the check into a query of their own."""
+    for callers that fold the check into a query of their own (the address may be a bound
+    parameter of theirs)."""
     column = _ADDRESS.get(channel)
     if column is None:
         return false()
-    return exists().where(column == address, Contact.opted_out_at.is_not(None))
+    return exists().where(column == address, _contacts.opted_out_at.is_not(None))
 
 
 def is_opted_out(channel: str, address: str) -> bool:
@@ -92,20 +95,42 @@ def new_outbound(
 ) -> Message:
     """An outbound message row, added to the session but not committed."""
     message = Message(
-        feedback_item=item,
-        channel=Channel(channel),
-        direction=Direction.OUTBOUND,
-        external_id=f"out-{uuid.uuid4()}",
-        recipient=recipient,
-        text=text,
-        purpose=purpose,
-        raw_payload=context or {},
-        received_at=utcnow(),
-        delivery_status=status,
-        delivery_updated_at=utcnow(),
+        feedback_item=item, **_outbound_values(channel, recipient, text, purpose, context, status)
     )
     db.session.add(message)
     return message
+
+
+def record_answered_reply(
+    channel: str, recipient: str, text: str, purpose: str, feedback_item_id: int
+) -> None:
+    """Store a reply given in the webhook's own response (the provider sends it, no job does),
+    in the caller's transaction, as one insert that needs no thread loaded."""
+    values = _outbound_values(channel, recipient, text, purpose, None, ANSWERED_IN_RESPONSE)
+    db.session.execute(insert(Message.__table__), {"feedback_item_id": feedback_item_id, **values})
+
+
+def _outbound_values(
+    channel: str,
+    recipient: str,
+    text: str,
+    purpose: str,
+    context: dict[str, Any] | None,
+    status: str,
+) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "channel": Channel(channel),
+        "direction": Direction.OUTBOUND,
+        "external_id": f"out-{uuid.uuid4()}",
+        "recipient": recipient,
+        "text": text,
+        "purpose": purpose,
+        "raw_payload": context or {},
+        "received_at": now,
+        "delivery_status": status,
+        "delivery_updated_at": now,
+    }
 
 
 def queue_message(

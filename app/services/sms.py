@@ -5,11 +5,11 @@ Replies never repeat what the person wrote: a shared phone may be read by someon
 
 import re
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from app.database import utcnow
 from app.extensions import db
@@ -23,7 +23,7 @@ from app.models import (
     Team,
 )
 from app.services import outbound
-from app.services.ingestion import ingest
+from app.services.ingestion import StoredMessage, ingest
 from channels import sms as sms_channel
 from channels.base import FeedbackDetails, InboundMessage
 
@@ -60,7 +60,7 @@ def _replyable(sender: str | None) -> bool:
     return bool(sender) and sms_channel.normalise_number(sender or "").e164 == sender
 
 
-def _window_start():
+def _window_start() -> datetime:
     return utcnow() - timedelta(hours=current_app.config["SMS_THREAD_WINDOW_HOURS"])
 
 
@@ -72,27 +72,27 @@ class History:
     opted_out: bool
 
 
-def _open_thread_query(phone: str) -> Select[tuple[str]]:
-    """The thread this number texted in, or was texted from, within the window."""
-    return (
-        select(FeedbackItem.reference)
-        .join(Message, Message.feedback_item_id == FeedbackItem.id)
-        .where(Message.channel == Channel.SMS)
-        .where(or_(Message.sender == phone, Message.recipient == phone))
-        .where(Message.received_at >= _window_start())
-        .order_by(Message.received_at.desc())
-        .limit(1)
-    )
+# Built once and run with the number and window (constructing a statement costs more than
+# running it), on the tables rather than the ORM entities, which skips the ORM's result layer.
+_messages = Message.__table__.c
+_items = FeedbackItem.__table__.c
+_phone = bindparam("phone")
+# The thread this number texted in, or was texted from, within the window.
+_OPEN_THREAD = (
+    select(_items.reference)
+    .join_from(FeedbackItem.__table__, Message.__table__, _messages.feedback_item_id == _items.id)
+    .where(_messages.channel == Channel.SMS)
+    .where(or_(_messages.sender == _phone, _messages.recipient == _phone))
+    .where(_messages.received_at >= bindparam("since"))
+    .order_by(_messages.received_at.desc())
+    .limit(1)
+)
+_HISTORY = select(_OPEN_THREAD.scalar_subquery(), outbound.opted_out_clause("sms", _phone))
 
 
 def history(phone: str) -> History:
     """The number's open thread and whether it has opted out, in one round trip."""
-    row = db.session.execute(
-        select(
-            _open_thread_query(phone).scalar_subquery(),
-            outbound.opted_out_clause("sms", phone),
-        )
-    ).one()
+    row = db.session.execute(_HISTORY, {"phone": phone, "since": _window_start()}).one()
     return History(thread_reference=row[0], opted_out=bool(row[1]))
 
 
@@ -112,53 +112,57 @@ def open_survey(phone: str) -> Message | None:
 def receive(msg: InboundMessage) -> SmsReceipt:
     """Store a text through ingest() in the right thread, apply its keyword or score, and say
     what to answer (None for nothing). The text, its effects and the reply commit together."""
-    phone = msg.sender if _replyable(msg.sender) else None
-    word = keyword(msg.text)
-    # Only a text starting with 1-5 can answer a survey, so most texts skip that look-up.
-    score = bare_score(msg.text) if phone and word is None else None
-    survey = open_survey(phone) if phone and score is not None else None
-    if survey is None:
-        score = None
-    known = history(phone) if phone else History(thread_reference=None, opted_out=False)
-    if phone and score is not None and survey is not None:
-        details = _audit_details(phone, score, survey)
-        thread = None
-    else:
-        details = FeedbackDetails(
-            kind="comment",
-            contact_role="other",
-            phone=phone,
-            preferred_channel="sms",
-            may_contact=phone is not None,
+    conversation = _Conversation(msg)
+    result = ingest(msg, conversation)
+    if not result.created:
+        return SmsReceipt(result.message_id, None, duplicate=True)
+    return SmsReceipt(result.message_id, conversation.reply)
+
+
+class _Conversation:
+    """One text's part in ingest(): which thread it joins, what it changes, what we answer."""
+
+    def __init__(self, msg: InboundMessage) -> None:
+        self.phone = msg.sender if _replyable(msg.sender) else None
+        self.word = keyword(msg.text)
+        # Only a text starting with 1-5 can answer a survey, so most texts skip that look-up.
+        self.score = bare_score(msg.text) if self.phone and self.word is None else None
+        self.known = History(thread_reference=None, opted_out=False)
+        self.survey_id: int | None = None
+        self.reply: str | None = None
+
+    def place(self, msg: InboundMessage) -> InboundMessage:
+        """Run under the number's lock, so a thread another text has just opened is found."""
+        if self.phone is None:
+            return replace(msg, details=_comment_details(None))
+        self.known = history(self.phone)
+        survey = open_survey(self.phone) if self.score is not None else None
+        self.survey_id = survey.id if survey is not None else None
+        if survey is not None and self.score is not None:
+            return replace(msg, details=_audit_details(self.phone, self.score, survey))
+        return replace(
+            msg,
+            details=_comment_details(self.phone),
+            thread_reference=self.known.thread_reference,
         )
-        thread = known.thread_reference
-    receipt: SmsReceipt | None = None
 
-    def respond(message: Message) -> None:
+    def respond(self, stored: StoredMessage) -> None:
         """Apply the keyword or score and store the reply, in ingest's transaction."""
-        nonlocal receipt
-        item = message.feedback_item
-        reply = _answer(phone, word, item, thread is None, score, known.opted_out)
-        if survey is not None:
-            _link_survey(survey.id, item.id)
-        if reply is not None and phone is not None:
-            outbound.new_outbound(
-                "sms", phone, reply, "reply", item, status=outbound.ANSWERED_IN_RESPONSE
+        scored = self.survey_id is not None
+        self.reply = _answer(self.phone, self.word, stored, scored, self.known.opted_out)
+        if self.survey_id is not None:
+            _link_survey(self.survey_id, stored.feedback_item_id)
+        if self.reply is not None and self.phone is not None:
+            outbound.record_answered_reply(
+                "sms", self.phone, self.reply, "reply", stored.feedback_item_id
             )
-        receipt = SmsReceipt(message.id, reply)
-
-    result = ingest(replace(msg, details=details, thread_reference=thread), respond)
-    if not result.created or receipt is None:
-        return SmsReceipt(result.message.id, None, duplicate=True)
-    return receipt
 
 
 def _answer(
     phone: str | None,
     word: str | None,
-    item: FeedbackItem,
-    new_thread: bool,
-    score: int | None,
+    stored: StoredMessage,
+    scored: bool,
     opted_out: bool,
 ) -> str | None:
     """Apply a keyword, and choose the reply. Twilio answers STOP and START itself."""
@@ -174,11 +178,21 @@ def _answer(
         return None
     if word in HELP_WORDS:
         return help_text()
-    if score is not None:
+    if scored:
         return _("Heard: thank you. We have recorded your score.")
-    if new_thread:
-        return acknowledgement(item.reference)
+    if stored.new_thread:
+        return acknowledgement(stored.reference)
     return None
+
+
+def _comment_details(phone: str | None) -> FeedbackDetails:
+    return FeedbackDetails(
+        kind="comment",
+        contact_role="other",
+        phone=phone,
+        preferred_channel="sms",
+        may_contact=phone is not None,
+    )
 
 
 def _audit_details(phone: str, score: int, survey: Message) -> FeedbackDetails:

@@ -1,6 +1,7 @@
 """ingest(): the one write path. Stored exactly once, threaded, and committed before any job."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from app.extensions import db
 from app.models import AuditInvitation, FeedbackItem, Message, Team
 from app.services import audit_invitations
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
-from app.services.ingestion import ingest
+from app.services.ingestion import StoredMessage, ingest
 from channels.base import FeedbackDetails, InboundMessage
 
 
@@ -138,28 +139,49 @@ def test_a_reference_already_taken_is_retried_with_a_new_one(app, monkeypatch):
     assert _count(Message) == 2
 
 
-def test_work_before_commit_is_stored_with_the_message_and_never_for_a_repeat(app):
-    calls: list[int] = []
+class Tagging:
+    """A conversation that files every message in one thread and tags it as it is stored."""
 
-    def tag(message: Message) -> None:
-        calls.append(message.id)
-        message.feedback_item.topic = "tagged in the same transaction"
+    def __init__(self, thread_reference: str | None = None, fail: bool = False) -> None:
+        self.thread_reference = thread_reference
+        self.fail = fail
+        self.stored: list[StoredMessage] = []
 
-    first = ingest(_msg(), before_commit=tag)
-    second = ingest(_msg(), before_commit=tag)
+    def place(self, msg: InboundMessage) -> InboundMessage:
+        return replace(msg, thread_reference=self.thread_reference)
 
-    assert first.created and not second.created
-    assert calls == [first.message.id]
+    def respond(self, stored: StoredMessage) -> None:
+        if self.fail:
+            raise RuntimeError("the reply could not be prepared")
+        self.stored.append(stored)
+        db.session.get_one(FeedbackItem, stored.feedback_item_id).topic = "tagged"
+
+
+def test_a_conversation_places_the_message_and_its_writes_commit_with_it_never_for_a_repeat(app):
+    first = ingest(_msg())
+    conversation = Tagging(thread_reference=first.feedback_item.reference)
+
+    second = ingest(_msg("ext-2"), conversation)
+    repeat = ingest(_msg("ext-2"), conversation)
+
+    assert second.created and not repeat.created
+    assert repeat.message_id == second.message_id
+    assert conversation.stored == [
+        StoredMessage(
+            second.message_id,
+            first.feedback_item_id,
+            first.feedback_item.reference,
+            new_thread=False,
+        )
+    ]
     db.session.expire_all()
-    assert db.session.get(Message, first.message.id).feedback_item.topic.startswith("tagged")
+    assert second.feedback_item.id == first.feedback_item_id
+    assert second.feedback_item.topic == "tagged"
 
 
-def test_a_failure_before_commit_stores_nothing(app):
-    def fail(message: Message) -> None:
-        raise RuntimeError("the reply could not be prepared")
-
+def test_a_failure_in_the_conversation_stores_nothing(app):
     with pytest.raises(RuntimeError):
-        ingest(_msg(), before_commit=fail)
+        ingest(_msg(), Tagging(fail=True))
 
     assert _count(Message) == 0
     assert _count(FeedbackItem) == 0

@@ -3,6 +3,7 @@ outbound texts through the real twilio client to a fake Messages API on loopback
 
 import itertools
 import threading
+import time
 from xml.etree import ElementTree
 
 import pytest
@@ -224,6 +225,40 @@ def test_a_twilio_retry_storm_stores_one_message(sms):
     assert statuses == [200] * 12
     assert _count(FeedbackItem) == 1
     assert len(_inbound()) == 1
+
+
+def test_two_first_texts_from_one_number_at_once_open_one_thread_with_one_acknowledgement(
+    sms, monkeypatch
+):
+    # Each request dawdles after reading the number's history, as under load: without the
+    # per-number lock both would find no open thread and each open (and acknowledge) one.
+    read_history = sms_service.history
+
+    def slow_history(phone: str) -> sms_service.History:
+        found = read_history(phone)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(sms_service, "history", slow_history)
+    start = threading.Barrier(2)
+    responses = []
+
+    def post(n: int) -> None:
+        start.wait()
+        responses.append(text(sms.client, f"First text {n}"))
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    answers = [reply_of(response) for response in responses]
+    assert len(answers) == 2
+    assert len([answer for answer in answers if answer is not None]) == 1
+    assert _count(FeedbackItem) == 1
+    assert len({m.feedback_item_id for m in _inbound()}) == 1
+    assert len(_inbound()) == 2
 
 
 def test_a_retried_delivery_is_not_acknowledged_twice(sms):
