@@ -14,10 +14,12 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Date,
     Integer,
     and_,
+    bindparam,
     case,
     column,
     func,
@@ -426,13 +428,7 @@ def _response_times(dates: _Dates, nation: str) -> ResponseTimes:
     ).scalar_one()
     first = min(dates.previous.start, dates.period.start)
     last = max(latest or first, dates.period.end)
-    # The calendar goes to the database once, so each response's working days are a join and a
-    # subtraction there rather than a count day by day per complaint.
-    calendar = (
-        values(column("day", Date), column("ordinal", Integer), name="working_day")
-        .data(working_day_ordinals(first, last, nation))
-        .cte("working_day")
-    )
+    calendar = _calendar_table(working_day_ordinals(first, last, nation))
     received = calendar.alias("received_day")
     responded = calendar.alias("responded_day")
     taken = responded.c.ordinal - received.c.ordinal
@@ -454,6 +450,25 @@ def _response_times(dates: _Dates, nation: str) -> ResponseTimes:
         awaiting=Comparison(
             AWAITING, "Not answered yet", awaiting.get(CURRENT, 0), awaiting.get(PREVIOUS, 0)
         ),
+    )
+
+
+def _calendar_table(ordinals: list[tuple[date, int]]) -> Any:
+    """The working-day calendar as a table in the query, so each response's working days are a
+    join and a subtraction in the database rather than a count day by day per complaint.
+
+    PostgreSQL takes it as two arrays; a VALUES list of a thousand rows would cost more to
+    compile and send than the whole query takes to run."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        days = bindparam("calendar_days", [d for d, _n in ordinals], type_=ARRAY(Date))
+        numbers = bindparam("calendar_ordinals", [n for _d, n in ordinals], type_=ARRAY(Integer))
+        return select(func.unnest(days).label("day"), func.unnest(numbers).label("ordinal")).cte(
+            "working_day"
+        )
+    return (
+        values(column("day", Date), column("ordinal", Integer), name="working_day")
+        .data(ordinals)
+        .cte("working_day")
     )
 
 
