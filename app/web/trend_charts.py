@@ -49,10 +49,16 @@ def small_multiples(
     """One small chart per theme: this year's counts as bars, the year before as a dashed line."""
     columns = 2
     rows = max(1, -(-len(panels) // columns))
+    height = 1.7 * rows + 1.3
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(9, 1.9 * rows + 0.6), layout="constrained")
-        axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).flat
-        positions = range(len(periods))
+        figure = Figure(figsize=(9, height))
+        # Fixed margins in inches: a constrained layout costs more than the drawing itself.
+        figure.subplots_adjust(
+            left=0.06, right=0.99, top=1 - 0.5 / height, bottom=0.8 / height, hspace=0.45
+        )
+        grid = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
+        axes = list(grid.flat)
+        positions = list(range(len(periods)))
         for ax, (name, counts, previous) in zip(axes, panels, strict=False):
             ax.bar(positions, counts, color=BLUE, label=now_label)
             ax.plot(
@@ -64,14 +70,27 @@ def small_multiples(
                 markersize=3,
                 label=before_label,
             )
-            ax.set_title(name, loc="left", fontsize=10, fontweight="bold")
+            # Placed as plain text: set_title re-measures every tick label to place itself.
+            ax.text(0, 1.04, name, transform=ax.transAxes, fontsize=10, fontweight="bold")
             ax.yaxis.get_major_locator().set_params(integer=True)
-        for ax in list(axes)[len(panels) :]:
+        for ax in axes[len(panels) :]:
             ax.set_visible(False)
-        for ax in figure.axes:
-            ax.set_xticks(list(positions), periods, rotation=90, fontsize=8)
-        handles, labels = figure.axes[0].get_legend_handles_labels()
-        figure.legend(handles, labels, loc="outside upper left", ncols=2, frameon=False)
+        # The axes share their ticks; period names go under the lowest chart of each column.
+        axes[0].set_xticks(positions, periods)
+        for column in range(columns):
+            shown = [ax for ax in grid[:, column] if ax.get_visible()]
+            for ax in shown:
+                ax.tick_params(axis="x", labelrotation=90, labelsize=8, labelbottom=ax is shown[-1])
+        # This year first, as the tables read.
+        handles, labels = axes[0].get_legend_handles_labels()
+        figure.legend(
+            handles[::-1],
+            labels[::-1],
+            loc="upper left",
+            bbox_to_anchor=(0.05, 1),
+            ncols=2,
+            frameon=False,
+        )
         return _svg(figure, chart_id, title, description)
 
 

@@ -171,7 +171,8 @@ def _charts(result: Trends, summaries: dict[str, str]) -> dict[str, Markup]:
 def _top(table: ThemeTable, column: slice) -> tuple[str, int, int] | None:
     """The theme with most items over the columns, with its count and the year before's."""
     totals = [(sum(s.counts[column]), sum(s.previous[column]), s.label) for s in table.series]
-    count, previous, label = max(totals, default=(0, 0, ""))
+    # On a tie the theme first in the taxonomy is named.
+    count, previous, label = max(totals, key=lambda t: t[0], default=(0, 0, ""))
     return (label, count, previous) if count else None
 
 
@@ -210,11 +211,12 @@ def _summaries(result: Trends) -> dict[str, str]:
 
 def _score_summary(scores: tuple[ScoreSummary, ...], month: str) -> str:
     parts = [
-        _(
-            "%(group)s: average %(average)s from %(count)d answers",
+        ngettext(
+            "%(group)s: average %(average)s from %(num)d answer",
+            "%(group)s: average %(average)s from %(num)d answers",
+            s.count,
             group=str(GROUP_LABELS[s.group]),
             average=one_decimal(s.average),
-            count=s.count,
         )
         for s in scores
         if s.count
