@@ -3,8 +3,8 @@ table beside the same dates a year before, as the board papers set it out.
 
 Every count is made in the database (GROUP BY with CASE for the period and the bands); Python
 only puts the grouped rows in order. Each query covers both periods at once, labelling rows by
-the period their date falls in. `COUNTING_RULES` says which date and which stage each table
-counts; the page and the downloads print them.
+the period their date falls in. `report_tables.COUNTING_RULES` says which date and which stage
+each table counts; the page and the downloads print them.
 """
 
 from collections.abc import Iterable, Mapping
@@ -46,10 +46,21 @@ from app.models import (
 )
 from app.services import complaint_learning, complaints, equality
 from app.services import deadlines as wd
-from app.services.equality import EqualityTable
 from app.services.feedback_list import has_live_alert
 from app.services.redaction import redact
 from app.services.report_periods import Period
+from app.services.report_tables import (
+    Comparison,
+    Compliments,
+    CountTable,
+    Learning,
+    LearningEntry,
+    MemberCorrespondence,
+    Quote,
+    Report,
+    ResponseTimes,
+    StageOutcomes,
+)
 
 CURRENT = "current"
 PREVIOUS = "previous"
@@ -130,132 +141,6 @@ class Action(StrEnum):
 
     VIEWED = "complaints_report_viewed"
     DOWNLOADED = "complaints_report_downloaded"
-
-
-COUNTING_RULES = (
-    "Each table sets the chosen period beside the same dates a year before.",
-    "A complaint stage counts in the period in which that stage was received (its received "
-    "date): Stage 1 on the day the complaint arrived, Stages 2 and 3 on the day the "
-    "complainant asked to escalate.",
-    "Teams, themes, how received and who complained count Stage 1 complaints received in the "
-    "period. The team is the Stage 1 team, or the complaint's team if Stage 1 has none.",
-    "A complaint with several themes counts once under each, so the themes add up to more "
-    "than the complaints.",
-    "Outcomes are those recorded so far for each stage received in the period; a stage still "
-    "open is counted as having no outcome yet.",
-    "Response times are for Stage 1 only, from the day received to the day of the response, "
-    "in working days (the day received is not counted; weekends and bank holidays of the "
-    "configured UK nation are left out). A withdrawal counts as the response. Stage 1 "
-    "complaints not yet answered are counted apart.",
-    "How received is the channel of the complaint's first message in. Heard has no channel "
-    "for letters or phone calls, so those cannot be counted here.",
-    "Who complained is the role the person gave on the form, or else their contact's role.",
-    "Compliments count in the period in which they were received, under the team they are "
-    "credited to. Quotes are the newest compliments of the period, at most one per team, with "
-    "names, contact details and case numbers removed; items with a safeguarding alert are "
-    "never quoted.",
-    "Learning points count in the period in which they were recorded; an action is overdue "
-    "if it is not done and was due before the end of the period (or before today, if the "
-    "period has not ended).",
-    "Equality monitoring counts the complainants whose complaints were received in the period "
-    "and who chose to answer, beside the service-user population as configured.",
-    "Ombudsman referrals count in the period in which they were referred, with the finding "
-    "known today.",
-    "MP and councillor enquiries count in the period in which they were received; the target "
-    "is a reply within 10 working days.",
-)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One line of a table: a count in the period and in the same dates a year before."""
-
-    key: str
-    label: str
-    current: int
-    previous: int
-
-
-@dataclass(frozen=True)
-class CountTable:
-    """Lines of counts; `total` is None where lines overlap and a total would mislead."""
-
-    rows: tuple[Comparison, ...]
-    total: Comparison | None
-
-
-@dataclass(frozen=True)
-class StageOutcomes:
-    stage: int
-    label: str
-    outcomes: CountTable
-
-
-@dataclass(frozen=True)
-class ResponseTimes:
-    """Stage 1 responses by working days taken, and the average of those answered."""
-
-    bands: CountTable
-    average_current: float | None
-    average_previous: float | None
-    awaiting: Comparison
-
-
-@dataclass(frozen=True)
-class Quote:
-    team: str
-    received_on: date
-    text: str
-
-
-@dataclass(frozen=True)
-class Compliments:
-    by_team: CountTable
-    quotes: tuple[Quote, ...]
-
-
-@dataclass(frozen=True)
-class LearningEntry:
-    recorded_on: date
-    team: str
-    themes: tuple[str, ...]
-    lesson: str
-    action: str | None
-    due_on: date | None
-    done_on: date | None
-
-
-@dataclass(frozen=True)
-class Learning:
-    summary: CountTable
-    by_team: CountTable
-    entries: tuple[LearningEntry, ...]
-
-
-@dataclass(frozen=True)
-class MemberCorrespondence:
-    received: CountTable
-    replies: CountTable
-
-
-@dataclass(frozen=True)
-class Report:
-    period: Period
-    previous: Period
-    calendar: str
-    stages: CountTable
-    teams: CountTable
-    themes: CountTable
-    outcomes: tuple[StageOutcomes, ...]
-    response_times: ResponseTimes
-    channels: CountTable
-    complainants: CountTable
-    compliments: Compliments
-    learning: Learning
-    equality: list[EqualityTable]
-    ombudsman: CountTable
-    members: MemberCorrespondence
-    notes: tuple[str, ...] = COUNTING_RULES
 
 
 def build_report(start: date, end: date, calendar: str | None = None) -> Report:

@@ -15,7 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from app.services.annual_report import CountTable, Report
+from app.services.report_tables import CountTable, Report
 from app.services.spreadsheet_cells import safe_cell
 
 Cell = str | int | float | date | None

@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired
 from app.models import StaffRole
 from app.services import annual_report, audit_log, complaints, report_export, report_periods
 from app.services.report_periods import Period, PeriodError
+from app.services.report_tables import Report
 from app.web import auth, staff
 from app.web.date_fields import UkDateField
 
@@ -97,7 +98,7 @@ def complaints_report() -> tuple[str, int] | str:
 
 
 def _page(
-    choice: YearOrQuarterForm, dates: DatesForm, report: annual_report.Report | None
+    choice: YearOrQuarterForm, dates: DatesForm, report: Report | None
 ) -> tuple[str, int] | str:
     page = render_template(
         "staff/reports/complaints.html",

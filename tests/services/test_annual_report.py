@@ -31,8 +31,9 @@ from app.models import (
     Team,
 )
 from app.models.enums import Channel
-from app.services.annual_report import CountTable, Report, build_report, working_day_ordinals
+from app.services.annual_report import build_report, working_day_ordinals
 from app.services.report_periods import financial_year
+from app.services.report_tables import CountTable, Report
 from app.services.themes import set_item_themes
 
 _numbers = itertools.count(1)
