@@ -2,7 +2,9 @@
 queries, and downloads whose cells never run as formulas."""
 
 import csv
+import html
 import io
+import re
 import zipfile
 from datetime import UTC, date, datetime
 
@@ -310,3 +312,17 @@ def test_csv_zip_holds_no_live_formula_from_user_text(client, learning_lead, hos
     assert any(value.startswith("'=HYPERLINK(") for value in seen)
     stages = list(csv.reader(io.StringIO(archive.read("01-stages.csv").decode("utf-8-sig"))))
     assert stages[1] == ["Stage 1 (local resolution)", str(len(HOSTILE)), "0"]
+
+
+def test_download_links_carry_the_dates_chosen(client, learning_lead):
+    query = [("start", "1"), ("start", "9"), ("start", "2025")]
+    query += [("end", "15"), ("end", "10"), ("end", "2025")]
+    page = client.get("/staff/reports/complaints", query_string=query)
+    links = re.findall(r'href="(/staff/reports/complaints[^"]*\.(?:xlsx|zip)[^"]*)"', page.text)
+    assert len(links) == 2
+    for link in links:
+        response = client.get(html.unescape(link))
+        assert response.status_code == 200
+        assert (
+            "complaints-report-2025-09-01-to-2025-10-15" in response.headers["Content-Disposition"]
+        )
