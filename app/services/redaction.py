@@ -32,6 +32,37 @@ LINK = "[link]"
 # When overlapping spans are equally long, the merged span takes the label that comes first.
 PRIORITY = (EMAIL, LINK, CASE_NUMBER, PHONE, ADDRESS, NAME)
 
+# Words that follow the subject of a sentence, never the auxiliary "Will" or the month "May".
+SUBJECT_FOLLOWERS = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "tells",
+        "asked",
+        "asks",
+        "was",
+        "is",
+        "has",
+        "had",
+        "rang",
+        "rings",
+        "called",
+        "calls",
+        "came",
+        "comes",
+        "went",
+        "goes",
+        "never",
+        "always",
+        "wants",
+        "wanted",
+        "shouted",
+        "helped",
+        "listened",
+        "and",
+    ]
+)
 # Names in the list that, capitalised mid-sentence, are far more often a month or a role.
 CAPITALISED_NOT_NAMES = frozenset({"april", "may", "june", "august", "foster"})
 
@@ -39,17 +70,24 @@ TITLES = r"(?:mr|mrs|ms|mx|dr|prof|professor|cllr|councillor|rev|revd|hhj|dj)"
 
 PLACEHOLDER_RE = re.compile(r"\[(?:name|phone|email|address|case number|link)\]")
 WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
-EMAIL_RE = re.compile(r"[\w.!#$%&'\u2019*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
-LINK_RE = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|co\.uk|org|net|uk)/\S+", re.I)
+# Every run of repeatable characters is bounded and may only start where such a run starts:
+# otherwise a 10,000-letter message costs a scan to its end from every position.
+EMAIL_RE = re.compile(
+    r"(?<![\w.!#$%&'\u2019*+/=?^`{|}~-])[\w.!#$%&'\u2019*+/=?^`{|}~-]{1,64}"
+    r"@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"
+)
+LINK_RE = re.compile(
+    r"\b(?:https?://|www\.)\S+|(?<![\w-])[\w-]{1,63}\.(?:com|co\.uk|org|net|uk)/\S+", re.I
+)
 HEARD_REFERENCE_RE = re.compile(r"\bHD[\s-]?[A-Z0-9]{4}[\s-]?[A-Z0-9]{4}\b", re.I)
 # Family court numbers (LS23P01234, ZE22C50123) and other letter-digit mixes with at least
 # four digits; a postcode has at most three and is handled as an address.
 MIXED_CODE_RE = re.compile(
-    r"\b(?=[A-Z0-9/-]*\d{2})(?=[A-Z0-9/-]*[A-Z])[A-Z0-9][A-Z0-9/-]{5,19}\b", re.I
+    r"(?<![A-Z0-9/-])(?=[A-Z0-9/-]{0,18}\d{2})(?=[A-Z0-9/-]{0,19}[A-Z])[A-Z0-9][A-Z0-9/-]{5,19}\b",
+    re.I,
 )
-NI_NUMBER_RE = re.compile(
-    r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I
-)
+# Any two letters: the examples people copy (QQ 12 34 56 C) use prefixes HMRC never issues.
+NI_NUMBER_RE = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I)
 NHS_NUMBER_RE = re.compile(r"(?<![\d+])\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
 LONG_NUMBER_RE = re.compile(r"(?<![\d.,£$])\d{6,}(?![\d.,])")
 CASE_CUE_RE = re.compile(
@@ -108,14 +146,21 @@ ROLE_CUE = (
 # A cue after which the next word is a name whatever its case (text-speak has no capitals).
 STRONG_CUE_RE = re.compile(
     r"\b(?:my\s+name(?:'s|\s+is)|names?\s*(?:is|:)|named|known\s+as|"
-    r"i(?:'m|\s+am|m)\s+called|" + TITLES + r"\.?|" + RELATIVE_CUE + r"|" + ROLE_CUE + r")"
+    r"(?:i'm|i\s+am|im|is|was|s|'s|are|were)\s+called|"
+    + TITLES
+    + r"\.?|"
+    + RELATIVE_CUE
+    + r"|"
+    + ROLE_CUE
+    + r")"
     r"(?:[ \t]*[,:-][ \t]*|[ \t]+)",
     re.I,
 )
 # "Miss", "Judge" and "called" are everyday words too: a name follows only if capitalised.
 WEAK_CUE_RE = re.compile(r"\b(?:Miss|Judge|Sister|Father|Nurse|called)[ \t]+")
 ROLE_AFTER_RE = re.compile(
-    r"(?P<who>[^\W\d_][\w'\u2019-]*(?:\s+[^\W\d_][\w'\u2019-]*)?)\s*(?:\(|,|-|\u2013)\s*(?:my|the|our|her|"
+    r"(?<![\w'\u2019-])(?P<who>[^\W\d_][\w'\u2019-]{0,40}(?:\s+[^\W\d_][\w'\u2019-]{0,40})?)"
+    r"\s*(?:\(|,|-|\u2013)\s*(?:my|the|our|her|"
     r"his|their|a|an)?\s*(?:new\s+|old\s+|senior\s+)?" + ROLE_CUE + r"\b",
     re.I,
 )
@@ -342,8 +387,28 @@ def _name_spans(text: str, taken: list[Span]) -> list[Span]:
     chosen = {i for i, token in enumerate(tokens) if _looks_like_name(token)}
     chosen |= _cued(text, tokens, index)
     chosen |= _sign_offs(text, tokens, index)
+    chosen |= _said_at_sentence_start(tokens)
     chosen = _extend(text, tokens, chosen)
+    # A name found once is a name wherever else it appears ("Priya Chaudhry" and
+    # "Chaudhry & Co", "Sarah" and "sarah").
+    found = {tokens[i].norm for i in chosen if tokens[i].norm not in _common_words()}
+    chosen |= {i for i, token in enumerate(tokens) if token.norm in found}
     return [Span(tokens[i].start, tokens[i].end, NAME) for i in chosen]
+
+
+def _said_at_sentence_start(tokens: list[_Token]) -> set[int]:
+    """Names that are also words, opening a sentence as its subject: "Will said nothing",
+    "Grace was lovely" (but not "Will you ring me")."""
+    word_names = _name_lists()[1]
+    return {
+        i
+        for i, token in enumerate(tokens[:-1])
+        if token.sentence_start
+        and token.text[0].isupper()
+        and token.norm in word_names
+        and token.norm not in CAPITALISED_NOT_NAMES
+        and tokens[i + 1].norm in SUBJECT_FOLLOWERS
+    }
 
 
 def _looks_like_name(token: _Token) -> bool:
