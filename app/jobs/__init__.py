@@ -54,19 +54,22 @@ class BoundJob:
     def job_id(self, *args: Any) -> str:
         return "-".join([self.__name__, *map(str, args)])
 
-    def delay(self, *args: Any) -> str | None:
+    def delay(self, *args: Any, new: bool = False) -> str | None:
         """Enqueue (or, with no Redis, run now). Returns the RQ job id, or None if it ran here.
 
         The id is derived from the arguments, so the same work is never queued twice at once.
+        `new=True` says the work cannot be queued already, because what it is about was only
+        just committed; Redis is then not asked first.
         """
         if queues.connection is None:
             self._run_here(*args)
             return None
         queue = queues.get(self.spec.queue)
         job_id = self.job_id(*args)
-        status = queue.connection.hget(Job.key_for(job_id), "status")
-        if status is not None and status.decode() in _PENDING:
-            return job_id
+        if not new:
+            status = queue.connection.hget(Job.key_for(job_id), "status")
+            if status is not None and status.decode() in _PENDING:
+                return job_id
         # One round trip for the whole enqueue rather than one per step inside RQ.
         with queue.connection.pipeline() as pipeline:
             queue.enqueue(

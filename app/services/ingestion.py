@@ -38,6 +38,14 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Thread:
+    """An existing feedback item a message joins."""
+
+    feedback_item_id: int
+    reference: str
+
+
+@dataclass(frozen=True)
 class StoredMessage:
     """A message ingest() has stored and not yet committed: what a channel's reply needs."""
 
@@ -67,12 +75,13 @@ class IngestResult:
 class Conversation(Protocol):
     """A channel that threads by sender (SMS) takes part in storing a message.
 
-    ingest() locks the sender, asks `place` which thread the message joins (or what its new
-    thread is), stores it, and hands the stored message to `respond` for the channel's own
-    writes, all in one transaction. A repeat delivery is never passed to `respond`.
+    ingest() locks the sender and asks `place` for the message to store (with the details its
+    new thread would have) and the open thread it joins, if any; it stores the message and
+    hands it to `respond` for the channel's own writes, all in one transaction. A repeat
+    delivery is never passed to `respond`.
     """
 
-    def place(self, msg: InboundMessage) -> InboundMessage: ...
+    def place(self, msg: InboundMessage) -> tuple[InboundMessage, Thread | None]: ...
 
     def respond(self, stored: StoredMessage) -> None: ...
 
@@ -108,9 +117,10 @@ def ingest(msg: InboundMessage, conversation: Conversation | None = None) -> Ing
 def _store_and_commit(msg: InboundMessage, conversation: Conversation | None) -> StoredMessage:
     try:
         with _sender_lock(msg, conversation):
+            thread = None
             if conversation is not None:
-                msg = conversation.place(msg)
-            stored = _store(msg)
+                msg, thread = conversation.place(msg)
+            stored = _store(msg, thread or _open_thread(msg))
             if conversation is not None:
                 conversation.respond(stored)
             db.session.commit()
@@ -153,15 +163,14 @@ def _insert(table: Table, values: dict[str, Any]) -> int:
     return db.session.execute(insert(table), values).inserted_primary_key[0]
 
 
-def _store(msg: InboundMessage) -> StoredMessage:
-    thread = _open_thread(msg)
-    item_id, reference = thread or _new_item(msg)
+def _store(msg: InboundMessage, open_thread: Thread | None) -> StoredMessage:
+    thread = open_thread or _new_item(msg)
     # Inserted before the audit link is redeemed, so a repeat meets the unique constraint
     # before it can use up a link that its first delivery already redeemed.
     message_id = _insert(
         Message.__table__,
         {
-            "feedback_item_id": item_id,
+            "feedback_item_id": thread.feedback_item_id,
             "channel": Channel(msg.channel),
             "direction": Direction.INBOUND,
             "external_id": msg.external_id,
@@ -187,15 +196,18 @@ def _store(msg: InboundMessage) -> StoredMessage:
             ],
         )
     if msg.audit_token:
-        audit_invitations.redeem(msg.audit_token, db.session.get_one(FeedbackItem, item_id))
-    return StoredMessage(message_id, item_id, reference, new_thread=thread is None)
+        item = db.session.get_one(FeedbackItem, thread.feedback_item_id)
+        audit_invitations.redeem(msg.audit_token, item)
+    return StoredMessage(
+        message_id, thread.feedback_item_id, thread.reference, new_thread=open_thread is None
+    )
 
 
-def _open_thread(msg: InboundMessage) -> tuple[int, str] | None:
+def _open_thread(msg: InboundMessage) -> Thread | None:
     if msg.thread_reference:
         item_id = db.session.execute(_ITEM_BY_REFERENCE, {"ref": msg.thread_reference}).scalar()
         if item_id is not None:
-            return item_id, msg.thread_reference
+            return Thread(item_id, msg.thread_reference)
     if not msg.replies_to:
         return None
     row = db.session.execute(
@@ -207,10 +219,10 @@ def _open_thread(msg: InboundMessage) -> tuple[int, str] | None:
         .order_by(_messages.id)
         .limit(1)
     ).first()
-    return (row.id, row.reference) if row is not None else None
+    return Thread(row.id, row.reference) if row is not None else None
 
 
-def _new_item(msg: InboundMessage) -> tuple[int, str]:
+def _new_item(msg: InboundMessage) -> Thread:
     details = msg.details or FeedbackDetails(kind="comment", contact_role="other")
     reference = new_reference()
     item_id = _insert(
@@ -231,7 +243,7 @@ def _new_item(msg: InboundMessage) -> tuple[int, str]:
             "themes": [],
         },
     )
-    return item_id, reference
+    return Thread(item_id, reference)
 
 
 def _team_id(name: str | None) -> int | None:
@@ -262,7 +274,9 @@ def _enqueue_classification(message_id: int) -> None:
     from app.jobs.classify import classify_message
 
     try:
-        classify_message.delay(message_id)
+        # Nothing can have queued this message yet (the sweeper only takes ones stored minutes
+        # ago), so Redis is not asked first; a second run would leave a done message alone.
+        classify_message.delay(message_id, new=True)
     except Exception:
         # The message is committed; the sweeper re-enqueues it when the queue is back.
         log.exception("could not enqueue classification of message %s", message_id)

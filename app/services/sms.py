@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, literal, or_, select, true, update
 
 from app.database import utcnow
 from app.extensions import db
@@ -23,7 +23,7 @@ from app.models import (
     Team,
 )
 from app.services import outbound
-from app.services.ingestion import StoredMessage, ingest
+from app.services.ingestion import StoredMessage, Thread, ingest
 from channels import sms as sms_channel
 from channels.base import FeedbackDetails, InboundMessage
 
@@ -68,7 +68,7 @@ def _window_start() -> datetime:
 class History:
     """What a number's earlier texts say about its new one."""
 
-    thread_reference: str | None
+    thread: Thread | None
     opted_out: bool
 
 
@@ -79,21 +79,28 @@ _items = FeedbackItem.__table__.c
 _phone = bindparam("phone")
 # The thread this number texted in, or was texted from, within the window.
 _OPEN_THREAD = (
-    select(_items.reference)
+    select(_items.id, _items.reference)
     .join_from(FeedbackItem.__table__, Message.__table__, _messages.feedback_item_id == _items.id)
     .where(_messages.channel == Channel.SMS)
     .where(or_(_messages.sender == _phone, _messages.recipient == _phone))
     .where(_messages.received_at >= bindparam("since"))
     .order_by(_messages.received_at.desc())
     .limit(1)
+    .subquery()
 )
-_HISTORY = select(_OPEN_THREAD.scalar_subquery(), outbound.opted_out_clause("sms", _phone))
+# One row whether or not there is a thread: the opt-out beside an outer join to the thread.
+_HISTORY = select(
+    _OPEN_THREAD.c.id, _OPEN_THREAD.c.reference, outbound.opted_out_clause("sms", _phone)
+).select_from(select(literal(1)).subquery().outerjoin(_OPEN_THREAD, true()))
 
 
 def history(phone: str) -> History:
     """The number's open thread and whether it has opted out, in one round trip."""
-    row = db.session.execute(_HISTORY, {"phone": phone, "since": _window_start()}).one()
-    return History(thread_reference=row[0], opted_out=bool(row[1]))
+    item_id, reference, opted_out = db.session.execute(
+        _HISTORY, {"phone": phone, "since": _window_start()}
+    ).one()
+    thread = Thread(item_id, reference) if item_id is not None else None
+    return History(thread=thread, opted_out=bool(opted_out))
 
 
 def open_survey(phone: str) -> Message | None:
@@ -127,24 +134,20 @@ class _Conversation:
         self.word = keyword(msg.text)
         # Only a text starting with 1-5 can answer a survey, so most texts skip that look-up.
         self.score = bare_score(msg.text) if self.phone and self.word is None else None
-        self.known = History(thread_reference=None, opted_out=False)
+        self.known = History(thread=None, opted_out=False)
         self.survey_id: int | None = None
         self.reply: str | None = None
 
-    def place(self, msg: InboundMessage) -> InboundMessage:
+    def place(self, msg: InboundMessage) -> tuple[InboundMessage, Thread | None]:
         """Run under the number's lock, so a thread another text has just opened is found."""
         if self.phone is None:
-            return replace(msg, details=_comment_details(None))
+            return replace(msg, details=_comment_details(None)), None
         self.known = history(self.phone)
         survey = open_survey(self.phone) if self.score is not None else None
         self.survey_id = survey.id if survey is not None else None
         if survey is not None and self.score is not None:
-            return replace(msg, details=_audit_details(self.phone, self.score, survey))
-        return replace(
-            msg,
-            details=_comment_details(self.phone),
-            thread_reference=self.known.thread_reference,
-        )
+            return replace(msg, details=_audit_details(self.phone, self.score, survey)), None
+        return replace(msg, details=_comment_details(self.phone)), self.known.thread
 
     def respond(self, stored: StoredMessage) -> None:
         """Apply the keyword or score and store the reply, in ingest's transaction."""

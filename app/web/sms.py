@@ -12,13 +12,14 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
 from app.database import utcnow
-from app.extensions import csrf
+from app.extensions import csrf, limiter
 from app.services import outbound
 from app.services import sms as sms_service
 from channels import sms as sms_channel
 
 bp = Blueprint("sms", __name__)
 csrf.exempt(bp)
+limiter.exempt(bp)
 
 log = logging.getLogger(__name__)
 

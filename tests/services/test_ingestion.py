@@ -1,7 +1,6 @@
 """ingest(): the one write path. Stored exactly once, threaded, and committed before any job."""
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from app.extensions import db
 from app.models import AuditInvitation, FeedbackItem, Message, Team
 from app.services import audit_invitations
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
-from app.services.ingestion import StoredMessage, ingest
+from app.services.ingestion import StoredMessage, Thread, ingest
 from channels.base import FeedbackDetails, InboundMessage
 
 
@@ -142,13 +141,13 @@ def test_a_reference_already_taken_is_retried_with_a_new_one(app, monkeypatch):
 class Tagging:
     """A conversation that files every message in one thread and tags it as it is stored."""
 
-    def __init__(self, thread_reference: str | None = None, fail: bool = False) -> None:
-        self.thread_reference = thread_reference
+    def __init__(self, thread: Thread | None = None, fail: bool = False) -> None:
+        self.thread = thread
         self.fail = fail
         self.stored: list[StoredMessage] = []
 
-    def place(self, msg: InboundMessage) -> InboundMessage:
-        return replace(msg, thread_reference=self.thread_reference)
+    def place(self, msg: InboundMessage) -> tuple[InboundMessage, Thread | None]:
+        return msg, self.thread
 
     def respond(self, stored: StoredMessage) -> None:
         if self.fail:
@@ -159,7 +158,7 @@ class Tagging:
 
 def test_a_conversation_places_the_message_and_its_writes_commit_with_it_never_for_a_repeat(app):
     first = ingest(_msg())
-    conversation = Tagging(thread_reference=first.feedback_item.reference)
+    conversation = Tagging(Thread(first.feedback_item_id, first.feedback_item.reference))
 
     second = ingest(_msg("ext-2"), conversation)
     repeat = ingest(_msg("ext-2"), conversation)
