@@ -146,3 +146,13 @@ def test_hostile_query_strings_get_the_error_summary(client, learning, feedback,
 def test_repeated_and_unknown_parameters_are_harmless(client, learning, feedback):
     response = client.get("/staff/trends/?month=2026-03&month=nonsense&page=7&x=%FF")
     assert response.status_code == 200
+
+
+def test_an_empty_service_still_has_a_page(client, learning):
+    """No feedback, teams or alerts yet: every chart and table says so instead of failing."""
+    page = client.get("/staff/trends/")
+    assert page.status_code == 200
+    assert "No feedback with themes in the 12 months to" in page.text
+    assert "No audit scores in the 12 months to" in page.text
+    assert "has been reviewed yet" in page.text
+    assert page.text.count('<svg role="img"') == 5
