@@ -15,7 +15,6 @@ class Prediction:
     scores: dict[str, float]
     evidence: list[str] = field(default_factory=list)
     safeguarding_types: list[str] = field(default_factory=list)
-    safeguarding_types: list[str] = field(default_factory=list)
 
 
 class Classifier(Protocol):

@@ -1,28 +1,32 @@
-"""Frozen all-MiniLM-L6-v2 sentence embeddings, read in overlapping windows of 256 tokens."""
+"""Frozen all-MiniLM-L6-v2 sentence embeddings, read in overlapping windows of 256 tokens.
 
+The encoder is the packaged model's BERT weights (safetensors) in a small torch module of our
+own, with the packaged fast tokenizer: importing `transformers` would add about 5 s to every
+cold start for code this model does not use. Windows are run unpadded: every token of every
+window goes through the linear layers once, and only attention sees per-window padding.
+"""
+
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-# The weights ship inside a Python package; nothing may be fetched from a hub at run time.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
 import torch
-from transformers import AutoModel, AutoTokenizer
-from transformers.utils import logging as transformers_logging
+from tokenizers import Tokenizer
+from torch import nn
+from torch.nn import functional
 
 DIMENSIONS = 384
 WINDOW_TOKENS = 256
 # A quarter of a window is read twice, so a sentence cut by one window's edge is whole in the next.
 OVERLAP_TOKENS = 64
-BATCH_SIZE = 32
+# Tokens per forward pass: 64 SMS or 8 full windows; bounds the attention scratch memory.
+BATCH_TOKENS = 2048
 # A very long text is read from both ends, where greetings give way to what matters and
 # where a buried disclosure tends to come; the rules still read every character.
 MAX_WINDOWS = 32
+_QKV = ("query", "key", "value")
 
 
 @dataclass(frozen=True)
@@ -65,27 +69,135 @@ def default_threads() -> int:
     return max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
+class EncoderLayer(nn.Module):
+    """One post-norm BERT layer over unpadded tokens; query, key and value in one matrix."""
+
+    def __init__(self, hidden: int, heads: int, intermediate: int, eps: float) -> None:
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+        self.attention_out = nn.Linear(hidden, hidden)
+        self.attention_norm = nn.LayerNorm(hidden, eps=eps)
+        self.up = nn.Linear(hidden, intermediate)
+        self.down = nn.Linear(intermediate, hidden)
+        self.output_norm = nn.LayerNorm(hidden, eps=eps)
+
+    def forward(self, x: torch.Tensor, layout: "Layout") -> torch.Tensor:
+        hidden = x.shape[1]
+        padded = x.new_zeros((layout.rows * layout.width, 3 * hidden))
+        padded[layout.real] = self.qkv(x)
+        q, k, v = padded.view(
+            layout.rows, layout.width, 3, self.heads, hidden // self.heads
+        ).permute(2, 0, 3, 1, 4)
+        attended = functional.scaled_dot_product_attention(q, k, v, attn_mask=layout.bias)
+        attended = attended.transpose(1, 2).reshape(-1, hidden)[layout.real]
+        x = self.attention_norm(x + self.attention_out(attended))
+        return self.output_norm(x + self.down(functional.gelu(self.up(x))))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a batch's real tokens sit in the padded (rows x width) grid attention works on."""
+
+    rows: int
+    width: int
+    real: torch.Tensor
+    bias: torch.Tensor
+    lengths: torch.Tensor
+
+    @classmethod
+    def of(cls, lengths: list[int]) -> "Layout":
+        sizes = torch.tensor(lengths)
+        width = int(sizes.max())
+        mask = torch.arange(width)[None, :] < sizes[:, None]
+        bias = torch.zeros(mask.shape).masked_fill(~mask, float("-inf"))[:, None, None, :]
+        return cls(len(lengths), width, mask.reshape(-1).nonzero().squeeze(1), bias, sizes)
+
+
+class MiniLM(nn.Module):
+    """The BERT encoder of all-MiniLM-L6-v2 with sentence-transformers' mean pooling."""
+
+    def __init__(self, config: dict) -> None:
+        super().__init__()
+        hidden, eps = config["hidden_size"], config["layer_norm_eps"]
+        self.word = nn.Embedding(config["vocab_size"], hidden)
+        self.position = nn.Embedding(config["max_position_embeddings"], hidden)
+        self.token_type = nn.Embedding(config["type_vocab_size"], hidden)
+        self.norm = nn.LayerNorm(hidden, eps=eps)
+        self.layers = nn.ModuleList(
+            EncoderLayer(hidden, config["num_attention_heads"], config["intermediate_size"], eps)
+            for _ in range(config["num_hidden_layers"])
+        )
+
+    def forward(self, sequences: list[list[int]]) -> torch.Tensor:
+        """Unit-length mean-pooled embeddings, one row per sequence of token ids."""
+        layout = Layout.of([len(s) for s in sequences])
+        ids = torch.tensor([token for sequence in sequences for token in sequence])
+        positions = torch.cat([torch.arange(n) for n in layout.lengths.tolist()])
+        x = self.norm(self.word(ids) + self.position(positions) + self.token_type.weight[0])
+        for layer in self.layers:
+            x = layer(x, layout)
+        owner = torch.repeat_interleave(torch.arange(layout.rows), layout.lengths)
+        sums = x.new_zeros((layout.rows, x.shape[1])).index_add_(0, owner, x)
+        return functional.normalize(sums / layout.lengths[:, None], p=2, dim=1)
+
+    @classmethod
+    def load(cls, path: Path) -> "MiniLM":
+        """The packaged weights, renamed from the Hugging Face BertModel layout."""
+        from safetensors.torch import load_file
+
+        config = json.loads((path / "config.json").read_text())
+        weights = load_file(path / "model.safetensors")
+        state = {
+            "word.weight": weights["embeddings.word_embeddings.weight"],
+            "position.weight": weights["embeddings.position_embeddings.weight"],
+            "token_type.weight": weights["embeddings.token_type_embeddings.weight"],
+            "norm.weight": weights["embeddings.LayerNorm.weight"],
+            "norm.bias": weights["embeddings.LayerNorm.bias"],
+        }
+        for n in range(config["num_hidden_layers"]):
+            source, target = f"encoder.layer.{n}.", f"layers.{n}."
+            for part in ("weight", "bias"):
+                state[f"{target}qkv.{part}"] = torch.cat(
+                    [weights[f"{source}attention.self.{m}.{part}"] for m in _QKV]
+                )
+                for ours, theirs in (
+                    ("attention_out", "attention.output.dense"),
+                    ("attention_norm", "attention.output.LayerNorm"),
+                    ("up", "intermediate.dense"),
+                    ("down", "output.dense"),
+                    ("output_norm", "output.LayerNorm"),
+                ):
+                    state[f"{target}{ours}.{part}"] = weights[f"{source}{theirs}.{part}"]
+        model = cls(config)
+        model.load_state_dict(state)
+        return model.eval()
+
+
 class Embedder:
     """Turns texts into per-window sentence embeddings with the frozen encoder on the CPU."""
 
     def __init__(self, path: Path | None = None, threads: int | None = None) -> None:
         path = path or model_path()
         torch.set_num_threads(threads or default_threads())
-        transformers_logging.set_verbosity_error()
-        transformers_logging.disable_progress_bar()
-        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        self.model = AutoModel.from_pretrained(path, local_files_only=True)
-        self.model.eval()
+        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.cls = self.tokenizer.token_to_id("[CLS]")
+        self.sep = self.tokenizer.token_to_id("[SEP]")
+        self.model = MiniLM.load(path)
         self.content_tokens = WINDOW_TOKENS - 2
         self.step = self.content_tokens - OVERLAP_TOKENS
 
-    def embed(
-        self, texts: list[str], max_windows: int = MAX_WINDOWS, batch_size: int = BATCH_SIZE
-    ) -> list[Embedded]:
+    def embed(self, texts: list[str], max_windows: int = MAX_WINDOWS) -> list[Embedded]:
         """Embed the windows of every text; a text of any length gets at least one window."""
-        pieces = [_keep_ends(*self._windows(text), max_windows) for text in texts]
+        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        pieces = [
+            _keep_ends(*self._windows(text, e.ids, e.offsets), max_windows)
+            for text, e in zip(texts, encodings, strict=True)
+        ]
         flat = [(i, ids) for i, (ids_list, _) in enumerate(pieces) for ids in ids_list]
-        vectors = self._encode([ids for _, ids in flat], batch_size)
+        vectors = self._encode([ids for _, ids in flat])
         per_text: list[list[np.ndarray]] = [[] for _ in texts]
         for (i, _), vector in zip(flat, vectors, strict=True):
             per_text[i].append(vector)
@@ -98,12 +210,10 @@ class Embedder:
         """One unit vector per short text, read from its first window only."""
         return np.stack([e.vectors[0] for e in self.embed(sentences, max_windows=1)])
 
-    def _windows(self, text: str) -> tuple[list[list[int]], list[Window]]:
+    def _windows(
+        self, text: str, ids: list[int], offsets: list[tuple[int, int]]
+    ) -> tuple[list[list[int]], list[Window]]:
         """Token ids and character spans of the overlapping windows over one text."""
-        encoding = self.tokenizer(
-            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
-        )
-        ids, offsets = encoding["input_ids"], encoding["offset_mapping"]
         if not ids:
             return [[]], [Window(0, len(text))]
         id_windows, spans = [], []
@@ -115,33 +225,24 @@ class Embedder:
                 break
         return id_windows, spans
 
-    def _encode(self, windows: list[list[int]], batch_size: int) -> list[np.ndarray]:
-        """Mean-pooled, L2-normalised embeddings, batched by length so padding stays small."""
+    def _encode(self, windows: list[list[int]]) -> list[np.ndarray]:
+        """Embeddings in input order, batched by length so attention's padding stays small."""
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
         out: list[np.ndarray] = [np.empty(0)] * len(windows)
-        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
-        for first in range(0, len(order), batch_size):
-            batch = order[first : first + batch_size]
-            rows = [[cls, *windows[i], sep] for i in batch]
-            width = max(len(r) for r in rows)
-            ids = torch.zeros((len(rows), width), dtype=torch.long)
-            mask = torch.zeros((len(rows), width), dtype=torch.long)
-            for n, row in enumerate(rows):
-                ids[n, : len(row)] = torch.tensor(row)
-                mask[n, : len(row)] = 1
-            pooled = self._forward(ids, mask)
-            for n, i in enumerate(batch):
-                out[i] = pooled[n]
+        batch: list[int] = []
+        used = 0
+        for i in [*order, None]:
+            size = len(windows[i]) + 2 if i is not None else 0
+            if batch and (i is None or used + size > BATCH_TOKENS):
+                with torch.inference_mode():
+                    rows = self.model([[self.cls, *windows[j], self.sep] for j in batch])
+                for n, j in enumerate(batch):
+                    out[j] = rows[n].numpy()
+                batch, used = [], 0
+            if i is not None:
+                batch.append(i)
+                used += size
         return out
-
-    def _forward(self, ids: torch.Tensor, mask: torch.Tensor) -> np.ndarray:
-        """Run the encoder and pool as sentence-transformers does: masked mean, then unit length."""
-        with torch.inference_mode():
-            hidden = self.model(input_ids=ids, attention_mask=mask).last_hidden_state
-            weights = mask.unsqueeze(-1).to(hidden.dtype)
-            mean = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-            unit = torch.nn.functional.normalize(mean, p=2, dim=1)
-        return unit.numpy().astype(np.float32)
 
 
 def _keep_ends(

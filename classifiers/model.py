@@ -45,8 +45,7 @@ class Artefact:
     safeguarding: LinearHeads
     theme_thresholds: dict[str, float]
     safeguarding_threshold: float
-    idf_char: np.ndarray
-    idf_word: np.ndarray
+    idf: np.ndarray
     meta: dict = field(default_factory=dict)
 
     def save(self, directory: Path = ARTEFACT_DIR) -> Path:
@@ -59,8 +58,7 @@ class Artefact:
             theme_intercept=self.themes.intercept.astype(np.float32),
             safeguarding_coef=self.safeguarding.coef.astype(np.float16),
             safeguarding_intercept=self.safeguarding.intercept.astype(np.float32),
-            idf_char=self.idf_char.astype(np.float32),
-            idf_word=self.idf_word.astype(np.float32),
+            idf=self.idf.astype(np.float32),
         )
         description = {
             **self.meta,
@@ -93,8 +91,7 @@ class Artefact:
             ),
             theme_thresholds=description["theme_thresholds"],
             safeguarding_threshold=float(description["safeguarding_threshold"]),
-            idf_char=arrays["idf_char"],
-            idf_word=arrays["idf_word"],
+            idf=arrays["idf"],
             meta={k: v for k, v in description.items() if k not in meta_keys},
         )
 
@@ -175,11 +172,9 @@ class MiniLMClassifier:
 
     def _best_sentence(self, features: TextFeatures, window: int) -> str:
         """The sentence the safeguarding head scores highest within the window that flagged."""
-        scores = self.artefact.safeguarding.probabilities(features.sentences)[:, 0]
-        if window >= 0:
-            outside = np.array(features.sentence_window) != window
-            scores = np.where(outside, -1.0, scores)
-        return features.sentence_texts[int(np.argmax(scores))].strip()
+        sentences, rows = self.featurizer.sentences(features, window)
+        scores = self.artefact.safeguarding.probabilities(rows)[:, 0]
+        return sentences[int(np.argmax(scores))].strip()
 
 
 def _valid_unicode(text: str) -> str:
@@ -192,7 +187,7 @@ def load_classifier(name: str | None = None) -> MiniLMClassifier:
     from classifiers.embedding import Embedder
 
     artefact = Artefact.load(artefact_folder(name))
-    return MiniLMClassifier(artefact, Featurizer(Embedder(), artefact.idf_char, artefact.idf_word))
+    return MiniLMClassifier(artefact, Featurizer(Embedder(), artefact.idf))
 
 
 def load_configured() -> MiniLMClassifier:

@@ -20,7 +20,12 @@ from tqdm import tqdm
 
 from classifiers import rules
 from classifiers.corpus import DATA_DIR, Example, data_hash, load_training
-from classifiers.features import FEATURES_VERSION, Featurizer, TextFeatures, hashing_vectorizers
+from classifiers.features import (
+    FEATURES_VERSION,
+    Featurizer,
+    TextFeatures,
+    inverse_document_frequencies,
+)
 from classifiers.model import ARTEFACT_DIR, Artefact, LinearHeads, safeguarding_scores
 
 TAXONOMY = Path(__file__).resolve().parent / "taxonomy.json"
@@ -42,15 +47,6 @@ class OutOfFold:
 def theme_labels() -> list[str]:
     """Theme ids in taxonomy order."""
     return [theme["id"] for theme in json.loads(TAXONOMY.read_text())["themes"]]
-
-
-def inverse_document_frequencies(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Smoothed IDF for the character and word n-gram blocks, as scikit-learn computes it."""
-    idfs = []
-    for hasher in hashing_vectorizers():
-        df = np.asarray((hasher.transform(texts) > 0).sum(axis=0)).ravel()
-        idfs.append((np.log((1 + len(texts)) / (1 + df)) + 1.0).astype(np.float32))
-    return idfs[0], idfs[1]
 
 
 def featurize(featurizer: Featurizer, texts: list[str], progress: bool) -> list[TextFeatures]:
@@ -145,8 +141,8 @@ def train(
     examples = with_extra(load_training(data_dir), extra)
     labels = theme_labels()
     texts = [e.text for e in examples]
-    idf_char, idf_word = inverse_document_frequencies(texts)
-    featurizer = _featurizer(idf_char, idf_word)
+    idf = inverse_document_frequencies(texts)
+    featurizer = _featurizer(idf)
     features = featurize(featurizer, texts, progress)
     themes = np.array([[label in e.themes for label in labels] for e in examples])
     flags = np.array([e.safeguarding for e in examples])
@@ -168,8 +164,7 @@ def train(
         safeguarding=fit_heads(rows, flags[:, None], ["safeguarding"]),
         theme_thresholds=theme_thresholds,
         safeguarding_threshold=sg_threshold,
-        idf_char=idf_char,
-        idf_word=idf_word,
+        idf=idf,
         meta={
             "created": now.isoformat(timespec="seconds"),
             "data_hash": digest,
@@ -232,7 +227,7 @@ def _fold_metrics(
     }
 
 
-def _featurizer(idf_char: np.ndarray, idf_word: np.ndarray) -> Featurizer:
+def _featurizer(idf: np.ndarray) -> Featurizer:
     from classifiers.embedding import Embedder
 
-    return Featurizer(Embedder(), idf_char, idf_word)
+    return Featurizer(Embedder(), idf)

@@ -68,8 +68,7 @@ def test_an_artefact_round_trips_through_npz_and_json(tmp_path):
         safeguarding=LinearHeads(["safeguarding"], np.full((1, width), 0.5), np.array([-1.0])),
         theme_thresholds={"delay": 0.4, "bias": 0.6},
         safeguarding_threshold=0.3,
-        idf_char=np.arange(3, dtype=np.float32),
-        idf_word=np.arange(4, dtype=np.float32),
+        idf=np.arange(width, dtype=np.float32),
         meta={"created": "2026-01-01T00:00:00+00:00", "data_hash": "abc"},
     )
     artefact.save(tmp_path)
@@ -79,6 +78,7 @@ def test_an_artefact_round_trips_through_npz_and_json(tmp_path):
     assert loaded.theme_thresholds == artefact.theme_thresholds
     np.testing.assert_allclose(loaded.safeguarding.coef, artefact.safeguarding.coef)
     assert loaded.meta["data_hash"] == "abc"
+    np.testing.assert_array_equal(loaded.idf, artefact.idf)
 
 
 def test_a_missing_artefact_is_a_clear_error(tmp_path):
