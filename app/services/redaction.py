@@ -63,6 +63,7 @@ SUBJECT_FOLLOWERS = frozenset(
         "and",
     ]
 )
+VERB_ENDINGS = ("s", "ed", "ing")
 # Names in the list that, capitalised mid-sentence, are far more often a month or a role.
 CAPITALISED_NOT_NAMES = frozenset({"april", "may", "june", "august", "foster"})
 
@@ -439,7 +440,11 @@ def _is_name_word(token: _Token, *, any_case: bool) -> bool:
         return True
     if token.norm in _common_words():
         return False
-    return any_case or token.text[0].isupper() or token.norm in names
+    if token.text[0].isupper() or token.norm in names:
+        return True
+    # In lower case, "my husband controls", "the officer decided", "my kids love" are verbs:
+    # names seldom end like verbs, and the listed ones that do (James, Lewis) are taken above.
+    return any_case and not token.norm.endswith(VERB_ENDINGS)
 
 
 def _cued(text: str, tokens: list[_Token], index: dict[int, int]) -> set[int]:

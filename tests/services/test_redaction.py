@@ -169,6 +169,20 @@ EXAMPLES += [
 ]
 
 
+EXAMPLES += [
+    # After "my husband" or "the officer", a lower-case verb is not taken for a name.
+    (
+        "My husband controls everything I do. The officer decided my children live with "
+        "their mother. my kids love her. The guardian in my case never called.",
+        [],
+        [
+            "My husband controls everything I do. The officer decided my children live with "
+            "their mother. my kids love her. The guardian in my case never called."
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "gone", "kept"), EXAMPLES)
 def test_examples(text: str, gone: list[str], kept: list[str]) -> None:
     """Each personal detail goes; the words around it stay."""
