@@ -12,6 +12,7 @@ rewritten as SVG presentation attributes (fill="...", stroke="..."), which are n
 
 import io
 import re
+import threading
 from collections.abc import Sequence
 
 import matplotlib
@@ -22,6 +23,9 @@ BLUE = "#1d70b8"  # GOV.UK blue, 5.2:1 on white
 BLACK = "#0b0c0c"
 GREY = "#505a5f"  # GOV.UK secondary text, 7:1 on white
 HATCHES = ("", "///", "..")
+# rcParams are global to the process: one chart at a time, so a threaded server cannot mix
+# one chart's settings into another's.
+_DRAWING = threading.Lock()
 STYLE = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
@@ -50,7 +54,7 @@ def small_multiples(
     columns = 2
     rows = max(1, -(-len(panels) // columns))
     height = 1.7 * rows + 1.3
-    with matplotlib.rc_context(STYLE):
+    with _DRAWING, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, height))
         # Fixed margins in inches: a constrained layout costs more than the drawing itself.
         figure.subplots_adjust(
@@ -105,7 +109,7 @@ def grouped_bars(
 ) -> Markup:
     """Bars side by side for each category, one pattern per group, each bar labelled."""
     width = 0.8 / max(1, len(groups))
-    with matplotlib.rc_context(STYLE):
+    with _DRAWING, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 3.4), layout="constrained")
         ax = figure.subplots()
         for i, (name, values) in enumerate(groups):
@@ -138,7 +142,7 @@ def lines(
 ) -> Markup:
     """A line per series, each with its own dash and marker; gaps where there is no value."""
     styles = (("-", "o", BLUE), ("--", "s", BLACK))
-    with matplotlib.rc_context(STYLE):
+    with _DRAWING, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 3.2), layout="constrained")
         ax = figure.subplots()
         for (name, values), (dash, marker, colour) in zip(series, styles, strict=False):
