@@ -144,21 +144,30 @@ class Featurizer:
         weighted.data /= np.maximum(np.sqrt(norms[rows, word.astype(int)]), 1e-12)
         return weighted
 
-    def sentences(self, features: TextFeatures, window: int) -> tuple[list[str], sparse.csr_matrix]:
-        """The sentences of one window (or, for -1, of every window read) and their rows, for
-        pointing at the evidence; embedded only when asked for, as few texts are flagged."""
-        text = features.text
-        chosen = features.spans if window < 0 else [features.spans[window]]
-        found = [
-            text[w.start + start : w.start + end]
-            for w in chosen
-            for start, end in split_sentences(text[w.start : w.end])
-        ] or [text]
-        found = list(dict.fromkeys(found))
-        if len(found) > MAX_SENTENCES:
-            found = found[: MAX_SENTENCES // 2] + found[-MAX_SENTENCES // 2 :]
-        vectors = self.embedder.embed_sentences(found)
-        return found, _join(vectors, self.ngrams(found))
+    def sentences(
+        self, flagged: list[tuple[TextFeatures, int]]
+    ) -> tuple[list[list[str]], sparse.csr_matrix]:
+        """The sentences of each text's given window (or, for -1, of every window read) and
+        their rows, all embedded together; only for pointing at the evidence, so only texts
+        the model flags pay for it."""
+        groups = [_sentences_in(features, window) for features, window in flagged]
+        every = [sentence for group in groups for sentence in group]
+        vectors = self.embedder.embed_sentences(every)
+        return groups, _join(vectors, self.ngrams(every))
+
+
+def _sentences_in(features: TextFeatures, window: int) -> list[str]:
+    text = features.text
+    chosen = features.spans if window < 0 else [features.spans[window]]
+    found = [
+        text[w.start + start : w.start + end]
+        for w in chosen
+        for start, end in split_sentences(text[w.start : w.end])
+    ] or [text]
+    found = list(dict.fromkeys(found))
+    if len(found) > MAX_SENTENCES:
+        found = found[: MAX_SENTENCES // 2] + found[-MAX_SENTENCES // 2 :]
+    return found
 
 
 def _rows(text: str, embedded: Embedded, grams: sparse.csr_matrix) -> TextFeatures:

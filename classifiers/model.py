@@ -8,6 +8,7 @@ weights and IDF vectors): plain arrays and JSON, so loading one never runs pickl
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +31,14 @@ class LinearHeads:
     coef: np.ndarray
     intercept: np.ndarray
 
+    @cached_property
+    def _columns(self) -> np.ndarray:
+        # Contiguous, so a sparse product does not copy the whole matrix on every call.
+        return np.ascontiguousarray(self.coef.T)
+
     def probabilities(self, rows: sparse.csr_matrix) -> np.ndarray:
         """Probability of each label for each row, shape (rows, labels)."""
-        logits = rows @ self.coef.T + self.intercept
+        logits = rows @ self._columns + self.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
 
 
@@ -135,27 +141,40 @@ class MiniLMClassifier:
     def predict_many(
         self, texts: list[str], channels: list[str | None] | None = None
     ) -> list[Prediction]:
-        """Classify several messages, embedding them in shared batches."""
+        """Classify several messages, embedding them in shared batches: their windows together,
+        then the sentences of those the model flags, to point at the evidence."""
         clean = [_valid_unicode(text) for text in texts]
+        features = self.featurizer.transform(clean)
+        documents = sparse.vstack([f.document for f in features], format="csr")
+        theme_scores = self.artefact.themes.probabilities(documents)
+        model = [safeguarding_scores(self.artefact.safeguarding, f) for f in features]
+        flagged = [i for i, (score, _) in enumerate(model) if self._model_flags(score)]
+        sentences = self._best_sentences([(features[i], model[i][1]) for i in flagged])
+        best = dict(zip(flagged, sentences, strict=True))
         return [
-            self._prediction(text, features)
-            for text, features in zip(clean, self.featurizer.transform(clean), strict=True)
+            self._prediction(text, scores, model_score, best.get(i))
+            for i, (text, scores, (model_score, _)) in enumerate(
+                zip(clean, theme_scores, model, strict=True)
+            )
         ]
 
-    def _prediction(self, text: str, features: TextFeatures) -> Prediction:
+    def _model_flags(self, score: float) -> bool:
+        return score >= self.artefact.safeguarding_threshold
+
+    def _prediction(
+        self, text: str, theme_scores: np.ndarray, model_score: float, best_sentence: str | None
+    ) -> Prediction:
         artefact = self.artefact
-        theme_scores = artefact.themes.probabilities(features.document)[0]
         themes = [
             label
             for label, score in zip(artefact.themes.labels, theme_scores, strict=True)
             if score >= artefact.theme_thresholds[label]
         ]
         found = rules.check(text)
-        model_score, window = safeguarding_scores(artefact.safeguarding, features)
-        model_flag = model_score >= artefact.safeguarding_threshold
+        model_flag = self._model_flags(model_score)
         evidence = found.evidence
-        if model_flag:
-            evidence = [*evidence, self._best_sentence(features, window)]
+        if model_flag and best_sentence is not None:
+            evidence = [*evidence, best_sentence]
         scores = {
             label: round(float(score), 4)
             for label, score in zip(artefact.themes.labels, theme_scores, strict=True)
@@ -170,11 +189,18 @@ class MiniLMClassifier:
             safeguarding_types=found.subtypes,
         )
 
-    def _best_sentence(self, features: TextFeatures, window: int) -> str:
-        """The sentence the safeguarding head scores highest within the window that flagged."""
-        sentences, rows = self.featurizer.sentences(features, window)
+    def _best_sentences(self, flagged: list[tuple[TextFeatures, int]]) -> list[str]:
+        """For each flagged text and the window that flagged it (-1 for the whole text), the
+        sentence there that the safeguarding head scores highest."""
+        if not flagged:
+            return []
+        groups, rows = self.featurizer.sentences(flagged)
         scores = self.artefact.safeguarding.probabilities(rows)[:, 0]
-        return sentences[int(np.argmax(scores))].strip()
+        bounds = np.cumsum([0, *(len(g) for g in groups)])
+        return [
+            sentences[int(np.argmax(scores[bounds[n] : bounds[n + 1]]))].strip()
+            for n, sentences in enumerate(groups)
+        ]
 
 
 def _valid_unicode(text: str) -> str:

@@ -118,3 +118,16 @@ def test_the_safeguarding_score_of_a_long_email_is_its_last_windows(minilm):
     score, window = safeguarding_scores(minilm.artefact.safeguarding, features)
     assert window == features.windows.shape[0] - 1
     assert score >= minilm.artefact.safeguarding.probabilities(features.document)[0, 0]
+
+
+def test_each_flagged_text_in_a_batch_gets_evidence_from_its_own_text(minilm):
+    texts = [
+        "The hearing was moved again. When mum is out my stepdad hits me with his belt.",
+        "thanks for today, she was lovely",
+        "Nobody rang me back. I have the tablets ready and I don't want to be here tomorrow.",
+    ]
+    batched = minilm.predict_many(texts)
+    assert [p.safeguarding for p in batched] == [True, False, True]
+    for text, prediction in zip(texts, batched, strict=True):
+        assert all(span in text for span in prediction.evidence)
+        assert prediction.evidence == minilm.predict(text).evidence
