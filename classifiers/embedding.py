@@ -39,15 +39,26 @@ class Window:
 
 @dataclass(frozen=True)
 class Embedded:
-    """One text's windows and their unit-length embeddings, one row per window."""
+    """One text's windows and their unit-length embeddings, one row per window, with each
+    window's token states and the character span of each of its tokens."""
 
     windows: list[Window]
     vectors: np.ndarray
+    states: list[np.ndarray]
+    offsets: list[list[tuple[int, int]]]
 
     def pooled(self) -> np.ndarray:
         """The whole text as one unit vector: the mean of its windows."""
-        mean = self.vectors.mean(axis=0)
-        return mean / max(float(np.linalg.norm(mean)), 1e-12)
+        return _unit(self.vectors.mean(axis=0))
+
+    def span_vector(self, window: int, start: int, end: int) -> np.ndarray:
+        """A stretch of the text (character offsets) as one unit vector: the mean of the states
+        of the window's tokens inside it, read in the window's context, so pointing at a
+        sentence costs no second pass of the encoder."""
+        inside = [n for n, (a, b) in enumerate(self.offsets[window]) if a >= start and b <= end]
+        if not inside:
+            return self.vectors[window]
+        return _unit(self.states[window][inside].mean(axis=0))
 
 
 def model_path() -> Path:
@@ -129,8 +140,9 @@ class MiniLM(nn.Module):
             for _ in range(config["num_hidden_layers"])
         )
 
-    def forward(self, sequences: list[list[int]]) -> torch.Tensor:
-        """Unit-length mean-pooled embeddings, one row per sequence of token ids."""
+    def forward(self, sequences: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Unit-length mean-pooled embeddings, one row per sequence of token ids, and the
+        final states of all their tokens, the sequences one after another."""
         layout = Layout.of([len(s) for s in sequences])
         ids = torch.tensor([token for sequence in sequences for token in sequence])
         positions = torch.cat([torch.arange(n) for n in layout.lengths.tolist()])
@@ -139,7 +151,7 @@ class MiniLM(nn.Module):
             x = layer(x, layout)
         owner = torch.repeat_interleave(torch.arange(layout.rows), layout.lengths)
         sums = x.new_zeros((layout.rows, x.shape[1])).index_add_(0, owner, x)
-        return functional.normalize(sums / layout.lengths[:, None], p=2, dim=1)
+        return functional.normalize(sums / layout.lengths[:, None], p=2, dim=1), x
 
     @classmethod
     def load(cls, path: Path) -> "MiniLM":
@@ -193,51 +205,57 @@ class Embedder:
         """Embed the windows of every text; a text of any length gets at least one window."""
         encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
         pieces = [
-            _keep_ends(*self._windows(text, e.ids, e.offsets), max_windows)
+            _keep_ends(self._windows(text, e.ids, e.offsets), max_windows)
             for text, e in zip(texts, encodings, strict=True)
         ]
-        flat = [(i, ids) for i, (ids_list, _) in enumerate(pieces) for ids in ids_list]
-        vectors = self._encode([ids for _, ids in flat])
-        per_text: list[list[np.ndarray]] = [[] for _ in texts]
-        for (i, _), vector in zip(flat, vectors, strict=True):
-            per_text[i].append(vector)
+        flat = [(i, ids) for i, piece in enumerate(pieces) for ids in piece.ids]
+        encoded = self._encode([ids for _, ids in flat])
+        per_text: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in texts]
+        for (i, _), row in zip(flat, encoded, strict=True):
+            per_text[i].append(row)
         return [
-            Embedded(windows=windows, vectors=np.stack(rows))
-            for (_, windows), rows in zip(pieces, per_text, strict=True)
+            Embedded(
+                windows=piece.windows,
+                vectors=np.stack([vector for vector, _ in rows]),
+                states=[states for _, states in rows],
+                offsets=piece.offsets,
+            )
+            for piece, rows in zip(pieces, per_text, strict=True)
         ]
 
-    def embed_sentences(self, sentences: list[str]) -> np.ndarray:
-        """One unit vector per short text, read from its first window only."""
-        return np.stack([e.vectors[0] for e in self.embed(sentences, max_windows=1)])
-
-    def _windows(
-        self, text: str, ids: list[int], offsets: list[tuple[int, int]]
-    ) -> tuple[list[list[int]], list[Window]]:
-        """Token ids and character spans of the overlapping windows over one text."""
+    def _windows(self, text: str, ids: list[int], offsets: list[tuple[int, int]]) -> "_Pieces":
+        """Token ids, token offsets and character spans of the overlapping windows over a text."""
         if not ids:
-            return [[]], [Window(0, len(text))]
-        id_windows, spans = [], []
+            return _Pieces([[]], [[]], [Window(0, len(text))])
+        pieces = _Pieces([], [], [])
         for start in range(0, max(len(ids) - OVERLAP_TOKENS, 1), self.step):
             end = min(start + self.content_tokens, len(ids))
-            id_windows.append(ids[start:end])
-            spans.append(Window(offsets[start][0], offsets[end - 1][1]))
+            pieces.ids.append(ids[start:end])
+            pieces.offsets.append(offsets[start:end])
+            pieces.windows.append(Window(offsets[start][0], offsets[end - 1][1]))
             if end == len(ids):
                 break
-        return id_windows, spans
+        return pieces
 
-    def _encode(self, windows: list[list[int]]) -> list[np.ndarray]:
-        """Embeddings in input order, batched by length so attention's padding stays small."""
+    def _encode(self, windows: list[list[int]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each window's embedding and its content tokens' states, in input order, batched by
+        length so attention's padding stays small."""
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
-        out: list[np.ndarray] = [np.empty(0)] * len(windows)
+        out: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0), np.empty(0))] * len(windows)
         batch: list[int] = []
         used = 0
         for i in [*order, None]:
             size = len(windows[i]) + 2 if i is not None else 0
             if batch and (i is None or used + size > BATCH_TOKENS):
                 with torch.inference_mode():
-                    rows = self.model([[self.cls, *windows[j], self.sep] for j in batch])
+                    rows, states = self.model([[self.cls, *windows[j], self.sep] for j in batch])
+                states_array = states.numpy()
+                begin = 0
                 for n, j in enumerate(batch):
-                    out[j] = rows[n].numpy()
+                    # The states of [CLS] and [SEP] are left out: they belong to no span of text.
+                    content = states_array[begin + 1 : begin + 1 + len(windows[j])]
+                    out[j] = (rows[n].numpy(), content)
+                    begin += len(windows[j]) + 2
                 batch, used = [], 0
             if i is not None:
                 batch.append(i)
@@ -245,12 +263,27 @@ class Embedder:
         return out
 
 
-def _keep_ends(
-    ids: list[list[int]], windows: list[Window], limit: int
-) -> tuple[list[list[int]], list[Window]]:
+@dataclass(frozen=True)
+class _Pieces:
+    """The windows over one text: token ids, token offsets and character span of each."""
+
+    ids: list[list[int]]
+    offsets: list[list[tuple[int, int]]]
+    windows: list[Window]
+
+
+def _keep_ends(pieces: _Pieces, limit: int) -> _Pieces:
     """At most `limit` windows: the first half and the last half of a text that has more."""
-    if len(ids) <= limit:
-        return ids, windows
+    if len(pieces.ids) <= limit:
+        return pieces
     head, tail = (limit + 1) // 2, limit // 2
-    keep = list(range(head)) + list(range(len(ids) - tail, len(ids)))
-    return [ids[i] for i in keep], [windows[i] for i in keep]
+    keep = list(range(head)) + list(range(len(pieces.ids) - tail, len(pieces.ids)))
+    return _Pieces(
+        [pieces.ids[i] for i in keep],
+        [pieces.offsets[i] for i in keep],
+        [pieces.windows[i] for i in keep],
+    )
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)

@@ -3,7 +3,8 @@
 A text becomes one row for the whole message and one row per 256-token window; each row is
 [embedding | character n-grams | word n-grams]. Character n-grams catch misspellings and
 text-speak that the encoder's vocabulary splits up. Every row costs one encoder pass over its
-window; sentences are embedded only to point at the evidence when the model flags a text.
+window; when the model flags a text, its sentences are scored to point at the evidence with
+embeddings pooled from that same pass.
 
 The n-grams are hashed with CRC-32 here rather than with scikit-learn's HashingVectorizer, so a
 classifying process never imports scikit-learn (over a second of every cold start).
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from classifiers.embedding import DIMENSIONS, Embedded, Embedder, Window
+from classifiers.embedding import DIMENSIONS, Embedded, Embedder
 
 # Bump when the rows change, so artefacts trained on other rows get a different version.
 FEATURES_VERSION = "minilm-mean-x0.5-crc-char25-word12-v2"
@@ -107,7 +108,7 @@ class TextFeatures:
     text: str
     document: sparse.csr_matrix
     windows: sparse.csr_matrix
-    spans: list[Window]
+    embedded: Embedded
 
 
 class Featurizer:
@@ -148,32 +149,43 @@ class Featurizer:
         self, flagged: list[tuple[TextFeatures, int]]
     ) -> tuple[list[list[str]], sparse.csr_matrix]:
         """The sentences of each text's given window (or, for -1, of every window read) and
-        their rows, all embedded together; only for pointing at the evidence, so only texts
-        the model flags pay for it."""
+        their rows, for pointing at the evidence. A sentence's embedding is pooled from its
+        window's token states, so this needs no further pass of the encoder."""
         groups = [_sentences_in(features, window) for features, window in flagged]
-        every = [sentence for group in groups for sentence in group]
-        vectors = self.embedder.embed_sentences(every)
-        return groups, _join(vectors, self.ngrams(every))
+        texts = [features.text for features, _ in flagged]
+        every = [text[a:b] for text, group in zip(texts, groups, strict=True) for a, b, _ in group]
+        vectors = np.stack(
+            [
+                features.embedded.span_vector(w, a, b)
+                for (features, _), group in zip(flagged, groups, strict=True)
+                for a, b, w in group
+            ]
+        )
+        rows = _join(vectors, self.ngrams(every))
+        bounds = np.cumsum([0, *(len(group) for group in groups)])
+        return [every[bounds[n] : bounds[n + 1]] for n in range(len(groups))], rows
 
 
-def _sentences_in(features: TextFeatures, window: int) -> list[str]:
-    text = features.text
-    chosen = features.spans if window < 0 else [features.spans[window]]
-    found = [
-        text[w.start + start : w.start + end]
-        for w in chosen
-        for start, end in split_sentences(text[w.start : w.end])
-    ] or [text]
-    found = list(dict.fromkeys(found))
-    if len(found) > MAX_SENTENCES:
-        found = found[: MAX_SENTENCES // 2] + found[-MAX_SENTENCES // 2 :]
-    return found
+def _sentences_in(features: TextFeatures, window: int) -> list[tuple[int, int, int]]:
+    """Character spans of the sentences in one window (or every window, for -1), each with the
+    window it was read in; a sentence read twice, in the overlap of two windows, once."""
+    embedded = features.embedded
+    chosen = range(len(embedded.windows)) if window < 0 else [window]
+    found: dict[tuple[int, int], int] = {}
+    for w in chosen:
+        span = embedded.windows[w]
+        for start, end in split_sentences(features.text[span.start : span.end]):
+            found.setdefault((span.start + start, span.start + end), w)
+    spans = [(a, b, w) for (a, b), w in found.items()] or [(0, len(features.text), 0)]
+    if len(spans) > MAX_SENTENCES:
+        spans = spans[: MAX_SENTENCES // 2] + spans[-MAX_SENTENCES // 2 :]
+    return spans
 
 
 def _rows(text: str, embedded: Embedded, grams: sparse.csr_matrix) -> TextFeatures:
     document = _join(embedded.pooled()[None, :], grams[:1])
     windows = document if grams.shape[0] == 1 else _join(embedded.vectors, grams[1:])
-    return TextFeatures(text=text, document=document, windows=windows, spans=embedded.windows)
+    return TextFeatures(text=text, document=document, windows=windows, embedded=embedded)
 
 
 def _join(dense: np.ndarray, grams: sparse.csr_matrix) -> sparse.csr_matrix:
