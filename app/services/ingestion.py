@@ -9,7 +9,7 @@ of the request together. Callers get ids back and load the ORM objects when they
 """
 
 import logging
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -75,10 +75,10 @@ class IngestResult:
 class Conversation(Protocol):
     """A channel that threads by sender (SMS) takes part in storing a message.
 
-    ingest() locks the sender and asks `place` for the message to store (with the details its
-    new thread would have) and the open thread it joins, if any; it stores the message and
-    hands it to `respond` for the channel's own writes, all in one transaction. A repeat
-    delivery is never passed to `respond`.
+    ingest() asks `place` for the message to store (with the details its new thread would
+    have) and the open thread it joins, if any. If there is none, it locks the sender and asks
+    again, so `place` must only read. It stores the message and hands it to `respond` for the
+    channel's own writes, all in one transaction. A repeat delivery never reaches `respond`.
     """
 
     def place(self, msg: InboundMessage) -> tuple[InboundMessage, Thread | None]: ...
@@ -116,10 +116,10 @@ def ingest(msg: InboundMessage, conversation: Conversation | None = None) -> Ing
 
 def _store_and_commit(msg: InboundMessage, conversation: Conversation | None) -> StoredMessage:
     try:
-        with _sender_lock(msg, conversation):
+        with ExitStack() as lock:
             thread = None
             if conversation is not None:
-                msg, thread = conversation.place(msg)
+                msg, thread = _place(msg, conversation, lock)
             stored = _store(msg, thread or _open_thread(msg))
             if conversation is not None:
                 conversation.respond(stored)
@@ -130,14 +130,19 @@ def _store_and_commit(msg: InboundMessage, conversation: Conversation | None) ->
     return stored
 
 
-def _sender_lock(
-    msg: InboundMessage, conversation: Conversation | None
-) -> AbstractContextManager[None]:
-    """Two messages from one sender arriving together are placed one after the other, so both
-    cannot find no open thread and open one each."""
-    if conversation is None:
-        return nullcontext()
-    return locks.transaction_lock(f"sender:{msg.channel}:{msg.sender or msg.external_id}")
+def _place(
+    msg: InboundMessage, conversation: Conversation, lock: ExitStack
+) -> tuple[InboundMessage, Thread | None]:
+    """Where the conversation puts the message. Only a message that would open a thread takes
+    the sender's lock and looks again (most join an open thread, and need no lock): of two
+    first messages arriving together, the second then finds the thread the first opened."""
+    placed, thread = conversation.place(msg)
+    if thread is not None:
+        return placed, thread
+    lock.enter_context(
+        locks.transaction_lock(f"sender:{msg.channel}:{msg.sender or msg.external_id}")
+    )
+    return conversation.place(msg)
 
 
 # Built once on the tables: constructing a statement costs more than running its cached

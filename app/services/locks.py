@@ -26,7 +26,9 @@ def transaction_lock(key: str) -> Iterator[None]:
     inside the block.
 
     On PostgreSQL it is an advisory lock, so every web process waits on it and the database
-    releases it at commit or rollback. On SQLite only threads of this process wait.
+    releases it at commit or rollback; at READ COMMITTED, PostgreSQL's default, statements
+    after it see what the previous holder committed. On SQLite only threads of this process
+    wait.
     """
     number = _key_number(key)
     if db.engine.dialect.name == "postgresql":
