@@ -126,12 +126,22 @@ class Featurizer:
             [text] if len(e.windows) == 1 else [text, *(text[w.start : w.end] for w in e.windows)]
             for text, e in zip(texts, embedded, strict=True)
         ]
-        grams = self.ngrams([piece for group in pieces for piece in group])
-        bounds = np.cumsum([0, *(len(group) for group in pieces)])
-        return [
-            _rows(text, e, grams[bounds[i] : bounds[i + 1]])
-            for i, (text, e) in enumerate(zip(texts, embedded, strict=True))
+        vectors = [
+            row
+            for e, group in zip(embedded, pieces, strict=True)
+            for row in (e.pooled()[None, :], *(() if len(group) == 1 else (e.vectors,)))
         ]
+        # One matrix for the whole batch, sliced per text: building it text by text cost
+        # more than the n-grams themselves.
+        rows = _join(np.concatenate(vectors), self.ngrams([p for group in pieces for p in group]))
+        bounds = np.cumsum([0, *(len(group) for group in pieces)])
+        out = []
+        for i, (text, e) in enumerate(zip(texts, embedded, strict=True)):
+            first, end = bounds[i], bounds[i + 1]
+            document = rows[first : first + 1]
+            windows = document if end - first == 1 else rows[first + 1 : end]
+            out.append(TextFeatures(text=text, document=document, windows=windows, embedded=e))
+        return out
 
     def ngrams(self, texts: list[str]) -> sparse.csr_matrix:
         """Sublinear TF-IDF n-gram columns, the character and word blocks each of unit length."""
@@ -180,12 +190,6 @@ def _sentences_in(features: TextFeatures, window: int) -> list[tuple[int, int, i
     if len(spans) > MAX_SENTENCES:
         spans = spans[: MAX_SENTENCES // 2] + spans[-MAX_SENTENCES // 2 :]
     return spans
-
-
-def _rows(text: str, embedded: Embedded, grams: sparse.csr_matrix) -> TextFeatures:
-    document = _join(embedded.pooled()[None, :], grams[:1])
-    windows = document if grams.shape[0] == 1 else _join(embedded.vectors, grams[1:])
-    return TextFeatures(text=text, document=document, windows=windows, embedded=embedded)
 
 
 def _join(dense: np.ndarray, grams: sparse.csr_matrix) -> sparse.csr_matrix:
