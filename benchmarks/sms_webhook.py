@@ -4,8 +4,12 @@ The load generator must not compete with the server for the two cores, so every 
 Twilio-signed in advance and written to one Lua file per wrk thread; wrk (a C program, `apt-get
 install wrk`) only cycles through them. Each thread sends its own distinct MessageSids in
 order, and every tenth request repeats one the same thread sent five requests earlier, as
-Twilio does when it retries. Afterwards the database must hold every distinct MessageSid that
-was sent exactly once, and nothing else.
+Twilio does when it retries. A warm-up opens a thread for each of 500 regular numbers; in the
+run eight requests in ten are texts from them into their open threads, one in ten is a first
+text from a new number (a new thread, its contact and an acknowledgement) and one in ten is a
+retry. Afterwards the database must hold every distinct MessageSid that was sent exactly
+once, and nothing else. The CPU that gunicorn's workers, the benchmark database's PostgreSQL
+backends and the Redis server used during the run is reported per request.
 
     .venv/bin/python benchmarks/sms_webhook.py [--duration 30] [--connections 6]
         [--workers 3] [--worker-class sync] [--threads 1]
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import redis
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
@@ -39,6 +44,9 @@ WRK_THREADS = 2
 # Far more than a run can send (wrk stops at its duration), so no request is sent twice
 # except the deliberate retries.
 REQUESTS_PER_THREAD = 40_000
+# Regular numbers, each of which opens its thread in the warm-up; during the run nine texts
+# in ten come from one of them, and every tenth opens a new thread from a number of its own,
+# so the mix is the same however many requests a run gets through.
 SENDERS = 500
 
 # wrk's side: each thread loads its own pre-signed requests, sends them in order, counts
@@ -90,15 +98,18 @@ end
 """
 
 
-def message_sid(thread: int, k: int) -> str:
-    """The MessageSid of a thread's k-th request (1-based); a retry reuses an earlier one."""
-    original = k - 5 if k % 10 == 0 else k
-    return f"SM{thread:02x}{original:030x}"
+def _original(k: int) -> int:
+    """The request a thread's k-th request (1-based) sends: every tenth repeats an earlier one."""
+    return k - 5 if k % 10 == 0 else k
 
 
-def _form(thread: int, k: int) -> dict[str, str]:
-    sid = message_sid(thread, k)
-    number = int(sid[2:], 16) % SENDERS
+def _sender(thread: int, original: int) -> int:
+    if original % 10 == 3:
+        return SENDERS + thread * (REQUESTS_PER_THREAD // 10) + original // 10
+    return (thread * REQUESTS_PER_THREAD + original) % SENDERS
+
+
+def _text(sid: str, number: int) -> dict[str, str]:
     return {
         "MessageSid": sid,
         "From": f"+4477009{number:05d}",
@@ -106,6 +117,16 @@ def _form(thread: int, k: int) -> dict[str, str]:
         "Body": f"Benchmark message {sid}: the social worker did not call back.",
         "NumMedia": "0",
     }
+
+
+def _form(thread: int, k: int) -> dict[str, str]:
+    original = _original(k)
+    return _text(f"SM{thread:02x}{original:030x}", _sender(thread, original))
+
+
+def _warm_up_forms() -> list[dict[str, str]]:
+    """A first text from every regular number, sent before the run."""
+    return [_text(f"SM{WRK_THREADS:02x}{n:030x}", n) for n in range(SENDERS)]
 
 
 def write_requests(directory: Path) -> None:
@@ -130,6 +151,17 @@ def _fresh_database() -> str:
         connection.execute(text(f'CREATE DATABASE "{DB}"'))
     admin.dispose()
     return f"postgresql://postgres@127.0.0.1:5432/{DB}"
+
+
+def _analyze(database_url: str) -> None:
+    """Table statistics, as autovacuum keeps them on a live database. A new database has none,
+    and without them PostgreSQL finds a number's thread by scanning every text message."""
+    engine = create_engine(
+        database_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
 
 
 def _env(database_url: str) -> dict[str, str]:
@@ -199,14 +231,37 @@ def _post(forms: list[dict[str, str]]) -> None:
             raise RuntimeError(f"{form['MessageSid']} refused with {response.status}")
 
 
-def _worker_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
-    """CPU time used so far by gunicorn's workers (user + system), from /proc."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    ticks = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU time (user + system) each process has used so far, from /proc; gone ones left out."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def _processes(server: subprocess.Popen[bytes]) -> dict[str, list[int]]:
+    """The processes serving the benchmark: gunicorn's workers, the PostgreSQL backends
+    connected to the benchmark database, and the Redis server (shared with anything else
+    using this Redis)."""
+    workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    admin = create_engine(ADMIN_URL)
+    with admin.connect() as connection:
+        backends = connection.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = :db"), {"db": DB}
+        ).scalars()
+        postgres = list(backends)
+    admin.dispose()
+    redis_pid = redis.Redis.from_url(REDIS_URL).info("server")["process_id"]
+    return {"gunicorn": [int(pid) for pid in workers], "postgres": postgres, "redis": [redis_pid]}
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between the two readings; a process started in between counts from zero."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def _sent_forms(sent: str, tail: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -259,10 +314,12 @@ def main() -> None:
         write_requests(directory)
         database_url = _fresh_database()
         server = _start_server(_env(database_url), args)
-        warm_up = [_form(WRK_THREADS, k) for k in range(1, 4 * args.workers + 1)]
+        warm_up = _warm_up_forms()
         try:
             _post(warm_up)
-            cpu_before = _worker_cpu_seconds(server)
+            _analyze(database_url)
+            serving = _processes(server)
+            cpu_before = {name: _cpu_seconds(pids) for name, pids in serving.items()}
             run = subprocess.run(
                 [
                     wrk,
@@ -280,7 +337,12 @@ def main() -> None:
                 check=True,
             )
             result = _result(run.stdout)
-            cpu = _worker_cpu_seconds(server) - cpu_before
+            # Backends opened during the run (a worker's pool growing) are counted too.
+            serving = _processes(server)
+            cpu = {
+                name: _cpu_used(cpu_before[name], _cpu_seconds(pids))
+                for name, pids in serving.items()
+            }
             sent, in_flight = _sent_forms(result["sent"], args.connections)
             sent += warm_up
             # wrk stops with requests in flight and never reads their answers: like Twilio,
@@ -306,7 +368,12 @@ def main() -> None:
         f"latency: p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, "
         f"p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.1f} ms"
     )
-    print(f"gunicorn workers' CPU: {cpu / result['requests'] * 1000:.1f} ms per request")
+    per_request = {name: seconds / result["requests"] * 1000 for name, seconds in cpu.items()}
+    print(
+        f"CPU per request: gunicorn workers {per_request['gunicorn']:.2f} ms, PostgreSQL "
+        f"backends {per_request['postgres']:.2f} ms, redis-server {per_request['redis']:.2f} ms "
+        f"(all of Redis, shared), total {sum(per_request.values()):.2f} ms"
+    )
     print(
         f"stored: {len(stored)} inbound messages ({len(set(stored))} distinct), "
         f"{len(expected)} distinct sent, {replies} replies: "
