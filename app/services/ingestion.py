@@ -95,7 +95,7 @@ def ingest(msg: InboundMessage, conversation: Conversation | None = None) -> Ing
 
     Idempotent on (channel, external id): a retried delivery returns the stored message. The
     unique constraint decides, so a retry costs a rolled-back insert and a new message costs
-    no look-up.
+    no look-up. A channel that threads by sender passes its `Conversation`.
     """
     attempt = 1
     while True:
