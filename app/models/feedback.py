@@ -42,6 +42,9 @@ class FeedbackItem(db.Model):
     worker_or_team: Mapped[str | None] = mapped_column(String(200))
     score: Mapped[int | None]
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The channel of the first inbound message: set by ingest() when it creates the item and
+    # never changed, so "how received" is a column rather than a look-up into the thread.
+    received_via: Mapped[Channel | None] = mapped_column(enum_column(Channel), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

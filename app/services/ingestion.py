@@ -246,6 +246,8 @@ def _new_item(msg: InboundMessage) -> Thread:
             "worker_or_team": details.worker_or_team,
             "score": details.score,
             "themes": [],
+            # The item opens with this message, so it was received by the message's channel.
+            "received_via": Channel(msg.channel),
         },
     )
     return Thread(item_id, reference)
