@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.models import Channel, FeedbackKind, FeedbackStatus, Team
+from app.models import Team
 from app.services.staff_accounts import MAX_PASSWORD_LENGTH
 from app.services.staff_replies import MAX_EMAIL_REPLY_CHARS
 from app.web.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
@@ -89,60 +89,50 @@ def _choices(labels: dict[str, str], anything: str) -> list[SelectChoice]:
     return [SelectChoice("", anything), *(SelectChoice(v, label) for v, label in labels.items())]
 
 
+def filter_select(label: str, labels: dict[str, str], anything: str, refusal: str) -> SelectField:
+    """A filter read from the query string: blank means any, and a value not offered is refused
+    with `refusal` instead of being passed on."""
+    return SelectField(
+        label,
+        widget=GovSelect(),
+        choices=_choices(labels, anything),
+        validate_choice=False,
+        validators=[Optional(), AnyOf(list(labels), message=refusal)],
+    )
+
+
+def team_choices(teams: list[Team]) -> list[SelectChoice]:
+    """The team filter's options: any team, then the teams there are."""
+    return [SelectChoice("", _l("Any team")), *(SelectChoice(str(t.id), t.name) for t in teams)]
+
+
+def check_team_offered(field: SelectField) -> None:
+    """A team filter must name a team that exists."""
+    if field.data and field.data not in {choice.value for choice in field.choices or []}:
+        raise ValidationError(_l("Choose a team from the list"))
+
+
 class FeedbackFilterForm(FlaskForm):
     """Read from the query string, so a filtered list can be bookmarked; no CSRF for a GET."""
 
     class Meta:
         csrf = False
 
-    kind = SelectField(
-        _l("Kind"),
-        widget=GovSelect(),
-        choices=_choices(KIND_LABELS, _l("Any kind")),
-        validate_choice=False,
-        validators=[
-            Optional(),
-            AnyOf([k.value for k in FeedbackKind], message=_l("Choose a kind from the list")),
-        ],
+    kind = filter_select(_l("Kind"), KIND_LABELS, _l("Any kind"), _l("Choose a kind from the list"))
+    channel = filter_select(
+        _l("Channel"), CHANNEL_LABELS, _l("Any channel"), _l("Choose a channel from the list")
     )
-    channel = SelectField(
-        _l("Channel"),
-        widget=GovSelect(),
-        choices=_choices(CHANNEL_LABELS, _l("Any channel")),
-        validate_choice=False,
-        validators=[
-            Optional(),
-            AnyOf([c.value for c in Channel], message=_l("Choose a channel from the list")),
-        ],
+    status = filter_select(
+        _l("Status"), STATUS_LABELS, _l("Any status"), _l("Choose a status from the list")
     )
-    status = SelectField(
-        _l("Status"),
-        widget=GovSelect(),
-        choices=_choices(STATUS_LABELS, _l("Any status")),
-        validate_choice=False,
-        validators=[
-            Optional(),
-            AnyOf([s.value for s in FeedbackStatus], message=_l("Choose a status from the list")),
-        ],
-    )
-    team = SelectField(
-        _l("Team"),
-        widget=GovSelect(),
-        validate_choice=False,
-        validators=[Optional()],
-    )
+    team = SelectField(_l("Team"), widget=GovSelect(), validate_choice=False)
 
     def set_teams(self, teams: list[Team]) -> None:
         """Offer the teams there are; they are only known at request time."""
-        self.team.choices = [
-            SelectChoice("", _l("Any team")),
-            *(SelectChoice(str(t.id), t.name) for t in teams),
-        ]
+        self.team.choices = team_choices(teams)
 
     def validate_team(self, field: SelectField) -> None:
-        """A team filter must name a team that exists."""
-        if field.data and field.data not in {choice.value for choice in field.choices or []}:
-            raise ValidationError(_l("Choose a team from the list"))
+        check_team_offered(field)
 
 
 class ReplyForm(FlaskForm):

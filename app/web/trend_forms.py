@@ -6,13 +6,13 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, Optional, ValidationError
+from wtforms.validators import ValidationError
 
 from app.models import Channel, ContactRole, FeedbackKind, Team
 from app.services.london_months import Month
 from app.services.trends import TrendFilters
 from app.web.labels import CHANNEL_LABELS, CONTACT_ROLE_LABELS, KIND_LABELS
-from app.web.staff_forms import _choices
+from app.web.staff_forms import check_team_offered, filter_select, team_choices
 
 # How far back the month chooser goes: two years beside the two before them.
 MONTHS_OFFERED = 36
@@ -26,43 +26,20 @@ class TrendFilterForm(FlaskForm):
 
     month = SelectField(_l("Month"), widget=GovSelect(), validate_choice=False)
     team = SelectField(_l("Team"), widget=GovSelect(), validate_choice=False)
-    channel = SelectField(
+    channel = filter_select(
         _l("How it came in"),
-        widget=GovSelect(),
-        choices=_choices(CHANNEL_LABELS, _l("Any channel")),
-        validate_choice=False,
-        validators=[
-            Optional(),
-            AnyOf([c.value for c in Channel], message=_l("Choose a channel from the list")),
-        ],
+        CHANNEL_LABELS,
+        _l("Any channel"),
+        _l("Choose a channel from the list"),
     )
-    kind = SelectField(
-        _l("Kind"),
-        widget=GovSelect(),
-        choices=_choices(KIND_LABELS, _l("Any kind")),
-        validate_choice=False,
-        validators=[
-            Optional(),
-            AnyOf([k.value for k in FeedbackKind], message=_l("Choose a kind from the list")),
-        ],
-    )
-    role = SelectField(
-        _l("Who wrote"),
-        widget=GovSelect(),
-        choices=_choices(CONTACT_ROLE_LABELS, _l("Anyone")),
-        validate_choice=False,
-        validators=[
-            Optional(),
-            AnyOf([r.value for r in ContactRole], message=_l("Choose who wrote from the list")),
-        ],
+    kind = filter_select(_l("Kind"), KIND_LABELS, _l("Any kind"), _l("Choose a kind from the list"))
+    role = filter_select(
+        _l("Who wrote"), CONTACT_ROLE_LABELS, _l("Anyone"), _l("Choose who wrote from the list")
     )
 
     def set_options(self, teams: list[Team], latest: Month) -> None:
         """Offer the teams there are and the months up to this one; both known per request."""
-        self.team.choices = [
-            SelectChoice("", _l("Any team")),
-            *(SelectChoice(str(t.id), t.name) for t in teams),
-        ]
+        self.team.choices = team_choices(teams)
         self.month.choices = [
             SelectChoice(m.key, format_date(m.first_day, "MMMM yyyy"))
             for m in (latest.plus(-i) for i in range(MONTHS_OFFERED))
@@ -71,8 +48,7 @@ class TrendFilterForm(FlaskForm):
             self.month.data = latest.key
 
     def validate_team(self, field: SelectField) -> None:
-        if field.data and field.data not in {c.value for c in field.choices or []}:
-            raise ValidationError(_l("Choose a team from the list"))
+        check_team_offered(field)
 
     def validate_month(self, field: SelectField) -> None:
         if field.data not in {c.value for c in field.choices or []}:
