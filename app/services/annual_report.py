@@ -363,27 +363,13 @@ def _average(rows: Iterable[Any], which: str) -> float | None:
     return days / answered if answered else None
 
 
-def _first_inbound_channel() -> Any:
-    return (
-        select(Message.channel)
-        .where(Message.feedback_item_id == ComplaintStage.feedback_item_id)
-        .where(Message.direction == Direction.INBOUND)
-        .order_by(Message.received_at, Message.id)
-        .limit(1)
-        .correlate(ComplaintStage)
-        .scalar_subquery()
-    )
-
-
 def _channels(dates: _Dates) -> CountTable:
     which, inside = _stage_one(dates)
-    per_complaint = (
-        select(which.label("which"), _first_inbound_channel().label("channel"))
+    query = (
+        select(which, FeedbackItem.received_via, func.count())
+        .join(FeedbackItem, FeedbackItem.id == ComplaintStage.feedback_item_id)
         .where(inside)
-        .subquery()
-    )
-    query = select(per_complaint.c.which, per_complaint.c.channel, func.count()).group_by(
-        per_complaint.c.which, per_complaint.c.channel
+        .group_by(which, FeedbackItem.received_via)
     )
     return _table(_counts(db.session.execute(query)), CHANNEL_NAMES, every_name=False)
 

@@ -69,19 +69,6 @@ class Thread:
     unchecked: bool
 
 
-def _first_channel() -> ColumnElement[Channel]:
-    """How the feedback arrived: the channel of its first inbound message."""
-    return (
-        select(Message.channel)
-        .where(Message.feedback_item_id == FeedbackItem.id)
-        .where(Message.direction == Direction.INBOUND)
-        .order_by(Message.received_at, Message.id)
-        .limit(1)
-        .correlate(FeedbackItem)
-        .scalar_subquery()
-    )
-
-
 def _unchecked() -> ColumnElement[bool]:
     """Whether any inbound message of the item is still unread by the classifier."""
     return exists().where(
@@ -113,7 +100,7 @@ def _conditions(filters: FeedbackFilters) -> list[ColumnElement[bool]]:
     if filters.team_id is not None:
         conditions.append(FeedbackItem.team_id == filters.team_id)
     if filters.channel:
-        conditions.append(_first_channel() == filters.channel)
+        conditions.append(FeedbackItem.received_via == filters.channel)
     return conditions
 
 
@@ -129,7 +116,7 @@ def find_feedback(
     query = (
         select(
             FeedbackItem,
-            _first_channel().label("channel"),
+            FeedbackItem.received_via,
             _unchecked().label("unchecked"),
             has_live_alert().label("safeguarding"),
         )

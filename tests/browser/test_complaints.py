@@ -44,7 +44,11 @@ def officer_and_complaint(live_server, monkeypatch):
         officer.totp_secret = pyotp.random_base32()
         received = utcnow() - timedelta(days=2)
         item = FeedbackItem(
-            reference="HD-4242-TEST", kind=FeedbackKind.COMPLAINT, created_at=received, themes=[]
+            reference="HD-4242-TEST",
+            kind=FeedbackKind.COMPLAINT,
+            created_at=received,
+            themes=[],
+            received_via="email",
         )
         message = Message(
             feedback_item=item,

@@ -53,7 +53,12 @@ def learning_lead(live_server, monkeypatch):
             at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
             kind = FeedbackKind.COMPLIMENT if n % 4 == 0 else FeedbackKind.COMPLAINT
             item = FeedbackItem(
-                reference=f"HD-P{n:04d}", kind=kind, created_at=at, team=team, themes=[]
+                reference=f"HD-P{n:04d}",
+                kind=kind,
+                created_at=at,
+                team=team,
+                themes=[],
+                received_via=Channel.EMAIL,
             )
             db.session.add(item)
             db.session.add(

@@ -46,7 +46,11 @@ def reviewer_and_alert(live_server, monkeypatch):
         reviewer.totp_secret = pyotp.random_base32()
         received = utcnow() - timedelta(minutes=20)
         item = FeedbackItem(
-            reference="HD-5151-TEST", kind=FeedbackKind.COMMENT, created_at=received, themes=[]
+            reference="HD-5151-TEST",
+            kind=FeedbackKind.COMMENT,
+            created_at=received,
+            themes=[],
+            received_via="sms",
         )
         message = Message(
             feedback_item=item,

@@ -42,7 +42,11 @@ def _account(email: str, role: StaffRole) -> str:
 def _message(n: int, text: str) -> None:
     received = utcnow() - timedelta(days=1, minutes=n)
     item = FeedbackItem(
-        reference=f"HD-77{n:02d}-TEST", kind=FeedbackKind.COMMENT, created_at=received, themes=[]
+        reference=f"HD-77{n:02d}-TEST",
+        kind=FeedbackKind.COMMENT,
+        created_at=received,
+        themes=[],
+        received_via="sms",
     )
     db.session.add(item)
     db.session.add(

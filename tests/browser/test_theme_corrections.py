@@ -33,7 +33,11 @@ def setup(live_server, monkeypatch) -> tuple[str, int]:
         user.totp_secret = pyotp.random_base32()
         received = utcnow() - timedelta(hours=2)
         item = FeedbackItem(
-            reference="HD-8801-TEST", kind=FeedbackKind.COMPLAINT, created_at=received, themes=[]
+            reference="HD-8801-TEST",
+            kind=FeedbackKind.COMPLAINT,
+            created_at=received,
+            themes=[],
+            received_via="sms",
         )
         db.session.add(item)
         db.session.add(

@@ -35,7 +35,13 @@ EMAIL = "learning@council.example"
 
 
 def _item(n: int, team: Team, when: datetime, themes: list[str], text: str, **fields) -> None:
-    item = FeedbackItem(reference=f"HD-88{n:02d}-TEST", created_at=when, team=team, **fields)
+    item = FeedbackItem(
+        reference=f"HD-88{n:02d}-TEST",
+        created_at=when,
+        team=team,
+        received_via=Channel.SMS,
+        **fields,
+    )
     set_item_themes(item, themes)
     db.session.add(item)
     db.session.add(

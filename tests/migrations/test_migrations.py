@@ -1,6 +1,7 @@
 """The migrations are the schema: one head, and upgrading gives exactly what the models say,
 on SQLite (the embedded default) and on PostgreSQL (production)."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -91,4 +92,75 @@ def test_theme_rows_are_filled_from_stored_themes_on_postgresql(make_app, tmp_pa
     _recreate_database(scratch)
     assert _themes_backfilled_by_upgrade(make_app(SQLALCHEMY_DATABASE_URI=scratch)) == (
         EXPECTED_THEME_ROWS
+    )
+
+
+def _received_via_backfilled_by_upgrade(app) -> dict[int, str | None]:
+    """Item 1 came by SMS then had an email and a reply, item 2's earliest inbound message was
+    stored after a later one (ids out of time order), item 3 has only an outbound message and
+    item 4 none."""
+    messages = (
+        (1, 1, "email", "inbound", "2026-01-02 09:00:00"),
+        (2, 1, "sms", "inbound", "2026-01-01 09:00:00"),
+        (3, 1, "sms", "outbound", "2025-12-31 09:00:00"),
+        (4, 2, "api", "inbound", "2026-01-03 09:00:00"),
+        (5, 2, "web_child", "inbound", "2026-01-01 09:00:00"),
+        (6, 2, "email", "inbound", "2026-01-01 09:00:00"),
+        (7, 3, "sms", "outbound", "2026-01-01 09:00:00"),
+    )
+    with app.app_context():
+        upgrade(revision="8d2f6b1c4e57")
+        with db.engine.begin() as connection:
+            for item_id in (1, 2, 3, 4):
+                connection.execute(
+                    text(
+                        "INSERT INTO feedback_item (id, reference, kind, status, "
+                        "on_behalf_of_child, themes, created_at, updated_at) VALUES "
+                        "(:id, :ref, 'complaint', 'new', false, '[]', "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": item_id, "ref": f"HD-TEST-000{item_id}"},
+                )
+            for message_id, item_id, channel, direction, at in messages:
+                connection.execute(
+                    text(
+                        "INSERT INTO message (id, feedback_item_id, channel, direction, "
+                        "external_id, text, raw_payload, received_at, stored_at, "
+                        "classification_state, classify_attempts) VALUES (:id, :item, "
+                        ":channel, :direction, :external, 'A message', '{}', :at, :at, "
+                        "'done', 0)"
+                    ),
+                    {
+                        "id": message_id,
+                        "item": item_id,
+                        "channel": channel,
+                        "direction": direction,
+                        "external": f"backfill-{message_id}",
+                        "at": datetime.fromisoformat(at).replace(tzinfo=UTC),
+                    },
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, received_via FROM feedback_item"))
+            found = {row[0]: row[1] for row in rows}
+        downgrade(revision="base")
+        return found
+
+
+EXPECTED_RECEIVED_VIA = {1: "sms", 2: "web_child", 3: None, 4: None}
+
+
+def test_received_via_is_filled_from_the_first_inbound_message_on_sqlite(make_app, tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'heard.sqlite'}")
+    assert _received_via_backfilled_by_upgrade(app) == EXPECTED_RECEIVED_VIA
+
+
+def test_received_via_is_filled_from_the_first_inbound_message_on_postgresql(make_app, tmp_path):
+    from tests.conftest import TEST_DATABASE_URL, _recreate_database
+
+    target = make_url(TEST_DATABASE_URL)
+    scratch = target.set(database=f"{target.database}_received_via").render_as_string(False)
+    _recreate_database(scratch)
+    assert _received_via_backfilled_by_upgrade(make_app(SQLALCHEMY_DATABASE_URI=scratch)) == (
+        EXPECTED_RECEIVED_VIA
     )

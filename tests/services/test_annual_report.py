@@ -72,6 +72,7 @@ class Builder:
             team=team,
             submitter_role=role,
             contact=contact,
+            received_via=channels[0] if channels else None,
         )
         db.session.add(item)
         set_item_themes(item, themes)

@@ -82,7 +82,10 @@ def message(item: FeedbackItem, text: str, minutes_ago: int = 10) -> Message:
 
 def item_with(themes: list[str], text: str = "Nobody rang me back for weeks") -> FeedbackItem:
     item = FeedbackItem(
-        reference=f"HD-{next(_numbers):04d}-CORR", kind=FeedbackKind.COMPLAINT, themes=[]
+        reference=f"HD-{next(_numbers):04d}-CORR",
+        kind=FeedbackKind.COMPLAINT,
+        themes=[],
+        received_via=Channel.SMS,
     )
     db.session.add(item)
     message(item, text)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditInvitation, FeedbackItem, Message, Team
+from app.models import AuditInvitation, Channel, FeedbackItem, Message, Team
 from app.services import audit_invitations
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
 from app.services.ingestion import StoredMessage, Thread, ingest
@@ -89,6 +89,22 @@ def test_a_reply_carrying_a_reference_joins_its_thread(app):
         "Thank you for listening",
         "One more thing",
     ]
+
+
+def test_an_item_is_received_by_its_first_message_channel_and_a_later_reply_keeps_it(app):
+    first = ingest(_msg())
+    assert first.feedback_item.received_via == Channel.WEB_ADULT
+    reply = ingest(
+        _msg(
+            channel="email",
+            external_id="<reply@example.org>",
+            text="One more thing",
+            thread_reference=first.feedback_item.reference,
+        )
+    )
+    db.session.expire_all()
+    assert reply.feedback_item.id == first.feedback_item.id
+    assert reply.feedback_item.received_via == Channel.WEB_ADULT
 
 
 def test_an_unknown_reference_starts_a_new_item(app):

@@ -54,6 +54,7 @@ def add(
         score=score,
         contact=contact,
         case_reference=case_reference,
+        received_via=channel,
     )
     set_item_themes(item, themes)
     db.session.add(item)

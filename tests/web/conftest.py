@@ -126,6 +126,7 @@ def _add_item(
         kind=kind,
         themes=themes or [],
         created_at=at,
+        received_via=channel,
         **fields,
     )
     db.session.add(item)

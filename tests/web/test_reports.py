@@ -40,7 +40,9 @@ HOSTILE = (
 
 def _item(kind, day, text, n):
     at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-    item = FeedbackItem(reference=f"HD-W{n:04d}", kind=kind, created_at=at)
+    item = FeedbackItem(
+        reference=f"HD-W{n:04d}", kind=kind, created_at=at, received_via=Channel.EMAIL
+    )
     db.session.add(item)
     db.session.add(
         Message(
