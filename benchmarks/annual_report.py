@@ -138,6 +138,10 @@ class Seed:
         team = rng.randrange(1, TEAMS + 1) if rng.random() < 0.9 else None
         themes = sorted(set(rng.sample(THEMES, rng.randint(1, 3)))) if kind != "audit" else []
         n = self.ids.get("feedback_item", 0) + 1
+        # Drawn in the order they always were, so a seed gives the same data as before.
+        contact = rng.randrange(1, CONTACTS + 1)
+        role = rng.choice(ROLES)
+        channel = _pick(CHANNELS, rng)
         item = self.add(
             "feedback_item",
             (
@@ -149,6 +153,7 @@ class Seed:
                 "on_behalf_of_child",
                 "submitter_role",
                 "themes",
+                "received_via",
                 "created_at",
                 "updated_at",
             ),
@@ -157,17 +162,17 @@ class Seed:
                 kind,
                 "closed",
                 team,
-                rng.randrange(1, CONTACTS + 1),
+                contact,
                 False,
-                rng.choice(ROLES),
+                role,
                 json.dumps(themes),
+                channel,
                 at,
                 at,
             ),
         )
         for theme in themes:
             self.add_plain("feedback_theme", ("feedback_item_id", "theme"), (item, theme))
-        channel = _pick(CHANNELS, rng)
         for m in range(rng.choice((1, 1, 1, 2, 3))):
             self._message(item, channel, "inbound", at + timedelta(hours=m * 30), now)
         if rng.random() < 0.6:

@@ -6,7 +6,7 @@ years of feedback, themes and messages, written with COPY), then adds audit scor
 safeguarding alerts (about 3% of items, reviewed after 5 minutes to 6 hours, a tenth not
 yet) in SQL. Times, for March 2026:
 
-- trends.build() with no filter, one team, one channel (a correlated first-message lookup)
+- trends.build() with no filter, one team, one channel (the item's stored `received_via`)
   and who wrote: every query the page runs, quotes redacted;
 - drawing the five charts (matplotlib to SVG);
 - redact() on 10,000-character messages made to make regular expressions backtrack, and on
