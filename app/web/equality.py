@@ -36,6 +36,7 @@ from app.web.equality_forms import (
     population_form,
     radio_groups,
 )
+from app.web.forms import returned_form_status
 
 bp = Blueprint("equality", __name__)
 staff_bp = Blueprint("equality_staff", __name__)
@@ -123,15 +124,13 @@ def thanks() -> Page:
 def _questions_page(form: FlaskForm, for_child: bool) -> tuple[str, int]:
     """The questions, blank or with their errors. Like the other public forms, this one checks
     its own CSRF token, so an expired page comes back with the answers chosen."""
-    status = 422 if form.errors else 200
-    if "csrf_token" in form.errors:
-        form.csrf_token.errors = [
-            _(
-                "This page has expired, so nothing was saved yet. "
-                "Check your answers, then send them again."
-            )
-        ]
-        status = 400
+    status = returned_form_status(
+        form,
+        _(
+            "This page has expired, so nothing was saved yet. "
+            "Check your answers, then send them again."
+        ),
+    )
     asked = [
         {
             "field": form[question.column],

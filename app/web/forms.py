@@ -44,6 +44,16 @@ from channels.base import clean_text
 Validator = Callable[[Any, Any], None]
 
 
+def returned_form_status(form: FlaskForm, expired: str) -> int:
+    """The status a public form comes back with: 200 blank, 422 with errors, 400 when its own
+    CSRF token has expired, whose error then says `expired`, so the person knows nothing was
+    saved yet and that what they chose is still there to send again."""
+    if "csrf_token" not in form.errors:
+        return 422 if form.errors else 200
+    form.csrf_token.errors = [expired]
+    return 400
+
+
 def _strip(value: object) -> object:
     """Leading and trailing spaces off a one-line answer."""
     return value.strip() if isinstance(value, str) else value

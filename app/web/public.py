@@ -29,7 +29,12 @@ from app.services import audit_invitations, complaints, public_feedback
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
 from app.services.ingestion import ingest
 from app.web import equality
-from app.web.forms import AdultFeedbackForm, AuditFeedbackForm, ChildFeedbackForm
+from app.web.forms import (
+    AdultFeedbackForm,
+    AuditFeedbackForm,
+    ChildFeedbackForm,
+    returned_form_status,
+)
 from channels import web_form
 
 bp = Blueprint("public", __name__)
@@ -177,15 +182,13 @@ def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int
     """
     if web_form.parse_submission_id(form.submission_id.data) is None:
         form.submission_id.data = web_form.new_submission_id()
-    status = 422 if form.errors else 200
-    if "csrf_token" in form.errors:
-        form.csrf_token.errors = [
-            _(
-                "Your form has expired, so nothing was saved yet. Check your answers, "
-                "then send them again."
-            )
-        ]
-        status = 400
+    status = returned_form_status(
+        form,
+        _(
+            "Your form has expired, so nothing was saved yet. "
+            "Check your answers, then send them again."
+        ),
+    )
     return render_template(template, form=form, **context), status
 
 
