@@ -56,6 +56,57 @@ DISCLOSURES = [
     ("dad says if i tell anyone i'll never see mum again", "emotional_abuse"),
 ]
 
+# UK slang, text-speak and indirect wordings: violence, coercive control, indirect self-harm,
+# exploitation told as a job or a friendship, and a risk staff dismissed.
+SLANG_AND_INDIRECT = [
+    ("my stepdad leathered me for being late", "physical_abuse"),
+    ("mum lamped him in the car park", "physical_abuse"),
+    ("her boyfriend knocks her about", "physical_abuse"),
+    ("got a proper kicking off my brother", "physical_abuse"),
+    ("i got battered by my dad again", "physical_abuse"),
+    ("she shoved me into the door", "physical_abuse"),
+    ("he stamped on my fingers", "physical_abuse"),
+    ("theres welts on his back", "physical_abuse"),
+    ("she smashed a mug over his head", "physical_abuse"),
+    ("he pinned her against the fridge", "physical_abuse"),
+    ("my carer tells me im a waste of space", "emotional_abuse"),
+    ("she says she wishes i was never born", "emotional_abuse"),
+    ("they keep saying they'll send me back into care", "emotional_abuse"),
+    ("no leccy and nothing in the fridge for days", "neglect"),
+    ("havent eaten since friday", "neglect"),
+    ("im looking after my little sisters on my own every night", "neglect"),
+    ("mum passed out again on the kitchen floor", "neglect"),
+    ("he's always chekin my fone", "domestic_abuse"),
+    ("she looks through my messages every night", "domestic_abuse"),
+    ("he keeps the bank cards and I have to ask permission to buy food", "domestic_abuse"),
+    ("I'm not allowed to see my family or go out", "domestic_abuse"),
+    ("found a tracker under my car", "domestic_abuse"),
+    ("what's the point any more", "self_harm"),
+    ("had enough of everything, there's no way out", "self_harm"),
+    ("i keep thinking about ending it", "self_harm"),
+    ("i just want to sleep forever", "self_harm"),
+    ("sometimes i want to walk into traffic", "self_harm"),
+    ("i scratch my wrists when it gets bad", "self_harm"),
+    ("they'd all be better off if I just wasn't here", "self_harm"),
+    ("I won't be around to see the hearing", "self_harm"),
+    ("he's found me a job delivering round other towns", "exploitation"),
+    ("my online bf wants to meet irl", "exploitation"),
+    ("i met a lad on roblox who says he loves me", "exploitation"),
+    ("he says he will send my pics to my mates", "exploitation"),
+    ("she is being taken abroad to marry a man twice her age", "exploitation"),
+    ("i put a chair against my door at night in this placement", "unsafe_home"),
+    ("please dont make me go back there", "unsafe_home"),
+    ("the worker said i was making it up", "risk_ignored"),
+    ("they told me it was not a social care matter", "risk_ignored"),
+    ("the report left out everything I said about the knife", "risk_ignored"),
+]
+
+
+@pytest.mark.parametrize(("text", "subtype"), SLANG_AND_INDIRECT)
+def test_slang_and_indirect_disclosures_flag_with_their_sub_type(text, subtype):
+    result = rules.check(text)
+    assert subtype in result.subtypes, (text, result.evidence)
+
 
 @pytest.mark.parametrize(("text", "subtype"), DISCLOSURES)
 def test_disclosures_flag_with_their_sub_type(text, subtype):
@@ -97,6 +148,13 @@ def test_negated_and_third_party_mentions_still_flag_but_score_lower(text):
         "my son is scared of his dads dog",
         "the report went missing again",
         "Thank you, the officer was lovely and listened to my daughter.",
+        "my brother always beats me at fifa",
+        "the worker kept looking at his phone while I talked",
+        "whats the point in asking them, they never reply",
+        "the dog bit him at the park but he is fine",
+        "paid cash for the trip, can you confirm",
+        "older kids at school get to go first",
+        "the safeguarding officer said it was not a safeguarding issue",
         "",
         "😀😀😀",
     ],
