@@ -72,6 +72,15 @@ def _invitation_helpers() -> dict[str, Any]:
     return {"equality_invited": lambda: _invitation() is not None}
 
 
+@staff_bp.app_context_processor
+def _population_link() -> dict[str, Any]:
+    """Whether the signed-in person may set the population the report compares against."""
+    return {
+        "may_set_population": current_user.is_authenticated
+        and current_user.role in POPULATION_ROLES
+    }
+
+
 @bp.before_request
 def _refuse_oversized_or_unreadable_posts() -> None:
     if request.method != "POST":

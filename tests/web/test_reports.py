@@ -107,6 +107,8 @@ def test_learning_team_managers_and_admins_see_the_report(client, make_staff, si
     assert "Complaints report: 1 April 2025 to 31 March 2026" in page.text
     assert "1 April 2024 to 31 March 2025" in page.text
     assert 'href="/staff/reports/complaints"' in page.text  # the navigation link
+    may_set_population = role in (StaffRole.LEARNING_TEAM, StaffRole.ADMIN)
+    assert ('href="/staff/equality/population"' in page.text) is may_set_population
 
 
 @pytest.mark.parametrize("role", [StaffRole.COMPLAINTS_OFFICER, StaffRole.SAFEGUARDING_REVIEWER])
