@@ -108,8 +108,12 @@ def find_feedback(
     filters: FeedbackFilters, page: int = 1, may_see_safeguarding: bool = False
 ) -> FeedbackPage:
     """One page of feedback matching the filters, newest first; a page past the end gives the
-    last one. Safeguarding items are marked restricted unless the reader may see them."""
+    last one. Safeguarding items are marked restricted unless the reader may see them, and a
+    filtered list leaves them out for such a reader: a restricted line that matched "team X,
+    by text" would tell them what the item is."""
     conditions = _conditions(filters)
+    if conditions and not may_see_safeguarding:
+        conditions.append(~has_live_alert())
     total = db.session.execute(select(func.count(FeedbackItem.id)).where(*conditions)).scalar_one()
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)

@@ -266,13 +266,14 @@ def feedback_list() -> str:
     """All feedback, newest first, 50 a page, with filters."""
     form = FeedbackFilterForm(formdata=request.args)
     form.set_teams(listing.teams())
-    result = listing.find_feedback(
-        _filters(form), _page_number(), may_see_safeguarding=safeguarding.may_review(current_user)
-    )
+    filters = _filters(form)
+    may_see_safeguarding = safeguarding.may_review(current_user)
+    result = listing.find_feedback(filters, _page_number(), may_see_safeguarding)
     return render_template(
         "staff/feedback_list.html",
         title=_("Feedback"),
         form=form,
+        hides_safeguarding=filters != listing.FeedbackFilters() and not may_see_safeguarding,
         result=result,
         page_url=_page_url,
     )

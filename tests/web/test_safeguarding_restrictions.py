@@ -174,3 +174,24 @@ def test_complaint_stages_of_ordinary_items_stay_open_to_officers(
 def test_stage_ids_no_row_could_have_are_404(client, make_staff, sign_in, number):
     _signed_in(client, make_staff, sign_in, StaffRole.COMPLAINTS_OFFICER)
     assert client.get(f"/staff/complaints/stages/{number}/extend").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["?team={team}", "?kind=complaint", "?channel=sms"])
+def test_a_filtered_list_leaves_restricted_items_out_for_other_roles(
+    client, make_staff, sign_in, flagged, add_item, query
+):
+    ordinary = add_item("Nobody rang me back", team=flagged.team)
+    _signed_in(client, make_staff, sign_in, StaffRole.COMPLAINTS_OFFICER)
+    page = client.get("/staff/" + query.format(team=flagged.team_id)).text
+    assert flagged.reference not in page
+    assert "restricted" not in page[page.index("<table") :]
+    assert ordinary.reference in page
+    assert "1 item" in page
+    assert "Safeguarding items are not shown in a filtered list." in page
+
+
+def test_reviewers_still_find_safeguarding_items_by_filter(client, make_staff, sign_in, flagged):
+    _signed_in(client, make_staff, sign_in, StaffRole.SAFEGUARDING_REVIEWER)
+    page = client.get(f"/staff/?team={flagged.team_id}").text
+    assert f'href="/staff/items/{flagged.id}"' in page
+    assert "not shown in a filtered list" not in page
