@@ -5,6 +5,7 @@ and every decision is kept in safeguarding_decision as well as on the alert itse
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,6 +41,15 @@ class DecisionRefused(Exception):
 def may_review(user: StaffUser) -> bool:
     """Whether this account may open safeguarding alerts and items."""
     return user.role in REVIEWER_ROLES
+
+
+def restricted_for(user: StaffUser, item_ids: Iterable[int]) -> set[int]:
+    """Which of these items the user may not open: safeguarding items, unless they review them."""
+    ids = set(item_ids)
+    if may_review(user) or not ids:
+        return set()
+    query = select(FeedbackItem.id).where(FeedbackItem.id.in_(ids), has_live_alert())
+    return set(db.session.execute(query).scalars())
 
 
 def is_safeguarding_item(item_id: int) -> bool:

@@ -27,7 +27,7 @@ from app.models import (
     StaffUser,
     Team,
 )
-from app.services import complaint_learning, complaints, correspondence
+from app.services import complaint_learning, complaints, correspondence, safeguarding
 from app.services.complaints import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
 from app.web import auth, staff
@@ -300,11 +300,15 @@ def due() -> str:
         (e, correspondence.enquiry_owner(e), correspondence.member_days_left(e, today))
         for e in correspondence.enquiries_due_by(week_ends, team_id)
     ]
+    item_ids = [s.feedback_item_id for s in stages] + [
+        e.feedback_item_id for e, _o, _d in enquiries
+    ]
     return render_template(
         "staff/complaints/due.html",
         title=_("Complaints due this week"),
         groups=[(team, list(group)) for team, group in by_team],
         enquiries=enquiries,
+        restricted=safeguarding.restricted_for(current_user, item_ids),
         week_ends=week_ends,
         team_id=team_id,
         teams=teams(),

@@ -1,6 +1,8 @@
 """Safeguarding items outside the safeguarding pages: restricted rows in the staff list, and the
 complaint stage pages closed to non-reviewers while the item has a live alert."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -195,3 +197,21 @@ def test_reviewers_still_find_safeguarding_items_by_filter(client, make_staff, s
     page = client.get(f"/staff/?team={flagged.team_id}").text
     assert f'href="/staff/items/{flagged.id}"' in page
     assert "not shown in a filtered list" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "may_open"),
+    [(StaffRole.COMPLAINTS_OFFICER, False), (StaffRole.MANAGER, True)],
+)
+def test_due_this_week_keeps_a_safeguarding_complaint_but_not_its_link(
+    client, make_staff, sign_in, add_item, role, may_open
+):
+    item = add_item("He hits me", created_at=datetime.now(UTC) - timedelta(days=14))
+    _alert(item)
+    complaints.open_missing_stage_ones()
+    _signed_in(client, make_staff, sign_in, role)
+    page = client.get("/staff/complaints/due").text
+    # The statutory clock runs whoever may read the item, so the stage is always listed.
+    assert item.reference in page
+    assert (f'href="/staff/items/{item.id}"' in page) is may_open
+    assert ("Safeguarding item — restricted" in page) is not may_open
