@@ -34,20 +34,18 @@ from app.models import (
     ComplaintStage,
     ComplimentCredit,
     Contact,
-    Direction,
     FeedbackItem,
     FeedbackKind,
     FeedbackTheme,
     LearningPoint,
     MemberEnquiry,
-    Message,
     OmbudsmanReferral,
     Team,
 )
 from app.services import complaint_learning, complaints, equality
 from app.services import deadlines as wd
-from app.services.feedback_list import has_live_alert
-from app.services.redaction import redact
+from app.services.feedback_list import first_inbound_text, has_live_alert
+from app.services.redaction import quote, redact
 from app.services.report_periods import Period
 from app.services.report_tables import (
     Comparison,
@@ -404,17 +402,10 @@ def _compliments(dates: _Dates) -> Compliments:
 def _quotes(period: Period) -> tuple[Quote, ...]:
     """The newest compliments of the period, one per team, redacted and cut to a quote."""
     first, after = period.bounds()
-    first_text = (
-        select(Message.text)
-        .where(Message.feedback_item_id == FeedbackItem.id)
-        .where(Message.direction == Direction.INBOUND)
-        .order_by(Message.received_at, Message.id)
-        .limit(1)
-        .correlate(FeedbackItem)
-        .scalar_subquery()
-    )
     query = (
-        select(Team.name, FeedbackItem.created_at, first_text, ComplimentCredit.worker_name)
+        select(
+            Team.name, FeedbackItem.created_at, first_inbound_text(), ComplimentCredit.worker_name
+        )
         .add_columns(*_known_columns())
         .join(ComplimentCredit, ComplimentCredit.feedback_item_id == FeedbackItem.id)
         .join(Team, Team.id == ComplimentCredit.team_id)
@@ -431,7 +422,7 @@ def _quotes(period: Period) -> tuple[Quote, ...]:
     quotes: dict[str, Quote] = {}
     for team, received_at, text, *known in db.session.execute(query):
         if team not in quotes and (text or "").strip() and len(quotes) < QUOTES:
-            quoted = _shortened(redact(text, known=[k for k in known if k]))
+            quoted = quote(text, known=known, max_chars=QUOTE_CHARS)
             quotes[team] = Quote(team, wd.uk_date(received_at), quoted)
     return tuple(quotes.values())
 
@@ -439,13 +430,6 @@ def _quotes(period: Period) -> tuple[Quote, ...]:
 def _known_columns() -> tuple[Any, ...]:
     """The sender's details that Heard holds, which redaction removes wherever they appear."""
     return (Contact.name, Contact.email, Contact.phone, Contact.phone_raw)
-
-
-def _shortened(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= QUOTE_CHARS:
-        return text
-    return text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _learning(dates: _Dates) -> Learning:

@@ -69,6 +69,19 @@ class Thread:
     unchecked: bool
 
 
+def first_inbound_text() -> ColumnElement[str]:
+    """What the person first wrote: the text of the item's first inbound message, for quotes."""
+    return (
+        select(Message.text)
+        .where(Message.feedback_item_id == FeedbackItem.id)
+        .where(Message.direction == Direction.INBOUND)
+        .order_by(Message.received_at, Message.id)
+        .limit(1)
+        .correlate(FeedbackItem)
+        .scalar_subquery()
+    )
+
+
 def _unchecked() -> ColumnElement[bool]:
     """Whether any inbound message of the item is still unread by the classifier."""
     return exists().where(

@@ -229,6 +229,15 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(names), frozenset(word_names)
 
 
+def quote(text: str, *, known: Iterable[str | None] = (), max_chars: int) -> str:
+    """A redacted quote for the learning team: what someone wrote, with what identifies people
+    taken out, on one line and cut at a word to at most `max_chars` (plus an ellipsis)."""
+    text = " ".join(redact(text, known=[k for k in known if k]).split())
+    if len(text) <= max_chars:
+        return text
+    return text[:max_chars].rsplit(" ", 1)[0] + " …"
+
+
 def redact(text: str, *, known: Iterable[str] = ()) -> str:
     """The text with names, phone numbers, emails, addresses and case numbers replaced."""
     if not text:

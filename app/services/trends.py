@@ -25,19 +25,17 @@ from app.models import (
     Channel,
     Contact,
     ContactRole,
-    Direction,
     FeedbackItem,
     FeedbackKind,
     FeedbackTheme,
-    Message,
     SafeguardingAlert,
     Team,
 )
 from app.services.complaint_learning import themes as taxonomy_themes
 from app.services.deadlines import uk_date
-from app.services.feedback_list import has_live_alert
+from app.services.feedback_list import first_inbound_text, has_live_alert
 from app.services.london_months import Month, Quarter, london_month, months_between
-from app.services.redaction import redact
+from app.services.redaction import quote
 
 MONTHS_SHOWN = 12
 QUARTERS_SHOWN = 4
@@ -433,18 +431,6 @@ def alert_review_times(filters: TrendFilters, window: Window) -> tuple[AlertMont
     return tuple(result)
 
 
-def _first_inbound_text() -> ColumnElement[str]:
-    return (
-        select(Message.text)
-        .where(Message.feedback_item_id == FeedbackItem.id)
-        .where(Message.direction == Direction.INBOUND)
-        .order_by(Message.received_at, Message.id)
-        .limit(1)
-        .correlate(FeedbackItem)
-        .scalar_subquery()
-    )
-
-
 def theme_quotes(
     filters: TrendFilters, window: Window, may_see_safeguarding: bool
 ) -> dict[str, tuple[Quote, ...]]:
@@ -474,7 +460,7 @@ def theme_quotes(
         select(
             ranked.c.theme,
             FeedbackItem.created_at,
-            _first_inbound_text(),
+            first_inbound_text(),
             FeedbackItem.case_reference,
             Contact.name,
             Contact.email,
@@ -490,13 +476,6 @@ def theme_quotes(
     quotes: dict[str, list[Quote]] = defaultdict(list)
     for theme, created_at, text, *known in db.session.execute(query):
         if (text or "").strip() and len(quotes[theme]) < QUOTES_PER_THEME:
-            quoted = _shortened(redact(text, known=[k for k in known if k]))
+            quoted = quote(text, known=known, max_chars=QUOTE_CHARS)
             quotes[theme].append(Quote(uk_date(created_at), quoted))
     return {theme: tuple(found) for theme, found in quotes.items()}
-
-
-def _shortened(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= QUOTE_CHARS:
-        return text
-    return text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"

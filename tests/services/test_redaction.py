@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.redaction import _common_words, _name_lists, redact
+from app.services.redaction import _common_words, _name_lists, quote, redact
 
 # (text, pieces that must not survive, pieces that must survive)
 EXAMPLES = [
@@ -331,3 +331,11 @@ def test_the_longest_messages_of_one_repeated_pattern(text: str) -> None:
     whole (how long they take is in benchmarks/trends.py)."""
     redacted = redact(text)
     assert isinstance(redacted, str) and redact(redacted) == redacted
+
+
+def test_a_quote_is_redacted_on_one_line_and_cut_at_a_word():
+    text = "Thank you Mrs Patel,\n\nyou rang me back every   time. " + "Really kind. " * 40
+    quoted = quote(text, known=["07700 900123", None], max_chars=60)
+    assert "Patel" not in quoted and "\n" not in quoted and "  " not in quoted
+    assert quoted.endswith(" …") and len(quoted) <= 62
+    assert quote("Short and kind.", max_chars=60) == "Short and kind."
