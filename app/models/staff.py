@@ -30,6 +30,8 @@ class StaffUser(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Part of the id kept in each session: raising it ends every session the account has.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship()
@@ -37,6 +39,10 @@ class StaffUser(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session version."""
+        return f"{self.id}.{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.id} {self.role}>"
