@@ -34,9 +34,13 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 @login.user_loader
 def _load_user(user_id: str) -> StaffUser | None:
-    """The signed-in account from the session's user id."""
-    valid = user_id.isascii() and user_id.isdigit() and len(user_id) < 12
-    return staff_accounts.load_user(int(user_id)) if valid else None
+    """The signed-in account from the session's "id.version"; an older version is signed out."""
+    account_id, _, version = user_id.partition(".")
+    numbers = (account_id, version)
+    if not all(n.isascii() and n.isdigit() and len(n) < 12 for n in numbers):
+        return None
+    user = staff_accounts.load_user(int(account_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def staff_required(*roles: StaffRole) -> Callable[[View], View]:
