@@ -6,6 +6,7 @@ hold ids and dates, never the words of a lesson, which may quote the complaint.
 """
 
 import json
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -25,6 +26,7 @@ class Action(StrEnum):
     """Audit actions for learning points, as stored in audit_event.action."""
 
     RECORDED = "complaint_learning_recorded"
+    AMENDED = "complaint_learning_amended"
     DONE = "complaint_learning_done"
 
 
@@ -57,6 +59,42 @@ def _checked_themes(chosen: list[str]) -> list[str]:
     return [theme for theme in themes() if theme in chosen]
 
 
+@dataclass(frozen=True)
+class PointDetails:
+    """What a member of staff says of a learning point, before `_checked` trims and checks it."""
+
+    lesson: str | None
+    action: str | None = None
+    owner: StaffUser | None = None
+    due_on: date | None = None
+    themes: list[str] = field(default_factory=list)
+    team: Team | None = None
+
+
+def _checked(stage: ComplaintStage, details: PointDetails) -> PointDetails:
+    """The details with their text trimmed, or the rule they break. An owner or due date needs
+    an action for them to be about."""
+    text = _text(details.lesson, "Say what was learned")
+    action_text = _text(details.action, None)
+    if action_text is None and (details.owner is not None or details.due_on is not None):
+        raise ComplaintRuleError("Say what the action is, or leave out its owner and due date")
+    if details.owner is not None and not details.owner.active:
+        raise ComplaintRuleError("Choose an active member of staff to own the action")
+    due_on = details.due_on
+    if due_on is not None and stage.responded_on is not None and due_on < stage.responded_on:
+        raise ComplaintRuleError("The action cannot be due before the stage's response")
+    return replace(details, lesson=text, action=action_text, themes=_checked_themes(details.themes))
+
+
+def _apply(point: LearningPoint, details: PointDetails) -> None:
+    point.lesson = details.lesson or ""
+    point.action = details.action
+    point.owner_id = details.owner.id if details.owner else None
+    point.due_on = details.due_on
+    point.themes = details.themes
+    point.team_id = details.team.id if details.team else None
+
+
 def record(
     stage: ComplaintStage,
     staff: StaffUser,
@@ -68,29 +106,15 @@ def record(
     team: Team | None = None,
     ip: str | None = None,
 ) -> LearningPoint:
-    """Add a learning point to a stage that has its outcome; an owner or due date needs an
-    action for them to be about."""
+    """Add a learning point to a stage that has its outcome."""
     if stage.outcome is None:
         raise ComplaintRuleError("Record the stage's outcome before its learning points")
-    text = _text(lesson, "Say what was learned")
-    action_text = _text(action, None)
-    if action_text is None and (owner is not None or due_on is not None):
-        raise ComplaintRuleError("Say what the action is, or leave out its owner and due date")
-    if owner is not None and not owner.active:
-        raise ComplaintRuleError("Choose an active member of staff to own the action")
-    if due_on is not None and stage.responded_on is not None and due_on < stage.responded_on:
-        raise ComplaintRuleError("The action cannot be due before the stage's response")
+    details = PointDetails(lesson, action, owner, due_on, chosen_themes or [], team)
+    checked = _checked(stage, details)
     point = LearningPoint(
-        feedback_item_id=stage.feedback_item_id,
-        stage_id=stage.id,
-        team_id=team.id if team else None,
-        lesson=text,
-        action=action_text,
-        owner_id=owner.id if owner else None,
-        due_on=due_on,
-        themes=_checked_themes(chosen_themes or []),
-        created_by_id=staff.id,
+        feedback_item_id=stage.feedback_item_id, stage_id=stage.id, created_by_id=staff.id
     )
+    _apply(point, checked)
     db.session.add(point)
     db.session.flush()
     _audit(
@@ -101,9 +125,45 @@ def record(
         themes=point.themes,
         team_id=point.team_id,
         owner_id=point.owner_id,
-        due_on=due_on.isoformat() if due_on else None,
+        due_on=point.due_on.isoformat() if point.due_on else None,
     )
     return point
+
+
+def amend(
+    point: LearningPoint,
+    staff: StaffUser,
+    lesson: str | None,
+    action: str | None = None,
+    owner: StaffUser | None = None,
+    due_on: date | None = None,
+    chosen_themes: list[str] | None = None,
+    team: Team | None = None,
+    ip: str | None = None,
+) -> None:
+    """Change a learning point under the rules it was recorded by. An action already done
+    stays: the log would otherwise show a completion of nothing."""
+    stage = db.session.get_one(ComplaintStage, point.stage_id)
+    details = PointDetails(lesson, action, owner, due_on, chosen_themes or [], team)
+    checked = _checked(stage, details)
+    if point.done_on is not None and checked.action is None:
+        raise ComplaintRuleError("This action is done, so it cannot be taken away")
+    before = _fields(point)
+    _apply(point, checked)
+    changed = sorted(name for name, value in _fields(point).items() if before[name] != value)
+    if changed:
+        _audit(Action.AMENDED, point, staff, ip, changed=changed)
+
+
+def _fields(point: LearningPoint) -> dict[str, object]:
+    return {
+        "lesson": point.lesson,
+        "action": point.action,
+        "owner_id": point.owner_id,
+        "due_on": point.due_on,
+        "themes": list(point.themes or []),
+        "team_id": point.team_id,
+    }
 
 
 def mark_done(

@@ -351,6 +351,46 @@ def learning(stage_id: int) -> str | Response:
     return _stage_page(stage, form, _("Record a learning point from Stage %(n)d", n=stage.stage))
 
 
+@bp.route("/learning/<int:point_id>/change", methods=["GET", "POST"])
+@auth.staff_required(*LEARNING_ROLES)
+def learning_change(point_id: int) -> str | Response:
+    """Change a learning point: a lesson said better, an owner who has moved on, a new date."""
+    point = complaint_learning.load(point_id)
+    if point is None:
+        abort(404)
+    stage = db.session.get_one(ComplaintStage, point.stage_id)
+    form = LearningForm(
+        lesson=point.lesson,
+        action=point.action,
+        owner=str(point.owner_id or ""),
+        due_on=point.due_on,
+        themes=point.themes,
+        team=str(point.team_id or ""),
+    )
+    form.set_choices(complaint_learning.themes(), teams(), complaint_learning.action_owners())
+    if form.validate_on_submit():
+        team = db.session.get(Team, int(form.team.data)) if form.team.data else None
+        owner = db.session.get(StaffUser, int(form.owner.data)) if form.owner.data else None
+        try:
+            complaint_learning.amend(
+                point,
+                current_user,
+                form.lesson.data,
+                form.action.data,
+                owner,
+                form.due_on.data,
+                form.themes.data,
+                team,
+                request.remote_addr,
+            )
+            flash(_("The learning point is changed."), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            _refused(form, error)
+    return _stage_page(stage, form, _("Change a learning point from Stage %(n)d", n=stage.stage))
+
+
 @bp.post("/learning/<int:point_id>/done")
 @auth.staff_required(*LEARNING_ROLES)
 def learning_done(point_id: int) -> Response:

@@ -129,3 +129,67 @@ def test_the_learning_team_may_use_the_log_but_a_reviewer_may_not(client, make_s
     other = app.test_client()
     sign_in(other, learner)
     assert other.get("/staff/complaints/learning").status_code == 200
+
+
+def test_changing_a_learning_point(client, signed_in, closed):
+    client.post(f"/staff/complaints/stages/{closed.id}/learning", data=_form())
+    point = db.session.execute(select(LearningPoint)).scalar_one()
+    page = client.get(f"/staff/items/{closed.feedback_item_id}")
+    assert f'href="/staff/complaints/learning/{point.id}/change"' in page.text
+    form = client.get(f"/staff/complaints/learning/{point.id}/change")
+    assert form.status_code == 200
+    assert "Calls were not returned" in form.text and 'value="communication" checked' in form.text
+
+    changed = client.post(
+        f"/staff/complaints/learning/{point.id}/change",
+        data=_form(lesson="Calls went unanswered for weeks", themes=["communication", "delay"]),
+    )
+    assert changed.status_code == 302
+    db.session.expire_all()
+    point = db.session.get(LearningPoint, point.id)
+    assert point.lesson == "Calls went unanswered for weeks"
+    assert point.themes == ["communication", "delay"]
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "complaint_learning_amended")
+    ).scalar_one()
+    assert event.detail["changed"] == ["lesson", "themes"]
+    assert "weeks" not in str(event.detail)  # ids and field names only, never the words
+
+
+def test_a_change_is_checked_like_a_new_point(client, signed_in, closed):
+    client.post(f"/staff/complaints/stages/{closed.id}/learning", data=_form())
+    point = db.session.execute(select(LearningPoint)).scalar_one()
+    url = f"/staff/complaints/learning/{point.id}/change"
+    for data in (
+        _form(lesson=""),
+        _form(lesson="x" * 10_001),
+        _form(themes=["not_a_theme"]),
+        _form(action="", owner=str(signed_in.user_id)),
+    ):
+        refused = client.post(url, data=data)
+        assert refused.status_code == 200 and "govuk-error-summary" in refused.text
+    db.session.expire_all()
+    assert db.session.get(LearningPoint, point.id).lesson == "Calls were not returned"
+    assert client.get("/staff/complaints/learning/999999/change").status_code == 404
+
+
+def test_a_done_action_cannot_be_taken_away(client, signed_in, closed):
+    client.post(f"/staff/complaints/stages/{closed.id}/learning", data=_form())
+    point = db.session.execute(select(LearningPoint)).scalar_one()
+    client.post(f"/staff/complaints/learning/{point.id}/done")
+    refused = client.post(
+        f"/staff/complaints/learning/{point.id}/change", data=_form(action="", due_on=["", "", ""])
+    )
+    assert "This action is done, so it cannot be taken away" in refused.text
+    db.session.expire_all()
+    assert db.session.get(LearningPoint, point.id).action == "Return calls within a day"
+
+
+def test_staff_outside_the_learning_roles_cannot_change_a_point(
+    client, signed_in, closed, make_staff, sign_in
+):
+    client.post(f"/staff/complaints/stages/{closed.id}/learning", data=_form())
+    point = db.session.execute(select(LearningPoint)).scalar_one()
+    client.post("/staff/sign-out")
+    assert sign_in(client, make_staff(StaffRole.SAFEGUARDING_REVIEWER)).status_code == 302
+    assert client.get(f"/staff/complaints/learning/{point.id}/change").status_code == 403
