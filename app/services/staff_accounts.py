@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import StaffRole, StaffUser
+from app.models import StaffRole, StaffUser, Team
 from app.services.audit_log import Action, record
 
 MIN_PASSWORD_LENGTH = 12
@@ -62,7 +62,14 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_account(email: str, name: str, role: str, password: str) -> StaffUser:
+def create_account(
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    team_id: int | None = None,
+    created_by: StaffUser | None = None,
+) -> StaffUser:
     """Create and commit a staff account; two-factor is set up at its first sign-in."""
     email = normalise_email(email)
     name = name.strip()
@@ -76,16 +83,19 @@ def create_account(email: str, name: str, role: str, password: str) -> StaffUser
         raise AccountError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
     if _find_by_email(email) is not None:
         raise AccountError("There is already an account with that email address")
+    if team_id is not None and db.session.get(Team, team_id) is None:
+        raise AccountError("Choose a team from the list")
     user = StaffUser(
         email=email,
         name=name,
         role=StaffRole(role),
+        team_id=team_id,
         password_hash=hash_password(password),
         recovery_codes=[],
     )
     db.session.add(user)
     db.session.flush()
-    record(Action.ACCOUNT_CREATED, None, "staff_user", user.id, {"role": role})
+    record(Action.ACCOUNT_CREATED, created_by, "staff_user", user.id, {"role": role})
     return user
 
 
