@@ -17,13 +17,14 @@ PREFER_NOT_TO_SAY = "prefer_not_to_say"
 
 @dataclass(frozen=True)
 class Option:
-    """One answer: its stored code, its words for adults and for children, and, for ethnic
-    groups, the high-level group it belongs to."""
+    """One answer: its stored code, its words for adults and for children, for ethnic groups
+    the high-level group it belongs to, and whether only the adults' form offers it."""
 
     code: str
     label: LazyString
     child_label: LazyString | None = None
     group: LazyString | None = None
+    adults_only: bool = False
 
     def words(self, for_child: bool) -> LazyString:
         """The answer as the person reading the form sees it."""
@@ -75,12 +76,13 @@ AGE_BAND = Question(
         Option("under_12", _l("Under 12")),
         Option("12_15", _l("12 to 15")),
         Option("16_17", _l("16 or 17")),
+        # Care leavers use the children's form up to 25, so it stops here.
         Option("18_24", _l("18 to 24")),
-        Option("25_34", _l("25 to 34")),
-        Option("35_44", _l("35 to 44")),
-        Option("45_54", _l("45 to 54")),
-        Option("55_64", _l("55 to 64")),
-        Option("65_plus", _l("65 or over")),
+        Option("25_34", _l("25 to 34"), adults_only=True),
+        Option("35_44", _l("35 to 44"), adults_only=True),
+        Option("45_54", _l("45 to 54"), adults_only=True),
+        Option("55_64", _l("55 to 64"), adults_only=True),
+        Option("65_plus", _l("65 or over"), adults_only=True),
     ),
 )
 

@@ -62,6 +62,8 @@ def radio_groups(
     groups (ethnic groups), then "or" and prefer-not-to-say."""
     groups: list[tuple[str | None, RadioItems]] = []
     for option in question.options:
+        if for_child and option.adults_only:
+            continue
         heading = str(option.group) if option.group is not None else None
         if not groups or groups[-1][0] != heading:
             groups.append((heading, []))

@@ -49,6 +49,8 @@ def test_a_child_is_invited_answers_two_questions_and_skips_the_rest(client):
     assert "Are you a girl, a boy, or something else?" in page.text
     assert "I do not want to say" in page.text
     assert "Skip these questions" in page.text
+    # Children and care leavers up to 25 use this form: no adult age bands.
+    assert 'value="18_24"' in page.text and 'value="25_34"' not in page.text
     for question in QUESTIONS:
         assert f'name="{question}"' in page.text
 
@@ -70,6 +72,7 @@ def test_an_adult_answers_in_adult_words_with_prefer_not_to_say(client):
     assert "Would you like to answer some optional questions" in client.get("/adult/sent").text
     page = client.get("/about-you").text
     assert "What is your gender?" in page and "Prefer not to say" in page
+    assert 'value="65_plus"' in page
     # Ethnic groups head their own runs of answers, in a fieldset each.
     assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">' in page
     assert "Black, Black British, Caribbean or African" in page
