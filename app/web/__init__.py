@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from app.web import (
+        accounts,
         api,
         complaints,
         correspondence,
@@ -22,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp, url_prefix="/staff")
+    app.register_blueprint(accounts.bp, url_prefix="/staff/accounts")
     app.register_blueprint(complaints.bp, url_prefix="/staff/complaints")
     app.register_blueprint(correspondence.bp, url_prefix="/staff/correspondence")
     app.register_blueprint(safeguarding.bp, url_prefix="/staff/safeguarding")

@@ -1,0 +1,203 @@
+"""Staff accounts, for administrators: the list, adding an account, and changes to one account.
+
+Every change is a POST with a CSRF token from a page that says what it will do. URLs carry
+account ids only, never a name or an email address.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.models import StaffRole, StaffUser
+from app.services import staff_accounts, staff_admin
+from app.web import auth, staff
+from app.web.account_forms import AddAccountForm, ConfirmForm, RoleForm
+
+bp = Blueprint("accounts", __name__)
+bp.context_processor(staff._staff_globals)
+
+admin_required = auth.staff_required(StaffRole.ADMIN)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A one-button change to an account, with the words on its confirmation page."""
+
+    apply: Callable[[StaffUser, int, str | None], StaffUser]
+    title: str
+    explanation: str
+    button: str
+    done: str
+
+
+CHANGES = {
+    "reset-two-factor": Change(
+        staff_admin.reset_two_factor,
+        _l("Reset two-factor sign-in"),
+        _l(
+            "Their authenticator app and recovery codes will stop working, and they will be "
+            "signed out everywhere. At their next sign-in they set up two-factor again with "
+            "their password."
+        ),
+        _l("Reset two-factor"),
+        _l("Two-factor sign-in is reset. They set it up again when they next sign in."),
+    ),
+    "unlock": Change(
+        staff_admin.unlock,
+        _l("Unlock account"),
+        _l("Wrong attempts are forgotten and they can sign in again straight away."),
+        _l("Unlock account"),
+        _l("The account is unlocked."),
+    ),
+    "deactivate": Change(
+        staff_admin.deactivate,
+        _l("Deactivate account"),
+        _l(
+            "They will be signed out everywhere and cannot sign in until an administrator "
+            "reactivates the account. What they did stays in the audit log."
+        ),
+        _l("Deactivate account"),
+        _l("The account is deactivated."),
+    ),
+    "reactivate": Change(
+        staff_admin.reactivate,
+        _l("Reactivate account"),
+        _l("They can sign in again with their password and two-factor sign-in."),
+        _l("Reactivate account"),
+        _l("The account is reactivated."),
+    ),
+}
+
+
+def _ip() -> str | None:
+    """The client address, for the audit log."""
+    return request.remote_addr
+
+
+def _titled(title: str, refusal: str | None) -> str:
+    """The page title, starting "Error:" when the change was refused, as GOV.UK pages do."""
+    return f"{_('Error:')} {title}" if refusal else title
+
+
+def _account_or_404(user_id: int) -> StaffUser:
+    user = staff_admin.account(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/")
+@admin_required
+def list_accounts() -> str:
+    """Every staff account, with its role, team and sign-in state."""
+    return render_template(
+        "staff/accounts/list.html",
+        title=_("Staff accounts"),
+        accounts=staff_admin.accounts(),
+        is_locked=staff_accounts.is_locked,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def add_account() -> str | Response:
+    """Add an account; its temporary password is shown on the response to this post only."""
+    form = AddAccountForm()
+    form.set_teams(staff_admin.teams())
+    if form.validate_on_submit():
+        try:
+            created = staff_admin.add_account(
+                current_user, form.email.data, form.name.data, form.role.data, form.team_id, _ip()
+            )
+        except staff_accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            page = render_template(
+                "staff/accounts/created.html", title=_("Account added"), created=created
+            )
+            response = make_response(page)
+            # The password must not be kept by the browser or anything in between.
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return render_template("staff/accounts/new.html", title=_("Add a staff account"), form=form)
+
+
+@bp.get("/<int:user_id>")
+@admin_required
+def account(user_id: int) -> str:
+    """One account and the changes an administrator can make to it."""
+    user = _account_or_404(user_id)
+    return render_template(
+        "staff/accounts/account.html",
+        title=user.name,
+        account=user,
+        locked=staff_accounts.is_locked(user),
+        own=user.id == current_user.id,
+    )
+
+
+@bp.route("/<int:user_id>/role", methods=["GET", "POST"])
+@admin_required
+def change_role(user_id: int) -> str | Response:
+    """Choose another role for the account."""
+    user = _account_or_404(user_id)
+    form = RoleForm(role=user.role.value)
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            staff_admin.change_role(current_user, user_id, form.role.data, _ip())
+        except staff_admin.ChangeRefused as error:
+            refusal = str(error)
+        else:
+            flash(_("The role is changed."), "success")
+            return redirect(url_for("accounts.account", user_id=user_id))
+    return render_template(
+        "staff/accounts/role.html",
+        title=_titled(_("Change role"), refusal),
+        account=user,
+        form=form,
+        refusal=refusal,
+    )
+
+
+@bp.route("/<int:user_id>/<change_name>", methods=["GET", "POST"])
+@admin_required
+def confirm_change(user_id: int, change_name: str) -> str | Response:
+    """Say what the change will do; the button posts it."""
+    change = CHANGES.get(change_name)
+    if change is None:
+        abort(404)
+    user = _account_or_404(user_id)
+    form = ConfirmForm()
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            change.apply(current_user, user_id, _ip())
+        except staff_admin.ChangeRefused as error:
+            refusal = str(error)
+        else:
+            flash(str(change.done), "success")
+            return redirect(url_for("accounts.account", user_id=user_id))
+    return render_template(
+        "staff/accounts/confirm.html",
+        title=_titled(str(change.title), refusal),
+        account=user,
+        change=change,
+        change_name=change_name,
+        form=form,
+        refusal=refusal,
+    )
