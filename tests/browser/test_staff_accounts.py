@@ -1,0 +1,102 @@
+"""In a real browser: an administrator meets the error summary adding an account, adds it and
+sees its temporary password once, then resets a colleague's two-factor sign-in. Each page
+passes axe."""
+
+import pyotp
+import pytest
+from argon2 import PasswordHasher
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import StaffUser
+from app.services import staff_accounts
+from tests.browser.conftest import DESKTOP, axe_violations, describe_violations
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+EMAIL = "admin@council.example"
+
+
+@pytest.fixture
+def setup(live_server, monkeypatch) -> tuple[str, int]:
+    monkeypatch.setattr(
+        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    with live_server.app.app_context():
+        admin = staff_accounts.create_account(
+            email=EMAIL, name="Ada Admin", role="admin", password=PASSWORD
+        )
+        admin.totp_secret = pyotp.random_base32()
+        colleague = staff_accounts.create_account(
+            email="colleague@council.example",
+            name="Cal Colleague",
+            role="manager",
+            password=PASSWORD,
+        )
+        colleague.totp_secret = pyotp.random_base32()
+        db.session.commit()
+        found = (admin.totp_secret, colleague.id)
+        db.session.remove()
+    return found
+
+
+def _no_violations(page: Page) -> None:
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+
+
+def test_an_admin_adds_an_account_and_resets_two_factor(live_server, new_context, setup):
+    secret, colleague_id = setup
+    # Desktop width, where the navigation shows without opening the menu: staff use computers.
+    page = new_context(viewport=DESKTOP).new_page()
+    page.goto(live_server("/staff/sign-in"))
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/staff/")
+
+    page.get_by_role("link", name="Staff accounts").click()
+    expect(page.get_by_role("heading", name="Staff accounts")).to_be_visible()
+    _no_violations(page)
+
+    page.get_by_role("button", name="Add a staff account").click()
+    page.get_by_label("Full name").fill("Nia Newcomer")
+    page.get_by_label("Email address").fill("not an email")
+    page.get_by_role("button", name="Add account").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_text("Choose a role").first).to_be_visible()
+    _no_violations(page)
+
+    page.get_by_label("Email address").fill("nia@council.example")
+    page.get_by_label("Complaints officer").check()
+    page.get_by_role("button", name="Add account").click()
+    expect(page.get_by_role("heading", name="Account added for Nia Newcomer")).to_be_visible()
+    temporary = page.locator(".heard-temporary-password").inner_text()
+    assert len(temporary) == 23
+    _no_violations(page)
+    with live_server.app.app_context():
+        user = db.session.execute(
+            select(StaffUser).where(StaffUser.email == "nia@council.example")
+        ).scalar_one()
+        assert temporary not in user.password_hash
+        db.session.remove()
+
+    page.get_by_role("button", name="Back to staff accounts").click()
+    page.get_by_role("link", name="Cal Colleague").click()
+    expect(page.get_by_role("heading", name="Cal Colleague")).to_be_visible()
+    _no_violations(page)
+    page.get_by_role("button", name="Reset two-factor").click()
+    expect(page.get_by_role("heading", name="Reset two-factor sign-in")).to_be_visible()
+    _no_violations(page)
+    page.get_by_role("button", name="Reset two-factor").click()
+    page.wait_for_url(f"**/staff/accounts/{colleague_id}")
+    expect(page.get_by_text("Two-factor sign-in is reset.")).to_be_visible()
+    expect(page.get_by_text("Not set up: they set it up at their next sign-in")).to_be_visible()
+    _no_violations(page)
+    with live_server.app.app_context():
+        assert db.session.get(StaffUser, colleague_id).totp_secret is None
+        db.session.remove()
