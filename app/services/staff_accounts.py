@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
 from app.extensions import db
@@ -93,8 +94,13 @@ def create_account(
         password_hash=hash_password(password),
         recovery_codes=[],
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # The look-up above cannot see an account another admin is adding at this instant;
+        # the unique email decides, and only this insert is undone.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as clash:
+        raise AccountError("There is already an account with that email address") from clash
     record(Action.ACCOUNT_CREATED, created_by, "staff_user", user.id, {"role": role})
     return user
 

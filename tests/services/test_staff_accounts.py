@@ -228,3 +228,14 @@ def test_the_create_staff_command_explains_a_refusal(app):
     assert again.exit_code == 1
     assert "already an account" in again.output
     assert "Traceback" not in again.output
+
+
+def test_an_account_added_by_someone_else_at_the_same_instant_is_refused(app, monkeypatch):
+    first = _account()
+    # The second admin's look-up ran before the first account was committed.
+    monkeypatch.setattr(staff_accounts, "_find_by_email", lambda email, lock=False: None)
+    with pytest.raises(AccountError, match="already an account"):
+        _account()
+    # Only the clashing insert was undone: the session goes on and the first account stands.
+    assert db.session.get(StaffUser, first.id).email == "manager@example.org"
+    assert _actions() == [Action.ACCOUNT_CREATED]
