@@ -31,7 +31,10 @@ from classifiers.model import ARTEFACT_DIR, Artefact, LinearHeads, safeguarding_
 TAXONOMY = Path(__file__).resolve().parent / "taxonomy.json"
 FOLDS = 5
 REGULARISATION = 3.0
-TARGET_RECALL = 0.98
+# On the training folds 0.99 cost precision 0.77 -> 0.72, still above the 0.70 target; a
+# missed disclosure is the worst failure, and freshly written disclosures (the check set in
+# data/) were caught more often: 43 -> 45 of 50, with no more false alarms.
+TARGET_RECALL = 0.99
 CHUNK = 64
 SEED = 2026
 
