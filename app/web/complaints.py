@@ -8,6 +8,7 @@ URLs carry stage and team ids only.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from itertools import groupby
 from typing import Any
 
@@ -327,28 +328,13 @@ def learning(stage_id: int) -> str | Response:
         themes=complaint_learning.default_themes(stage.feedback_item),
         team=str(stage.team_id or stage.feedback_item.team_id or ""),
     )
-    form.set_choices(complaint_learning.themes(), teams(), complaint_learning.action_owners())
-    if form.validate_on_submit():
-        team = db.session.get(Team, int(form.team.data)) if form.team.data else None
-        owner = db.session.get(StaffUser, int(form.owner.data)) if form.owner.data else None
-        try:
-            complaint_learning.record(
-                stage,
-                current_user,
-                form.lesson.data,
-                form.action.data,
-                owner,
-                form.due_on.data,
-                form.themes.data,
-                team,
-                request.remote_addr,
-            )
-            flash(_("The learning point is saved."), "success")
-            return _to_item(stage)
-        except ComplaintRuleError as error:
-            db.session.rollback()
-            _refused(form, error)
-    return _stage_page(stage, form, _("Record a learning point from Stage %(n)d", n=stage.stage))
+    return _learning_page(
+        stage,
+        form,
+        partial(complaint_learning.record, stage),
+        _("The learning point is saved."),
+        _("Record a learning point from Stage %(n)d", n=stage.stage),
+    )
 
 
 @bp.route("/learning/<int:point_id>/change", methods=["GET", "POST"])
@@ -367,13 +353,29 @@ def learning_change(point_id: int) -> str | Response:
         themes=point.themes,
         team=str(point.team_id or ""),
     )
+    return _learning_page(
+        stage,
+        form,
+        partial(complaint_learning.amend, point),
+        _("The learning point is changed."),
+        _("Change a learning point from Stage %(n)d", n=stage.stage),
+    )
+
+
+def _learning_page(
+    stage: ComplaintStage,
+    form: LearningForm,
+    save: Callable[..., object],
+    saved: str,
+    heading: str,
+) -> str | Response:
+    """The learning point form: on a valid post, `save` it under the service's rules."""
     form.set_choices(complaint_learning.themes(), teams(), complaint_learning.action_owners())
     if form.validate_on_submit():
         team = db.session.get(Team, int(form.team.data)) if form.team.data else None
         owner = db.session.get(StaffUser, int(form.owner.data)) if form.owner.data else None
         try:
-            complaint_learning.amend(
-                point,
+            save(
                 current_user,
                 form.lesson.data,
                 form.action.data,
@@ -383,12 +385,12 @@ def learning_change(point_id: int) -> str | Response:
                 team,
                 request.remote_addr,
             )
-            flash(_("The learning point is changed."), "success")
+            flash(saved, "success")
             return _to_item(stage)
         except ComplaintRuleError as error:
             db.session.rollback()
             _refused(form, error)
-    return _stage_page(stage, form, _("Change a learning point from Stage %(n)d", n=stage.stage))
+    return _stage_page(stage, form, heading)
 
 
 @bp.post("/learning/<int:point_id>/done")
