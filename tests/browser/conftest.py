@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from app.services import staff_accounts
 
 CHROMIUM = Path(os.environ.get("HEARD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -232,3 +235,12 @@ def describe_violations(violations: list[dict]) -> str:
             lines.append(f"  - {' '.join(map(str, node['target']))}")
             lines.append(f"    {node['failureSummary'].replace(chr(10), ' ')}")
     return "\n".join(lines)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff accounts made for a browser test are hashed cheaply: production's argon2 cost
+    buys nothing here and costs seconds on every sign-in."""
+    monkeypatch.setattr(
+        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )

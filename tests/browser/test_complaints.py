@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -22,24 +21,20 @@ from app.models import (
 )
 from app.services import staff_accounts
 from app.services.deadlines import uk_date
+from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
-
 
 @pytest.fixture
-def officer_and_complaint(live_server, monkeypatch):
+def officer_and_complaint(live_server):
     """A signed-up complaints officer (with a TOTP secret) and a complaint from two days ago."""
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
     with live_server.app.app_context():
         officer = staff_accounts.create_account(
             email="officer@council.example",
             name="Olu Officer",
             role=StaffRole.COMPLAINTS_OFFICER.value,
-            password=PASSWORD,
+            password=STAFF_PASSWORD,
         )
         officer.totp_secret = pyotp.random_base32()
         received = utcnow() - timedelta(days=2)
@@ -64,16 +59,6 @@ def officer_and_complaint(live_server, monkeypatch):
         return officer.totp_secret, item.id
 
 
-def _sign_in(page: Page, live_server, secret: str) -> None:
-    page.goto(live_server("/staff/sign-in"))
-    page.get_by_label("Email address").fill("officer@council.example")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/staff/")
-
-
 def _fill_date(page: Page, day) -> None:
     page.get_by_label("Day").fill(str(day.day))
     page.get_by_label("Month").fill(str(day.month))
@@ -85,7 +70,7 @@ def test_officer_acknowledges_extends_records_outcome_and_escalates(
 ):
     secret, item_id = officer_and_complaint
     today = uk_date(utcnow())
-    _sign_in(page, live_server, secret)
+    sign_in(page, live_server, "officer@council.example", secret)
     page.goto(live_server(f"/staff/items/{item_id}"))
     expect(page.get_by_role("heading", name="Complaint: Stage 1")).to_be_visible()
     expect(page.get_by_text(re.compile(r"working days? left|Due today"))).to_be_visible()

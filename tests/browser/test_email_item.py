@@ -5,7 +5,6 @@ from email.message import EmailMessage
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -14,26 +13,23 @@ from app.models import Message, StaffRole
 from app.services import staff_accounts
 from app.services.inbound_email import receive_email
 from tests.browser.conftest import axe_violations, describe_violations
+from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 EMAIL = "officer@council.example"
 
 
 @pytest.fixture
-def officer_and_email(live_server, monkeypatch):
+def officer_and_email(live_server):
     """A complaints officer with a TOTP secret, and an email with attachments from someone
     who also gave a phone number."""
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
     with live_server.app.app_context():
         officer = staff_accounts.create_account(
             email=EMAIL,
             name="Olu Officer",
             role=StaffRole.COMPLAINTS_OFFICER.value,
-            password=PASSWORD,
+            password=STAFF_PASSWORD,
         )
         officer.totp_secret = pyotp.random_base32()
         mail = EmailMessage()
@@ -55,13 +51,7 @@ def test_officer_reads_an_email_with_attachments_and_replies_by_email(
     live_server, page: Page, officer_and_email
 ):
     secret, item_id = officer_and_email
-    page.goto(live_server(f"/staff/sign-in?next=/staff/items/{item_id}"))
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"**/staff/items/{item_id}")
+    sign_in(page, live_server, EMAIL, secret, f"/staff/items/{item_id}")
 
     expect(page.get_by_text("letter.pdf · application/pdf")).to_be_visible()
     expect(page.get_by_text("setup.exe · application/octet-stream")).to_contain_text("not kept")

@@ -4,16 +4,15 @@ alone, and every page state checked with axe at a phone's width and a desktop's.
 import re
 
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import EqualityResponse, FeedbackItem, ServicePopulation, StaffRole
-from app.services import staff_accounts
 from tests.browser.conftest import axe_violations, describe_violations
+from tests.browser.staff import sign_in
 from tests.browser.test_accessibility import _send_adult_form, _send_child_form
-from tests.browser.test_safeguarding_second_look import _account, _sign_in
+from tests.browser.test_safeguarding_second_look import _account
 
 pytestmark = pytest.mark.browser
 
@@ -116,15 +115,12 @@ def test_the_page_without_a_submission(live_server, page, check_page):
     check_page(page, "about-you-nothing")
 
 
-def test_the_learning_team_sets_a_population(live_server, page, monkeypatch):
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+def test_the_learning_team_sets_a_population(live_server, page):
     email = "learning@council.example"
     with live_server.app.app_context():
         secret = _account(email, StaffRole.LEARNING_TEAM)
         db.session.remove()
-    _sign_in(page, live_server, email, secret, "/staff/equality/population")
+    sign_in(page, live_server, email, secret, "/staff/equality/population")
     page.get_by_role("link", name="Main language").click()
     _no_violations(page)
 

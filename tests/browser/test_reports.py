@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import (
@@ -26,25 +25,22 @@ from app.models import (
 )
 from app.models.enums import Channel
 from app.services import staff_accounts
+from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 SECTIONS = 9
 
 
 @pytest.fixture
-def learning_lead(live_server, monkeypatch):
+def learning_lead(live_server):
     """A learning-team account with a TOTP secret, and a year of complaints and compliments."""
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
     with live_server.app.app_context():
         lead = staff_accounts.create_account(
             email="learning@council.example",
             name="Lee Learning",
             role=StaffRole.LEARNING_TEAM.value,
-            password=PASSWORD,
+            password=STAFF_PASSWORD,
         )
         lead.totp_secret = pyotp.random_base32()
         team = Team(name="Assessment")
@@ -90,20 +86,10 @@ def learning_lead(live_server, monkeypatch):
         return lead.totp_secret
 
 
-def _sign_in(page: Page, live_server, secret: str) -> None:
-    page.goto(live_server("/staff/sign-in"))
-    page.get_by_label("Email address").fill("learning@council.example")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/staff/")
-
-
 def test_learning_team_reads_and_prints_the_annual_report(
     live_server, page, learning_lead, check_page, tmp_path
 ):
-    _sign_in(page, live_server, learning_lead)
+    sign_in(page, live_server, "learning@council.example", learning_lead)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Complaints report").click()
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 
 from app.database import utcnow
@@ -23,25 +22,22 @@ from app.models import (
 )
 from app.services import staff_accounts
 from tests.browser.conftest import axe_violations, describe_violations
+from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 EMAIL = "reviewer@council.example"
 
 
 @pytest.fixture
-def reviewer_and_alert(live_server, monkeypatch):
+def reviewer_and_alert(live_server):
     """A reviewer with a TOTP secret and an open alert on a text from twenty minutes ago."""
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
     with live_server.app.app_context():
         reviewer = staff_accounts.create_account(
             email=EMAIL,
             name="Rhiannon Reviewer",
             role=StaffRole.SAFEGUARDING_REVIEWER.value,
-            password=PASSWORD,
+            password=STAFF_PASSWORD,
         )
         reviewer.totp_secret = pyotp.random_base32()
         received = utcnow() - timedelta(minutes=20)
@@ -79,13 +75,7 @@ def test_reviewer_signs_in_reads_the_queue_acknowledges_and_closes(
     live_server, page: Page, reviewer_and_alert
 ):
     secret, alert_id = reviewer_and_alert
-    page.goto(live_server("/staff/sign-in?next=/staff/safeguarding"))
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/staff/safeguarding")
+    sign_in(page, live_server, EMAIL, secret, "/staff/safeguarding")
 
     expect(page.get_by_role("heading", name="Safeguarding alerts")).to_be_visible()
     expect(page.locator("mark")).to_have_text("boyfriend hits me")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 
 from app.database import utcnow
@@ -24,15 +23,14 @@ from app.models import (
 )
 from app.services import safeguarding_misses, staff_accounts
 from tests.browser.conftest import axe_violations, describe_violations
+from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"
 
 
 def _account(email: str, role: StaffRole) -> str:
     user = staff_accounts.create_account(
-        email=email, name=f"Browser {role.value}", role=role.value, password=PASSWORD
+        email=email, name=f"Browser {role.value}", role=role.value, password=STAFF_PASSWORD
     )
     user.totp_secret = pyotp.random_base32()
     db.session.commit()
@@ -66,10 +64,7 @@ def _message(n: int, text: str) -> None:
 
 
 @pytest.fixture
-def accounts(live_server, monkeypatch):
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+def accounts(live_server):
     with live_server.app.app_context():
         secrets = {
             "reviewer@council.example": _account(
@@ -84,16 +79,6 @@ def accounts(live_server, monkeypatch):
     return secrets
 
 
-def _sign_in(page: Page, live_server, email: str, secret: str, next_path: str) -> None:
-    page.goto(live_server(f"/staff/sign-in?next={next_path}"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"**{next_path}")
-
-
 def _no_violations(page: Page) -> None:
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
@@ -103,7 +88,7 @@ def test_a_reviewer_has_a_second_look_and_an_admin_exports_the_record(
     live_server, page: Page, accounts
 ):
     email = "reviewer@council.example"
-    _sign_in(page, live_server, email, accounts[email], "/staff/safeguarding/second-look")
+    sign_in(page, live_server, email, accounts[email], "/staff/safeguarding/second-look")
     expect(page.get_by_text("The new foster home is lovely")).to_be_visible()
     expect(page.get_by_text("No second looks finished yet")).to_be_visible()
     _no_violations(page)
@@ -132,7 +117,7 @@ def test_a_reviewer_has_a_second_look_and_an_admin_exports_the_record(
 
     page.context.clear_cookies()
     email = "admin@council.example"
-    _sign_in(page, live_server, email, accounts[email], "/staff/audit-log")
+    sign_in(page, live_server, email, accounts[email], "/staff/audit-log")
     page.get_by_label("Action", exact=True).select_option("safeguarding_second_look_missed")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("1 matching entry.")).to_be_visible()

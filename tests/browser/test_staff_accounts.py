@@ -4,7 +4,6 @@ passes axe."""
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -12,28 +11,25 @@ from app.extensions import db
 from app.models import StaffUser
 from app.services import staff_accounts
 from tests.browser.conftest import DESKTOP, axe_violations, describe_violations
+from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 EMAIL = "admin@council.example"
 
 
 @pytest.fixture
-def setup(live_server, monkeypatch) -> tuple[str, int]:
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+def setup(live_server) -> tuple[str, int]:
     with live_server.app.app_context():
         admin = staff_accounts.create_account(
-            email=EMAIL, name="Ada Admin", role="admin", password=PASSWORD
+            email=EMAIL, name="Ada Admin", role="admin", password=STAFF_PASSWORD
         )
         admin.totp_secret = pyotp.random_base32()
         colleague = staff_accounts.create_account(
             email="colleague@council.example",
             name="Cal Colleague",
             role="manager",
-            password=PASSWORD,
+            password=STAFF_PASSWORD,
         )
         colleague.totp_secret = pyotp.random_base32()
         db.session.commit()
@@ -51,13 +47,7 @@ def test_an_admin_adds_an_account_and_resets_two_factor(live_server, new_context
     secret, colleague_id = setup
     # Desktop width, where the navigation shows without opening the menu: staff use computers.
     page = new_context(viewport=DESKTOP).new_page()
-    page.goto(live_server("/staff/sign-in"))
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, live_server, EMAIL, secret)
 
     page.get_by_role("link", name="Staff accounts").click()
     expect(page.get_by_role("heading", name="Staff accounts")).to_be_visible()

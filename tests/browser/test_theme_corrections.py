@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 
 from app.database import utcnow
@@ -14,21 +13,18 @@ from app.models import ClassificationState, Direction, FeedbackItem, FeedbackKin
 from app.services import staff_accounts
 from app.services.themes import set_item_themes
 from tests.browser.conftest import axe_violations, describe_violations
+from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 EMAIL = "officer@council.example"
 
 
 @pytest.fixture
-def setup(live_server, monkeypatch) -> tuple[str, int]:
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+def setup(live_server) -> tuple[str, int]:
     with live_server.app.app_context():
         user = staff_accounts.create_account(
-            email=EMAIL, name="Olu Officer", role="complaints_officer", password=PASSWORD
+            email=EMAIL, name="Olu Officer", role="complaints_officer", password=STAFF_PASSWORD
         )
         user.totp_secret = pyotp.random_base32()
         received = utcnow() - timedelta(hours=2)
@@ -68,13 +64,7 @@ def _no_violations(page: Page) -> None:
 def test_an_officer_corrects_the_themes_of_an_item(live_server, page: Page, setup):
     secret, item_id = setup
     item_path = f"/staff/items/{item_id}"
-    page.goto(live_server(f"/staff/sign-in?next={item_path}"))
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"**{item_path}")
+    sign_in(page, live_server, EMAIL, secret, item_path)
 
     page.get_by_role("link", name="Change themes").click()
     expect(page.get_by_role("heading", name="Change themes")).to_be_visible()

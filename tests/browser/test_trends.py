@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
@@ -27,10 +26,10 @@ from app.models import (
 from app.services import staff_accounts, trends
 from app.services.london_months import Month
 from app.services.themes import set_item_themes
+from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 EMAIL = "learning@council.example"
 
 
@@ -71,13 +70,13 @@ def _item(n: int, team: Team, when: datetime, themes: list[str], text: str, **fi
 @pytest.fixture
 def learning_team(live_server, monkeypatch):
     """A learning team account, and a March 2026 with a spike for North."""
-    monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
     monkeypatch.setattr(trends, "current_month", lambda: Month(2026, 3))
     with live_server.app.app_context():
         user = staff_accounts.create_account(
-            email=EMAIL, name="Lee Learning", role=StaffRole.LEARNING_TEAM.value, password=PASSWORD
+            email=EMAIL,
+            name="Lee Learning",
+            role=StaffRole.LEARNING_TEAM.value,
+            password=STAFF_PASSWORD,
         )
         user.totp_secret = pyotp.random_base32()
         north, south = Team(name="North"), Team(name="South")
@@ -127,13 +126,7 @@ def test_the_learning_team_reads_trends_and_filters_them(
 ):
     # Five charts are drawn per view; on a loaded test machine that outlasts the 5 s default.
     page.set_default_timeout(30_000)
-    page.goto(live_server("/staff/sign-in?next=/staff/trends/"))
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(learning_team).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/staff/trends/")
+    sign_in(page, live_server, EMAIL, learning_team, "/staff/trends/")
 
     expect(page.get_by_role("heading", name="Spikes in March 2026")).to_be_visible()
     spikes = page.locator("table", has_text="This month")
