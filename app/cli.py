@@ -19,10 +19,11 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from app.cli_classifier import classify, evaluate, train
+    from app.cli_classifier import agreement, classify, evaluate, train
 
     app.cli.add_command(train)
     app.cli.add_command(evaluate)
+    app.cli.add_command(agreement)
     app.cli.add_command(classify)
     app.cli.add_command(serve)
     app.cli.add_command(demo)

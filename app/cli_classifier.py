@@ -202,3 +202,16 @@ def _result(message_id: Any, prediction: Prediction) -> dict[str, Any]:
 
 def _write(out: IO[str], obj: dict[str, Any]) -> None:
     out.write(json.dumps(obj) + "\n")
+
+
+@click.command()
+def agreement() -> None:
+    """How far blind readers agree with the corpus's theme labels (classifiers/data/labelling/)."""
+    from classifiers.agreement import format_study, study
+
+    try:
+        rows = study()
+    except (FileNotFoundError, ValueError, KeyError) as error:
+        raise click.ClickException(str(error)) from error
+    for line in format_study(rows):
+        click.echo(line)
