@@ -2,20 +2,19 @@
 
 The blind labellings in data/labelling/ were made by readers who saw only a message and the
 theme guide, never the corpus's labels or the model: one reading of every training message, a
-third reading of the training messages where the first two disagreed, and two readings of the
-test split. Agreement between people bounds what a model trained and scored on these labels can
-show; `heard agreement` prints it beside the model's own figures.
+third reading of the training messages where that reading and the corpus disagreed, and two
+readings of the test split. How far one careful reading agrees with another bounds what a model
+scored against these labels can show; `heard agreement` prints it.
 """
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from classifiers.corpus import DATA_DIR, load_test, load_training
-from classifiers.evaluate import KEY_THEMES, Counts
+from classifiers.corpus import DATA_DIR, load_test, load_training, read_rows
+from classifiers.evaluate import KEY_THEMES, Counts, key_macro_f1
 
 LABELLING = "labelling"
 Labels = Mapping[str, frozenset[str]]
@@ -33,21 +32,15 @@ class Agreement:
     @property
     def macro_f1(self) -> float:
         """Mean F1 over the key themes, one labelling taken as the truth (F1 is symmetric)."""
-        return sum(self.counts[t].f1 for t in KEY_THEMES) / len(KEY_THEMES)
+        return key_macro_f1(self.counts)
 
 
 def read_blind(path: Path) -> dict[str, frozenset[str]]:
     """A blind labelling: message id to the key themes the reader marked."""
-    labels = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            labels[str(row["id"])] = frozenset(t for t in KEY_THEMES if row[t] is True)
-        except (ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"{path.name} line {number}: {error}") from error
-    return labels
+    rows = read_rows(
+        path, lambda row: (str(row["id"]), frozenset(t for t in KEY_THEMES if row[t] is True))
+    )
+    return dict(rows)
 
 
 def compare(name: str, first: Labels, second: Labels, ids: Sequence[str]) -> Agreement:
@@ -56,11 +49,7 @@ def compare(name: str, first: Labels, second: Labels, ids: Sequence[str]) -> Agr
     for theme in KEY_THEMES:
         a = [theme in first[i] for i in ids]
         b = [theme in second[i] for i in ids]
-        counts[theme] = Counts(
-            tp=sum(x and y for x, y in zip(a, b, strict=True)),
-            fp=sum(y and not x for x, y in zip(a, b, strict=True)),
-            fn=sum(x and not y for x, y in zip(a, b, strict=True)),
-        )
+        counts[theme] = Counts.tally(zip(a, b, strict=True))
         kappa[theme] = float(cohen_kappa_score(a, b)) if len(set(a) | set(b)) > 1 else 1.0
     return Agreement(name, len(ids), counts, kappa)
 

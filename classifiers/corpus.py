@@ -2,12 +2,15 @@
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TEST_FILE = "test.jsonl"
 CHANNELS = ("web_child", "web_adult", "sms", "email")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -23,27 +26,34 @@ class Example:
     safeguarding_types: tuple[str, ...]
 
 
-def _read(path: Path) -> list[Example]:
-    examples = []
+def read_rows(path: Path, build: Callable[[dict], T]) -> list[T]:
+    """Each non-blank JSON line of a file built into a record; a line that is not JSON or
+    lacks a field is an error naming the file and line."""
+    rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            examples.append(
-                Example(
-                    id=str(row["id"]),
-                    channel=row.get("channel") or "",
-                    kind=row.get("kind") or "",
-                    text=row["text"],
-                    themes=tuple(row.get("themes") or ()),
-                    safeguarding=bool(row["safeguarding"]),
-                    safeguarding_types=tuple(row.get("safeguarding_types") or ()),
-                )
-            )
+            rows.append(build(json.loads(line)))
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{path.name} line {number}: {error}") from error
-    return examples
+    return rows
+
+
+def _example(row: dict) -> Example:
+    return Example(
+        id=str(row["id"]),
+        channel=row.get("channel") or "",
+        kind=row.get("kind") or "",
+        text=row["text"],
+        themes=tuple(row.get("themes") or ()),
+        safeguarding=bool(row["safeguarding"]),
+        safeguarding_types=tuple(row.get("safeguarding_types") or ()),
+    )
+
+
+def _read(path: Path) -> list[Example]:
+    return read_rows(path, _example)
 
 
 def training_files(data_dir: Path = DATA_DIR) -> list[Path]:

@@ -2,7 +2,7 @@
 interval, figures per channel, and every safeguarding miss and false alarm."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -45,6 +45,19 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @classmethod
+    def tally(cls, pairs: Iterable[tuple[bool, bool]]) -> "Counts":
+        """Counts over (truth, predicted) pairs."""
+        counts = cls()
+        for truth, predicted in pairs:
+            counts = _count(counts, truth, predicted)
+        return counts
+
+
+def key_macro_f1(themes: Mapping[str, Counts]) -> float:
+    """Macro-F1 over communication, bias and delay."""
+    return sum(themes[t].f1 for t in KEY_THEMES) / len(KEY_THEMES)
+
 
 @dataclass
 class Report:
@@ -62,7 +75,7 @@ class Report:
     @property
     def key_macro_f1(self) -> float:
         """Macro-F1 over communication, bias and delay."""
-        return sum(self.themes[t].f1 for t in KEY_THEMES) / len(KEY_THEMES)
+        return key_macro_f1(self.themes)
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
