@@ -4,6 +4,7 @@ Every table is emptied after each test rather than rolled back, because ingest()
 real and browser and worker tests read the data from other connections.
 """
 
+import contextlib
 import getpass
 import grp
 import json
@@ -17,12 +18,15 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -34,10 +38,21 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 
+# Every test starts at this instant, and the clock runs on from it: a Wednesday at 10am in
+# London (office hours, no bank holiday). A test about another moment moves `clock` there.
+FIXED_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/heard_test"
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[time_machine.Traveller]:
+    """The wall clock for this test: FIXED_NOW, ticking; `clock.move_to(...)` goes elsewhere."""
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 def _recreate_database(url: str) -> None:
@@ -377,3 +392,122 @@ def smtp_server() -> Iterator[tuple[CapturedMail, dict[str, object]]]:
     }
     yield captured, config
     controller.stop()
+
+
+PG_BIN = Path(next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), "/usr/bin"))
+
+
+class ScratchServer:
+    """A real server of our own on a loopback port, that a test can stop and start again."""
+
+    def __init__(self, start: list[str], stop: list[str] | None, url: str, env=None) -> None:
+        self.start_command, self.stop_command, self.url = start, stop, url
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        if self.stop_command is None:
+            self.process = subprocess.Popen(self.start_command, stdout=subprocess.DEVNULL)
+        else:
+            subprocess.run(self.start_command, check=True, stdout=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.stop_command is None:
+            if self.process is not None:
+                self.process.terminate()
+                self.process.wait(timeout=10)
+                self.process = None
+        else:
+            subprocess.run(self.stop_command, check=True, stdout=subprocess.DEVNULL)
+
+
+def _wait_until(check, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} did not come up")
+
+
+@pytest.fixture
+def scratch_redis() -> Iterator[ScratchServer]:
+    """A real Redis of this test's own, which the test may stop and start."""
+    port = _free_port()
+    server = ScratchServer(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        None,
+        f"redis://127.0.0.1:{port}/0",
+    )
+    server.start()
+    _wait_until(lambda: Redis.from_url(server.url).ping(), "scratch redis")
+    yield server
+    server.stop()
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture
+def scratch_postgres() -> Iterator[ScratchServer]:
+    """A real PostgreSQL cluster of this test's own, migrated, which the test may stop and
+    start again (the suite's shared server is never touched)."""
+    root = Path(tempfile.mkdtemp(prefix="heard-pg-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    subprocess.run(
+        _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    port = _free_port()
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+    server = ScratchServer(
+        _as_postgres(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "start",
+                "-l",
+                str(root / "log"),
+            ]
+        ),
+        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+        f"postgresql+psycopg://postgres@127.0.0.1:{port}/heard",
+    )
+    server.start()
+    admin = create_engine(
+        f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(text("CREATE DATABASE heard"))
+    admin.dispose()
+    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=server.url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    try:
+        yield server
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            server.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -12,6 +12,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,9 @@ def live_server(make_app: Callable[..., Flask]) -> Iterator[LiveServer]:
 
     CSRF protection is on, as in production: the browser carries the cookie and the token.
     """
-    app = make_app(WTF_CSRF_ENABLED=True)
+    # The browser keeps real time while the app runs at the tests' fixed instant: a staff
+    # session that expires 30 minutes after that instant would be expired on arrival.
+    app = make_app(WTF_CSRF_ENABLED=True, PERMANENT_SESSION_LIFETIME=timedelta(days=3650))
     server: BaseWSGIServer = make_server(
         "127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler
     )

@@ -12,6 +12,9 @@ from sqlalchemy import inspect, make_url, text
 
 from app.extensions import db
 
+# When the rows written under an old schema were stored: any fixed moment will do.
+STORED = "2026-11-01 09:00:00+00:00"
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
@@ -64,9 +67,9 @@ def _themes_backfilled_by_upgrade(app) -> set[tuple[int, str]]:
                         "INSERT INTO feedback_item (id, reference, kind, status, "
                         "on_behalf_of_child, themes, created_at, updated_at) VALUES "
                         "(:id, :ref, 'complaint', 'new', false, :themes, "
-                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                        ":at, :at)"
                     ),
-                    {"id": item_id, "ref": f"HD-TEST-000{item_id}", "themes": themes},
+                    {"id": item_id, "ref": f"HD-TEST-000{item_id}", "themes": themes, "at": STORED},
                 )
         upgrade()
         with db.engine.connect() as connection:
@@ -117,9 +120,9 @@ def _received_via_backfilled_by_upgrade(app) -> dict[int, str | None]:
                         "INSERT INTO feedback_item (id, reference, kind, status, "
                         "on_behalf_of_child, themes, created_at, updated_at) VALUES "
                         "(:id, :ref, 'complaint', 'new', false, '[]', "
-                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                        ":at, :at)"
                     ),
-                    {"id": item_id, "ref": f"HD-TEST-000{item_id}"},
+                    {"id": item_id, "ref": f"HD-TEST-000{item_id}", "at": STORED},
                 )
             for message_id, item_id, channel, direction, at in messages:
                 connection.execute(
