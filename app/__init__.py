@@ -16,7 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from app import cli, extensions, templating
+    from app import cli, extensions, sessions, templating
     from app.web import register_blueprints
 
     extensions.db.init_app(app)
@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.babel.init_app(app)
     extensions.login.init_app(app)
     extensions.queues.init_app(app)
+    sessions.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
     cli.init_app(app)

@@ -1,0 +1,76 @@
+"""Sessions kept in a cookie that is encrypted, not only signed.
+
+Flask's default cookie is signed but readable by anyone holding the device: a child's
+reference, that they wrote to us at all, or a half-finished sign-in would be there in plain
+base64. Fernet (from `cryptography`) encrypts and authenticates the same payload, with a
+timestamp checked against the session lifetime. Keys come from SECRET_KEY and
+SECRET_KEY_FALLBACKS, so rotating the secret works as it does for signed cookies.
+"""
+
+import base64
+import hashlib
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface, session_json_serializer
+from itsdangerous import BadSignature
+
+_CONTEXT = b"heard session cookie v1"
+
+
+def _fernet_key(secret: str | bytes) -> bytes:
+    """A Fernet key derived from one secret, for this purpose only."""
+    raw = secret.encode() if isinstance(secret, str) else secret
+    return base64.urlsafe_b64encode(hashlib.blake2b(raw, key=_CONTEXT, digest_size=32).digest())
+
+
+class _EncryptingSerializer:
+    """What Flask's cookie session needs of a serializer: dumps, and loads with a max age."""
+
+    def __init__(self, secrets: list[str | bytes]) -> None:
+        self.fernet = MultiFernet([Fernet(_fernet_key(secret)) for secret in secrets])
+
+    def dumps(self, data: dict[str, Any]) -> str:
+        return self.fernet.encrypt(session_json_serializer.dumps(data).encode()).decode()
+
+    def loads(self, token: str, max_age: int | None = None) -> dict[str, Any]:
+        try:
+            plain = self.fernet.decrypt(token.encode(), ttl=max_age)
+        except (InvalidToken, ValueError, TypeError) as error:
+            raise BadSignature("session cookie cannot be read") from error
+        return session_json_serializer.loads(plain.decode())
+
+
+class EncryptedCookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie session, with the payload encrypted."""
+
+    def get_signing_serializer(self, app: Flask) -> _EncryptingSerializer | None:  # type: ignore[override]
+        if not app.secret_key:
+            return None
+        # The current key first: MultiFernet encrypts with the first and decrypts with any.
+        return _serializer(app)
+
+
+def _serializer(app: Flask) -> _EncryptingSerializer:
+    # The current key first: MultiFernet encrypts with the first and decrypts with any.
+    fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or []
+    return _EncryptingSerializer([app.secret_key, *fallbacks])
+
+
+def seal(app: Flask, data: dict[str, Any]) -> str:
+    """Data encrypted for a hidden form field: only this app can read or change it."""
+    return _serializer(app).dumps(data)
+
+
+def unseal(app: Flask, token: str, max_age: int) -> dict[str, Any] | None:
+    """What seal() encrypted, if it is ours and younger than max_age seconds; else None."""
+    try:
+        data = _serializer(app).loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = EncryptedCookieSessionInterface()
