@@ -1,9 +1,5 @@
 """`heard`: the command line, a Flask CLI group over create_app()."""
 
-import math
-import threading
-import time
-
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -29,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(create_staff)
     app.cli.add_command(email)
+    app.cli.add_command(spool_command)
 
 
 @click.command()
@@ -39,29 +36,14 @@ def serve(host: str, port: int) -> None:
     """Bring the database schema up to date, then serve Heard (development server)."""
     upgrade()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config["REDIS_URL"] is None:
-        threading.Thread(target=_run_periodic_jobs, args=(app,), daemon=True).start()
+    from app.jobs.scheduler import start_in_web_process
+    from app.services.classification import warm_up_in_background
+
+    start_in_web_process(app)
+    warm_up_in_background(app)
     click.echo(f"Heard is at http://{host}:{port}/ (staff pages at /staff/)")
     # Flask's app.run() does nothing when called from its own CLI, so serve directly.
     run_simple(host, port, app, threaded=True)
-
-
-def _run_periodic_jobs(app: Flask) -> None:
-    """Without Redis there is no RQ scheduler: run the periodic jobs from a thread instead."""
-    from app.jobs.periodic import PERIODIC
-
-    last_run: dict[str, float] = {}
-    while True:
-        for periodic in PERIODIC:
-            name = periodic.job.__name__
-            if time.monotonic() - last_run.get(name, -math.inf) >= periodic.every_seconds:
-                last_run[name] = time.monotonic()
-                with app.app_context():
-                    try:
-                        periodic.job()
-                    except Exception:
-                        app.logger.exception("periodic job %s failed", name)
-        time.sleep(5)
 
 
 @click.command()
@@ -87,16 +69,24 @@ def demo(items: int, seed: int) -> None:
         ["safeguarding_reviewer", "complaints_officer", "manager", "learning_team", "admin"]
     ),
 )
+@click.option("--phone", default=None, help="A mobile number for urgent safeguarding alerts.")
 @click.password_option()
 @with_appcontext
-def create_staff(email: str, name: str, role: str, password: str) -> None:
+def create_staff(email: str, name: str, role: str, phone: str | None, password: str) -> None:
     """Create a staff account; they set up two-factor at first sign-in."""
+    from app.extensions import db
     from app.services.staff_accounts import AccountError, create_account
+    from channels.sms import normalise_number
 
+    number = normalise_number(phone).e164 if phone else None
+    if phone and number is None:
+        raise click.ClickException("--phone is not a phone number")
     try:
         user = create_account(email=email, name=name, role=role, password=password)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+    user.phone = number
+    db.session.commit()
     click.echo(f"Created {user.role.value} account {user.email}")
 
 
@@ -115,3 +105,20 @@ def email_poll() -> None:
         raise click.ClickException("IMAP_HOST is not set: there is no mailbox to poll")
     summary = poll_mailbox()
     click.echo(f"Stored {summary.stored} emails; {summary.failed} failed and stay for next time")
+
+
+@click.command("spool")
+@click.option("--replay", is_flag=True, help="Store everything waiting now.")
+@with_appcontext
+def spool_command(replay: bool) -> None:
+    """What waits in the spool (kept on disk while the database was down), and replaying it."""
+    from app.services import intake, spool
+
+    if replay:
+        summary = intake.replay_spool()
+        click.echo(f"stored {summary.replayed}; {summary.waiting} still waiting")
+        return
+    waiting = spool.waiting()
+    age = spool.oldest_age_seconds()
+    oldest = f", the oldest for {age:.0f} s" if age is not None else ""
+    click.echo(f"{len(waiting)} waiting{oldest} in {current_app.config['SPOOL_DIR']}")

@@ -1,6 +1,7 @@
 """What every channel adapter hands to ingest(): plain data, no database, no Flask."""
 
-from dataclasses import dataclass, field
+import base64
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +52,9 @@ class InboundMessage:
     # External ids (same channel) of earlier messages this one answers, e.g. email In-Reply-To.
     replies_to: tuple[str, ...] = ()
     audit_token: str | None = field(default=None, repr=False)
+    # A reference chosen before the message could be stored (it was kept on disk while the
+    # database was down), so the person was told it at once; ingest() uses it for a new item.
+    reference: str | None = None
 
 
 _DROPPED_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
@@ -64,3 +68,37 @@ def clean_text(text: str) -> str:
     Line endings are normalised to \\n. Emoji, Welsh and right-to-left text pass untouched.
     """
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROPPED_CONTROLS)
+
+
+def message_to_dict(msg: InboundMessage) -> dict[str, Any]:
+    """A message as plain JSON-ready data, to keep on disk until it can be stored."""
+    data = asdict(msg)
+    data["received_at"] = msg.received_at.isoformat()
+    data["attachments"] = [
+        {**asdict(a), "data": base64.b64encode(a.data).decode() if a.data is not None else None}
+        for a in msg.attachments
+    ]
+    return data
+
+
+def message_from_dict(data: dict[str, Any]) -> InboundMessage:
+    """The message message_to_dict() wrote, exactly as it was."""
+    details = data.get("details")
+    attachments = tuple(
+        Attachment(**{**a, "data": base64.b64decode(a["data"]) if a["data"] is not None else None})
+        for a in data.get("attachments") or ()
+    )
+    return InboundMessage(
+        **{
+            **data,
+            "received_at": datetime.fromisoformat(data["received_at"]),
+            "attachments": attachments,
+            "details": FeedbackDetails(**details) if details else None,
+            "replies_to": tuple(data.get("replies_to") or ()),
+        }
+    )
+
+
+class ProviderNotConfigured(Exception):
+    """No provider is set up for this channel here (no SMTP server, no Twilio account):
+    sending cannot work until someone configures one, so the message fails where staff see it."""

@@ -238,3 +238,22 @@ def _score(value: object) -> int | None:
     if str(value) not in SCORES:
         raise ValueError(f"score {value!r} is not 1 to 5")
     return int(str(value))
+
+
+def child_follow_up(
+    text: str, reference: str, follow_up_id: str, received_at: datetime
+) -> InboundMessage:
+    """What a child adds after telling us something worrying (who they are, which school):
+    a message in the same thread, found by the reference their confirmation was given."""
+    external_id = parse_submission_id(follow_up_id)
+    if external_id is None:
+        raise ValueError("the follow-up id is not a UUID4")
+    return InboundMessage(
+        channel=CHILD_CHANNEL,
+        external_id=external_id,
+        text=clean_text(text),
+        received_at=received_at,
+        raw_payload={"follow_up_to": reference},
+        details=FeedbackDetails(kind="comment", contact_role="child", topic="worrying"),
+        thread_reference=reference,
+    )

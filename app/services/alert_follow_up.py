@@ -2,14 +2,15 @@
 
 from app.extensions import db
 from app.models import SafeguardingAlert
-from app.services import safeguarding_rota, sms
+from app.services import inbound_email, safeguarding_rota, sms
 
 
 def follow_up(alert_id: int) -> None:
-    """Tell the on-duty reviewer, then send the person who wrote the flagged message the safety
-    lines on their channel."""
+    """Tell the on-duty reviewer, then send the person who wrote the flagged message the help
+    lines on the channel they used (text or email), unless they were sent them already."""
     safeguarding_rota.notify_new_alert(alert_id)
     alert = db.session.get(SafeguardingAlert, alert_id)
     if alert is None:
         return
-    sms.send_safety_reply(alert)
+    sms.send_safety_follow_up(alert)
+    inbound_email.send_safety_follow_up(alert)

@@ -4,6 +4,7 @@ from flask import current_app
 
 from app.models import Message
 from channels import email_send
+from channels.base import ProviderNotConfigured
 
 
 def smtp_settings() -> email_send.SmtpSettings | None:
@@ -26,7 +27,7 @@ def send_stored_email(message: Message) -> str:
     that replies thread by In-Reply-To."""
     settings = smtp_settings()
     if settings is None:
-        raise RuntimeError("SMTP_HOST and MAIL_FROM must be set to send email")
+        raise ProviderNotConfigured("SMTP_HOST and MAIL_FROM must be set to send email")
     context = message.raw_payload or {}
     outgoing = email_send.OutgoingEmail(
         to=message.recipient or "",

@@ -8,15 +8,17 @@ from email.utils import parseaddr
 from flask import current_app
 
 from app.database import utcnow
-from app.services import outbound
+from app.models import Channel, Message, SafeguardingAlert
+from app.services import crisis, outbound
 from app.services.complaints import responder, responder_words
-from app.services.email_outbound import smtp_settings
 from app.services.ingestion import IngestResult, ingest
 from app.services.public_feedback import stage_one_due, uk_date
 from channels import email as email_channel
 from channels import email_imap
 
 log = logging.getLogger(__name__)
+
+SAFETY = crisis.SAFETY_PURPOSE
 
 
 def limits() -> email_channel.EmailLimits:
@@ -59,31 +61,42 @@ def _is_first_message(result: IngestResult) -> bool:
 
 
 def acknowledge(result: IngestResult, parsed: email_channel.ParsedEmail) -> None:
-    """Send the reference (and, for a complaint, the Stage 1 date) back by email; never to an
-    auto-reply, a bounce or our own address, so that two mail systems cannot loop."""
-    if smtp_settings() is None or not parsed.answerable or parsed.sender is None:
-        return
-    own = parseaddr(current_app.config["MAIL_FROM"])[1].lower()
-    if parsed.sender == own:
+    """Send the reference (and, for a complaint, the Stage 1 date) back by email, with the help
+    lines first when the words call for them; never to an auto-reply, a bounce or our own
+    address, so that two mail systems cannot loop.
+
+    It is stored and queued even when no mail server is set up: it then fails where staff and
+    /healthz can see it, rather than never existing."""
+    if not parsed.answerable or parsed.sender is None or _is_own_address(parsed.sender):
         return
     item = result.feedback_item
     due = stage_one_due(item.kind, uk_date(item.created_at), current_app.config["HOLIDAY_CALENDAR"])
+    safety = crisis.assess(parsed.text, crisis.Audience.ADULT)
     outbound.queue_message(
         "email",
         parsed.sender,
-        acknowledgement_text(item.reference, due, responder_words(responder(item))),
-        "acknowledgement",
+        acknowledgement_text(item.reference, due, responder_words(responder(item)), safety),
+        SAFETY if safety.concern else "acknowledgement",
         item,
         {"subject": f"Your feedback {item.reference}", "in_reply_to": parsed.message_id},
     )
 
 
+def _is_own_address(address: str) -> bool:
+    own = parseaddr(current_app.config["MAIL_FROM"])[1].lower()
+    return bool(own) and address.lower() == own
+
+
 def acknowledgement_text(
-    reference: str, due: date | None, who: str = "A complaints manager"
+    reference: str,
+    due: date | None,
+    who: str = "A complaints manager",
+    safety: crisis.SafetyResponse | None = None,
 ) -> str:
     """The words of an acknowledgement, with who will respond to a complaint and by when; it
-    never repeats what the person wrote."""
-    lines = [
+    never repeats what the person wrote. Help lines come first when the words called for them."""
+    lines = [crisis.email_lines(safety)] if safety is not None and safety.concern else []
+    lines += [
         "Thank you for your email. We have received it.",
         f"Your reference is {reference}. Please keep it, and reply to this email if you want "
         "to add anything: your reply will join the same case.",
@@ -95,6 +108,33 @@ def acknowledgement_text(
         "Childline free on 0800 1111."
     )
     return "\n\n".join(lines)
+
+
+def send_safety_follow_up(alert: SafeguardingAlert) -> Message | None:
+    """Email the help lines to whoever sent an email the model flagged, once: not if help
+    lines already went to this thread since it arrived, nor to automated mail."""
+    message = alert.message
+    if message is None or message.channel != Channel.EMAIL or not message.sender:
+        return None
+    if (message.raw_payload or {}).get("automated") or _is_own_address(message.sender):
+        return None
+    if not crisis.help_lines_due(alert.feedback_item_id, utcnow()):
+        return None
+    if outbound.is_opted_out("email", message.sender):
+        return None
+    safety = crisis.restore(True, alert.subtypes or [], crisis.Audience.ADULT)
+    reference = alert.feedback_item.reference
+    return outbound.queue_message(
+        "email",
+        message.sender,
+        crisis.email_lines(safety) + f"\n\nYour reference is {reference}.",
+        SAFETY,
+        alert.feedback_item,
+        {
+            "subject": f"Your feedback {reference}",
+            "in_reply_to": message.raw_payload.get("message_id"),
+        },
+    )
 
 
 def imap_settings() -> email_imap.ImapSettings | None:

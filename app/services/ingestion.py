@@ -10,7 +10,7 @@ of the request together. Callers get ids back and load the ORM objects when they
 
 import logging
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sqlalchemy import Table, bindparam, insert, select
@@ -109,6 +109,7 @@ def ingest(msg: InboundMessage, conversation: Conversation | None = None) -> Ing
             if attempt == _ATTEMPTS:
                 raise
             attempt += 1
+            msg = replace(msg, reference=None)
             continue
         _enqueue_classification(stored.message_id)
         return IngestResult(stored.message_id, stored.feedback_item_id, created=True)
@@ -229,7 +230,7 @@ def _open_thread(msg: InboundMessage) -> Thread | None:
 
 def _new_item(msg: InboundMessage) -> Thread:
     details = msg.details or FeedbackDetails(kind="comment", contact_role="other")
-    reference = new_reference()
+    reference = msg.reference or new_reference()
     item_id = _insert(
         FeedbackItem.__table__,
         {

@@ -8,7 +8,7 @@ RecipientOptedOut when the person has opted out, and anything else to be retried
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import Channel, Contact, Direction, FeedbackItem, Message
 from app.services.email_outbound import send_stored_email
 from channels import sms as sms_channel
+from channels.base import ProviderNotConfigured
 from channels.sms import RecipientOptedOut, SendRefused
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ PENDING = "pending"
 SENT = "sent"
 OPTED_OUT = "opted_out"
 REFUSED = "refused"
+# Refused because the channel has no provider here; the code staff and /healthz see.
+NOT_CONFIGURED = "not_configured"
 # Replies given in the webhook's own response: the provider sends them, no job does.
 ANSWERED_IN_RESPONSE = "answered_in_response"
 FINISHED = {SENT, OPTED_OUT, REFUSED, ANSWERED_IN_RESPONSE, "delivered", "undelivered", "failed"}
@@ -35,6 +38,9 @@ FINISHED = {SENT, OPTED_OUT, REFUSED, ANSWERED_IN_RESPONSE, "delivered", "undeli
 def _send_sms(message: Message) -> str:
     """Send a stored SMS through Twilio."""
     config = current_app.config
+    has_sender = config["TWILIO_FROM_NUMBER"] or config["TWILIO_MESSAGING_SERVICE_SID"]
+    if not (config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"] and has_sender):
+        raise ProviderNotConfigured("set the TWILIO_ settings to send texts")
     settings = sms_channel.TwilioSettings(
         account_sid=config["TWILIO_ACCOUNT_SID"],
         auth_token=config["TWILIO_AUTH_TOKEN"],
@@ -110,6 +116,28 @@ def record_answered_reply(
     db.session.execute(insert(Message.__table__), {"feedback_item_id": feedback_item_id, **values})
 
 
+def sent_on_thread(feedback_item_id: int, purpose: str, since: datetime | None = None) -> bool:
+    """Whether a message for this purpose was already sent (or is going) on this thread,
+    since a time if given."""
+    query = select(Message.id).where(
+        Message.feedback_item_id == feedback_item_id, Message.purpose == purpose
+    )
+    if since is not None:
+        query = query.where(Message.received_at >= since)
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def insert_pending(
+    channel: str, recipient: str, text: str, purpose: str, feedback_item_id: int
+) -> int:
+    """Store a message to send, in the caller's transaction; the caller enqueues it after
+    committing (or the resend sweep finds it)."""
+    values = _outbound_values(channel, recipient, text, purpose, None, PENDING)
+    return db.session.execute(
+        insert(Message.__table__), {"feedback_item_id": feedback_item_id, **values}
+    ).inserted_primary_key[0]
+
+
 def _outbound_values(
     channel: str,
     recipient: str,
@@ -181,6 +209,9 @@ def send(message_id: int) -> str | None:
         return _finish(message, OPTED_OUT, refusal.code)
     except SendRefused as refusal:
         return _finish(message, REFUSED, refusal.code)
+    except ProviderNotConfigured:
+        log.error("cannot send outbound message %s: no %s provider is set up", message.id, channel)
+        return _finish(message, REFUSED, NOT_CONFIGURED)
     except Exception:
         db.session.rollback()
         _count_failed_attempt(message_id)
@@ -189,7 +220,7 @@ def send(message_id: int) -> str | None:
     return _finish(message, SENT)
 
 
-def _finish(message: Message, status: str, error_code: int | None = None) -> str:
+def _finish(message: Message, status: str, error_code: int | str | None = None) -> str:
     message.delivery_status = status
     message.delivery_updated_at = utcnow()
     if error_code is not None:

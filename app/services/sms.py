@@ -22,7 +22,7 @@ from app.models import (
     StaffUser,
     Team,
 )
-from app.services import outbound
+from app.services import crisis, outbound
 from app.services.ingestion import StoredMessage, Thread, ingest
 from channels import sms as sms_channel
 from channels.base import FeedbackDetails, InboundMessage
@@ -34,6 +34,7 @@ HELP_WORDS = {"HELP", "INFO"}
 # A score is a lone 1-5 at the start: "4", "5 she was gr8", "3." — not "10" or "4pm".
 _SCORE = re.compile(r"^\s*([1-5])(?![0-9A-Za-z])")
 SURVEY = "survey"
+SAFETY = crisis.SAFETY_PURPOSE
 
 
 @dataclass(frozen=True)
@@ -116,27 +117,37 @@ def open_survey(phone: str) -> Message | None:
     ).scalar_one_or_none()
 
 
-def receive(msg: InboundMessage) -> SmsReceipt:
+def receive(msg: InboundMessage, replied_in_response: bool = True) -> SmsReceipt:
     """Store a text through ingest() in the right thread, apply its keyword or score, and say
-    what to answer (None for nothing). The text, its effects and the reply commit together."""
-    conversation = _Conversation(msg)
+    what to answer (None for nothing). The text, its effects and the reply commit together.
+
+    The answer goes back in the webhook's own response; a text replayed from the spool was
+    answered then without a reference, so its answer is sent as a text of its own instead.
+    """
+    conversation = _Conversation(msg, replied_in_response)
     result = ingest(msg, conversation)
     if not result.created:
         return SmsReceipt(result.message_id, None, duplicate=True)
+    if conversation.queued_reply_id is not None:
+        outbound.enqueue_send(conversation.queued_reply_id)
     return SmsReceipt(result.message_id, conversation.reply)
 
 
 class _Conversation:
     """One text's part in ingest(): which thread it joins, what it changes, what we answer."""
 
-    def __init__(self, msg: InboundMessage) -> None:
+    def __init__(self, msg: InboundMessage, replied_in_response: bool = True) -> None:
         self.phone = msg.sender if _replyable(msg.sender) else None
         self.word = keyword(msg.text)
         # Only a text starting with 1-5 can answer a survey, so most texts skip that look-up.
         self.score = bare_score(msg.text) if self.phone and self.word is None else None
+        # The rules read the words now, so someone at risk is answered with help at once.
+        self.safety = crisis.assess(msg.text, crisis.Audience.ADULT)
+        self.replied_in_response = replied_in_response
         self.known = History(thread=None, opted_out=False)
         self.survey_id: int | None = None
         self.reply: str | None = None
+        self.queued_reply_id: int | None = None
 
     def place(self, msg: InboundMessage) -> tuple[InboundMessage, Thread | None]:
         """Run under the number's lock, so a thread another text has just opened is found."""
@@ -153,12 +164,35 @@ class _Conversation:
         """Apply the keyword or score and store the reply, in ingest's transaction."""
         scored = self.survey_id is not None
         self.reply = _answer(self.phone, self.word, stored, scored, self.known.opted_out)
+        purpose = "reply"
+        if self.phone is not None and _owes_safety_reply(self, stored):
+            self.reply = crisis.sms_text(
+                self.safety, stored.reference if stored.new_thread else None
+            )
+            purpose = SAFETY
         if self.survey_id is not None:
             _link_survey(self.survey_id, stored.feedback_item_id)
-        if self.reply is not None and self.phone is not None:
+        if self.reply is None or self.phone is None:
+            return
+        if self.replied_in_response:
             outbound.record_answered_reply(
-                "sms", self.phone, self.reply, "reply", stored.feedback_item_id
+                "sms", self.phone, self.reply, purpose, stored.feedback_item_id
             )
+        else:
+            self.queued_reply_id = outbound.insert_pending(
+                "sms", self.phone, self.reply, purpose, stored.feedback_item_id
+            )
+            self.reply = None
+
+
+def _owes_safety_reply(conversation: _Conversation, stored: StoredMessage) -> bool:
+    """Help lines go back at once to a text that needs them, once per thread, unless the
+    number has opted out or the text was a keyword."""
+    if not conversation.safety.concern or conversation.word is not None:
+        return False
+    if conversation.known.opted_out:
+        return False
+    return stored.new_thread or crisis.help_lines_due(stored.feedback_item_id, utcnow())
 
 
 def _answer(
@@ -241,14 +275,6 @@ def help_text() -> str:
     )
 
 
-def safety_text() -> str:
-    """A short, discreet reply to a text that may show someone is at risk."""
-    return _(
-        "Heard: thank you for telling us. If you are in danger now, call 999. "
-        "You can talk to Childline free, any time, on 0800 1111."
-    )
-
-
 def survey_text() -> str:
     """The audit question texted when a case closes."""
     return _(
@@ -269,21 +295,36 @@ def send_audit_survey(
     return outbound.queue_message("sms", number, survey_text(), SURVEY, context=context)
 
 
-def send_safety_reply(alert: SafeguardingAlert) -> Message | None:
-    """Text the safety lines to whoever sent a flagged text, once per alert."""
+def spooled_reply(msg: InboundMessage) -> str | None:
+    """The answer to a text kept on disk while the database was down: no reference yet (it is
+    texted once the message is stored), and the help lines if the words call for them. Nothing
+    for a keyword (Twilio answers those) or a sender we cannot text."""
+    if not _replyable(msg.sender) or keyword(msg.text) is not None:
+        return None
+    safety = crisis.assess(msg.text, crisis.Audience.ADULT)
+    if safety.concern:
+        return crisis.sms_text(safety)
+    return _(
+        "Heard: thank you, we have your message. We will text you your reference soon. "
+        "In an emergency call 999. Text STOP to stop texts."
+    )
+
+
+def send_safety_follow_up(alert: SafeguardingAlert) -> Message | None:
+    """Text the help lines to whoever sent a text the model flagged, unless the thread was
+    already sent them since that text arrived (by the rules, at once) or the number opted out."""
     message = alert.message
     if message is None or message.channel != Channel.SMS or not _replyable(message.sender):
         return None
     phone = message.sender or ""
-    already = db.session.execute(
-        select(Message.id)
-        .where(Message.feedback_item_id == alert.feedback_item_id)
-        .where(Message.purpose == "safety", Message.received_at >= alert.created_at)
-        .limit(1)
-    ).first()
-    if already is not None or outbound.is_opted_out("sms", phone):
+    if not crisis.help_lines_due(alert.feedback_item_id, utcnow()):
         return None
-    return outbound.queue_message("sms", phone, safety_text(), "safety", alert.feedback_item)
+    if outbound.is_opted_out("sms", phone):
+        return None
+    safety = crisis.restore(True, alert.subtypes or [], crisis.Audience.ADULT)
+    return outbound.queue_message(
+        "sms", phone, crisis.sms_text(safety), SAFETY, alert.feedback_item
+    )
 
 
 def can_reply(item: FeedbackItem) -> bool:

@@ -7,8 +7,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 
-from app.extensions import csrf, limiter
-from app.services.ingestion import ingest
+from app.extensions import csrf, db, limiter
+from app.models import Message
+from app.services import crisis, intake
+from app.services.crisis import Audience
 from app.web.openapi import openapi_document
 from channels import api as api_channel
 
@@ -84,8 +86,23 @@ def create_feedback() -> tuple[Response, int]:
     except api_channel.InvalidFeedback as error:
         fields = [{"field": e.field, "message": e.message} for e in error.errors]
         return _error(422, "Invalid feedback", "Some fields are missing or not valid.", fields)
-    result = ingest(message)
-    if not result.created and result.message.raw_payload != message.raw_payload:
+    audience = (
+        Audience.CHILD
+        if message.details
+        and message.details.contact_role
+        in (
+            "child",
+            "young_person",
+        )
+        else Audience.ADULT
+    )
+    safety = crisis.assess(message.text, audience)
+    receipt = intake.receive_message(message)
+    if not receipt.stored:
+        log.warning("api feedback from %s kept in the spool", partner)
+        return jsonify(_receipt_body(receipt, "accepted", safety)), 202
+    stored = db.session.get_one(Message, receipt.message_id)
+    if not receipt.created and stored.raw_payload != message.raw_payload:
         return _error(
             409,
             "Conflict",
@@ -93,10 +110,34 @@ def create_feedback() -> tuple[Response, int]:
             "own id. Nothing new was stored.",
             [{"field": "/external_id", "message": "was already used for different content"}],
         )
-    reference = result.feedback_item.reference
-    log.info("api feedback %s from %s (new: %s)", reference, partner, result.created)
-    receipt = {"reference": reference, "status": "received", "message_id": result.message.id}
-    return jsonify(receipt), 201 if result.created else 200
+    log.info("api feedback %s from %s (new: %s)", receipt.reference, partner, receipt.created)
+    return jsonify(_receipt_body(receipt, "received", safety)), 201 if receipt.created else 200
+
+
+def _receipt_body(
+    receipt: intake.Receipt, status: str, safety: crisis.SafetyResponse
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "reference": receipt.reference,
+        "status": status,
+        "safety": {
+            "concern": safety.concern,
+            "help": [
+                {
+                    "key": line.key,
+                    "name": str(line.name),
+                    "phone": line.phone,
+                    "tel": line.tel,
+                    "url": line.url,
+                    "when": str(line.when),
+                }
+                for line in safety.lines
+            ],
+        },
+    }
+    if receipt.message_id is not None:
+        body["message_id"] = receipt.message_id
+    return body
 
 
 @bp.get("/openapi.json")

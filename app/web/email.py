@@ -5,7 +5,7 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from app.extensions import csrf
-from app.services.inbound_email import receive_email
+from app.services import intake
 from channels import email_webhook
 
 bp = Blueprint("email", __name__)
@@ -42,6 +42,10 @@ def inbound() -> tuple[Response, int]:
         return _error(403, str(error))
     if not body.strip():
         return _error(400, "The body must be a raw RFC 5322 message.")
-    result = receive_email(body)
-    receipt = {"reference": result.feedback_item.reference, "status": "received"}
-    return jsonify(receipt), 201 if result.created else 200
+    receipt = intake.receive_raw_email(body)
+    if not receipt.stored:
+        # Kept on disk while the database is down; stored as soon as it is back.
+        return jsonify({"status": "accepted"}), 202
+    return jsonify({"reference": receipt.reference, "status": "received"}), (
+        201 if receipt.created else 200
+    )

@@ -2,9 +2,13 @@
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,8 @@ EXPLANATIONS = {
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    for database_error in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(database_error, _database_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -64,6 +70,25 @@ def _http_error(error: HTTPException) -> tuple[Response | str | dict[str, object
     title = TITLES.get(code, error.name) if not _wants_json() else error.name
     detail = EXPLANATIONS.get(code, error.description or "")
     return _render(code, title, detail)
+
+
+def _database_unavailable(error: Exception) -> tuple[Response | str | dict[str, object], int]:
+    """The database did not answer: say so plainly, from a page that needs no database (the
+    signed-in user is not looked up again to draw it)."""
+    log.error("database unavailable on %s %s", request.method, request.endpoint)
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.invalidate()
+    g._login_user = login.anonymous_user()
+    detail = (
+        "Heard cannot reach its database just now, so staff pages cannot be shown. "
+        "Nothing sent to Heard is lost: feedback is kept safely and appears when the database "
+        "is back. Try again in a few minutes."
+        if request.path.startswith("/staff")
+        else EXPLANATIONS[503]
+    )
+    return _render(503, TITLES[503], detail)
 
 
 def _unexpected_error(error: Exception) -> tuple[Response | str | dict[str, object], int]:

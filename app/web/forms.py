@@ -452,3 +452,19 @@ class AuditFeedbackForm(FlaskForm):
         ],
         widget=GovCharacterCount(),
     )
+
+
+class ChildFollowUpForm(FlaskForm):
+    """After a child tells us something worrying: who they are or which school, if they want
+    help. Everything is optional except saying something; the token names their message."""
+
+    token = HiddenField()
+    who = TextAreaField(
+        _l("If you want us to help you, tell us who you are or which school you go to"),
+        description=_l("You do not have to. You can write your name, your school or your town."),
+        validators=[
+            DataRequired(_l("Write who you are or which school you go to")),
+            Length(max=1000, message=_l("That is too long. Make it 1,000 characters or fewer.")),
+        ],
+        widget=GovTextArea(),
+    )

@@ -8,17 +8,52 @@ from channels.api import feedback_schema
 
 FEEDBACK_PATH = "/api/v1/feedback"
 
+HELP_LINE_SCHEMA = {
+    "type": "object",
+    "required": ["key", "name", "when"],
+    "properties": {
+        "key": {"type": "string", "description": "A stable id: emergency, childline, ..."},
+        "name": {"type": "string"},
+        "phone": {"type": ["string", "null"], "description": "The number as people write it."},
+        "tel": {"type": ["string", "null"], "description": "The number to dial (for tel: links)."},
+        "url": {"type": ["string", "null"]},
+        "when": {"type": "string", "description": "Who it is for, in a sentence."},
+    },
+}
+
+SAFETY_SCHEMA = {
+    "type": "object",
+    "required": ["concern", "help"],
+    "description": "What to show the person now. `concern` is true when the words suggest "
+    "someone may be at risk (Heard's safeguarding rules, run as the feedback arrives); `help` "
+    "then lists the help lines that fit, emergency first. Show them to the person at once. "
+    "Heard's reviewers are alerted separately.",
+    "properties": {
+        "concern": {"type": "boolean"},
+        "help": {"type": "array", "items": HELP_LINE_SCHEMA},
+    },
+}
+
 RECEIPT_SCHEMA = {
     "type": "object",
-    "required": ["reference", "status", "message_id"],
+    "required": ["reference", "status", "safety"],
     "properties": {
         "reference": {
             "type": "string",
             "pattern": "^HD-[A-Z0-9]{4}-[A-Z0-9]{4}$",
             "description": "Heard's reference for the feedback; quote it to the person.",
         },
-        "status": {"type": "string", "enum": ["received"]},
-        "message_id": {"type": "integer", "description": "Heard's id for the stored message."},
+        "status": {
+            "type": "string",
+            "enum": ["received", "accepted"],
+            "description": "`received`: stored. `accepted`: kept safely and stored shortly "
+            "(the database was briefly unavailable); the reference is final either way.",
+        },
+        "message_id": {
+            "type": "integer",
+            "description": "Heard's id for the stored message (absent while `accepted`).",
+        },
+        "safety": SAFETY_SCHEMA,
     },
 }
 
@@ -112,6 +147,10 @@ def _operation() -> dict[str, Any]:
         "responses": {
             "201": _receipt_response("Stored."),
             "200": _receipt_response("Already stored: a retry of the same external_id."),
+            "202": _receipt_response(
+                "Accepted: kept on the server's disk while its database is unavailable, and "
+                "stored as soon as it is back. Do not retry."
+            ),
             "400": _error_response("The body is not readable JSON (or not UTF-8)."),
             "401": {
                 **_error_response("No token, or not a token we know."),

@@ -22,17 +22,19 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from app import sessions
 from app.database import utcnow
-from app.extensions import csrf, limiter
+from app.extensions import csrf, db, limiter
 from app.models import FeedbackItem, FeedbackKind
-from app.services import audit_invitations, complaints, public_feedback
+from app.services import audit_invitations, complaints, crisis, intake, public_feedback
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
-from app.services.ingestion import ingest
+from app.services.crisis import Audience
 from app.web import equality
 from app.web.forms import (
     AdultFeedbackForm,
     AuditFeedbackForm,
     ChildFeedbackForm,
+    ChildFollowUpForm,
     returned_form_status,
 )
 from channels import web_form
@@ -40,10 +42,13 @@ from channels import web_form
 bp = Blueprint("public", __name__)
 
 CHILD_SENT = "public.child_sent"
+CHILD_MORE = "public.child_more"
 ADULT_SENT = "public.adult_sent"
 AUDIT_SENT = "public.audit_sent"
 # Tokens are 43 characters; anything far longer is not one of ours.
 MAX_TOKEN_CHARS = 100
+# How long after sending a child may still say who they are on the confirmation page.
+FOLLOW_UP_SECONDS = 2 * 3600
 
 limit_posts = limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC"], methods=["POST"])
 
@@ -71,32 +76,101 @@ def child_form() -> Page:
     """The children's form: shown, checked, and on success stored and confirmed."""
     form = ChildFeedbackForm()
     if form.validate_on_submit():
-        result = ingest(web_form.child_message(form.data, received_at=utcnow()))
-        item = result.feedback_item
+        # The rules read the words in the request, so the answer fits what was written.
+        safety = crisis.assess(form.text.data, Audience.CHILD)
+        message = web_form.child_message(form.data, received_at=utcnow())
+        receipt = intake.receive_message(message)
+        details = message.details
+        assert details is not None
         session[CHILD_SENT] = {
-            "reference": item.reference,
-            "topic": item.topic,
-            "may_contact": bool(item.contact and item.contact.may_contact),
-            "respond_by": _respond_by(item.kind, result.message.received_at),
-            **_responder(item),
+            "reference": receipt.reference,
+            "topic": details.topic,
+            "may_contact": details.may_contact,
+            "respond_by": _respond_by(FeedbackKind(details.kind), message.received_at),
+            "concern": safety.concern,
+            "subtypes": list(safety.subtypes),
         }
-        equality.invite(item.id, for_child=True)
+        # No questions about themselves after someone has told us they are not safe.
+        if receipt.stored and not safety.concern and details.topic != "worrying":
+            equality.invite(receipt.feedback_item_id, for_child=True)
         return redirect(url_for(".child_sent"), code=303)
     return _form_page("public/child_form.html", form, title=_("Send us a message"))
 
 
 @bp.get("/child/sent")
 def child_sent() -> Page:
-    """The children's confirmation: reference, what happens next, and where to get help."""
-    sent = session.get(CHILD_SENT)
-    if not sent:
+    """The children's confirmation, shown once: help first when the words called for it,
+    then the reference and what happens next."""
+    sent = session.pop(CHILD_SENT, None)
+    if not isinstance(sent, dict):
         return redirect(url_for(".child_form"))
+    safety = crisis.restore(bool(sent.get("concern")), sent.get("subtypes") or [], Audience.CHILD)
+    follow_up = None
+    if (safety.concern or sent.get("topic") == "worrying") and sent.get("reference"):
+        follow_up = ChildFollowUpForm(formdata=None)
+        follow_up.token.data = _follow_up_token(sent["reference"])
     return render_template(
         "public/child_sent.html",
-        title=_("Message sent"),
+        title=_("You did the right thing telling us") if safety.concern else _("Message sent"),
         sent=sent,
+        safety=safety,
+        follow_up=follow_up,
         respond_by=_date(sent.get("respond_by")),
     )
+
+
+@bp.post("/child/more")
+@limit_posts
+@csrf.exempt
+def child_follow_up() -> Page:
+    """A child who told us something worrying says who they are or which school: it joins
+    their message's thread."""
+    form = ChildFollowUpForm()
+    token = sessions.unseal(current_app, form.token.data or "", FOLLOW_UP_SECONDS)
+    if token is None:
+        return _follow_up_page(form, expired=True)
+    if not form.validate_on_submit():
+        return _follow_up_page(form)
+    intake.receive_message(
+        web_form.child_follow_up(
+            form.who.data, token["reference"], token["id"], received_at=utcnow()
+        )
+    )
+    session[CHILD_MORE] = True
+    return redirect(url_for(".child_follow_up_sent"), code=303)
+
+
+@bp.get("/child/more/sent")
+def child_follow_up_sent() -> Page:
+    """Thanks for saying who they are; shown once."""
+    if not session.pop(CHILD_MORE, None):
+        return redirect(url_for(".start"))
+    safety = crisis.restore(True, [], Audience.CHILD)
+    return render_template(
+        "public/child_follow_up_sent.html", title=_("Thank you for telling us"), safety=safety
+    )
+
+
+def _follow_up_token(reference: str) -> str:
+    """What the follow-up form carries, sealed: the reference, and the follow-up's own id."""
+    return sessions.seal(current_app, {"reference": reference, "id": web_form.new_submission_id()})
+
+
+def _follow_up_page(form: ChildFollowUpForm, expired: bool = False) -> tuple[str, int]:
+    status = returned_form_status(
+        form, _("This page has expired, so nothing was saved yet. Write it again and send it.")
+    )
+    if expired:
+        form.who.errors = [
+            _("This page has expired. If you still want help, call Childline on 0800 1111.")
+        ]
+        status = 400
+    return render_template(
+        "public/child_follow_up.html",
+        title=_("Tell us who you are"),
+        form=form,
+        safety=crisis.restore(True, [], Audience.CHILD),
+    ), status
 
 
 @bp.route("/adult", methods=["GET", "POST"])
@@ -107,16 +181,23 @@ def adult_form() -> Page:
     form = AdultFeedbackForm()
     _offer_teams(form)
     if form.validate_on_submit():
-        result = ingest(web_form.adult_message(form.data, received_at=utcnow()))
-        item = result.feedback_item
+        safety = crisis.assess(form.text.data, Audience.ADULT)
+        message = web_form.adult_message(form.data, received_at=utcnow())
+        receipt = intake.receive_message(message)
+        details = message.details
+        assert details is not None
+        kind = FeedbackKind(details.kind)
         session[ADULT_SENT] = {
-            "reference": item.reference,
-            "kind": item.kind.value,
-            "may_contact": bool(item.contact and item.contact.may_contact),
-            "respond_by": _respond_by(item.kind, result.message.received_at),
-            **_responder(item),
+            "reference": receipt.reference,
+            "kind": kind.value,
+            "may_contact": details.may_contact,
+            "respond_by": _respond_by(kind, message.received_at),
+            "concern": safety.concern,
+            "subtypes": list(safety.subtypes),
+            **_responder(receipt, kind),
         }
-        equality.invite(item.id, for_child=False)
+        if receipt.stored and not safety.concern:
+            equality.invite(receipt.feedback_item_id, for_child=False)
         return redirect(url_for(".adult_sent"), code=303)
     return _form_page(
         "public/adult_form.html", form, title=_("Send a complaint, compliment or comment")
@@ -125,10 +206,12 @@ def adult_form() -> Page:
 
 @bp.get("/adult/sent")
 def adult_sent() -> Page:
-    """The adults' confirmation, with the Stage 1 reply date for a complaint."""
-    sent = session.get(ADULT_SENT)
-    if not sent:
+    """The adults' confirmation, shown once: help first when the words called for it, then
+    the Stage 1 reply date for a complaint."""
+    sent = session.pop(ADULT_SENT, None)
+    if not isinstance(sent, dict):
         return redirect(url_for(".adult_form"))
+    safety = crisis.restore(bool(sent.get("concern")), sent.get("subtypes") or [], Audience.ADULT)
     titles = {
         "complaint": _("Complaint sent"),
         "compliment": _("Compliment sent"),
@@ -136,10 +219,19 @@ def adult_sent() -> Page:
     }
     return render_template(
         "public/adult_sent.html",
-        title=titles.get(sent["kind"], _("Message sent")),
+        title=_("Thank you for telling us")
+        if safety.concern
+        else titles.get(sent.get("kind", ""), _("Message sent")),
         sent=sent,
+        safety=safety,
         respond_by=_date(sent.get("respond_by")),
     )
+
+
+@bp.get("/hide-your-visit")
+def hide_your_visit() -> str:
+    """How to leave no trace of a visit on a shared phone or computer, in plain words."""
+    return render_template("public/hide_your_visit.html", title=_("Hide your visit"))
 
 
 @bp.route("/how-did-we-do/<token>", methods=["GET", "POST"])
@@ -154,7 +246,9 @@ def audit_form(token: str) -> Page:
         # ingest() looks for this submission before redeeming the token, so a double click
         # reaches the thank-you page rather than "this link has been used".
         try:
-            ingest(web_form.audit_message(form.data, token=token, received_at=utcnow()))
+            intake.receive_message(
+                web_form.audit_message(form.data, token=token, received_at=utcnow())
+            )
         except InvitationUnusable as unusable:
             return _link_problem(unusable.problem)
         session[AUDIT_SENT] = True
@@ -169,7 +263,7 @@ def audit_form(token: str) -> Page:
 @bp.get("/how-did-we-do/thank-you")
 def audit_sent() -> Page:
     """Thanks for audit feedback."""
-    if not session.get(AUDIT_SENT):
+    if not session.pop(AUDIT_SENT, None):
         return redirect(url_for(".start"))
     return render_template("public/audit_sent.html", title=_("Thank you for telling us"))
 
@@ -193,8 +287,15 @@ def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int
 
 
 def _offer_teams(form: AdultFeedbackForm) -> None:
-    """Offer every team, or leave the question out while there are none."""
-    teams = public_feedback.team_names()
+    """Offer every team, or leave the question out while there are none (or while the
+    database cannot be reached: the form still works, and what is sent is kept)."""
+    try:
+        teams = public_feedback.team_names()
+    except Exception as error:
+        if not intake.database_unreachable(error):
+            raise
+        db.session.rollback()
+        teams = []
     if teams:
         form.team.offer(teams)
     else:
@@ -209,10 +310,12 @@ def _respond_by(kind: FeedbackKind, received_at: datetime) -> str | None:
     return due.isoformat() if due else None
 
 
-def _responder(item: FeedbackItem) -> dict[str, str | None]:
-    """Who will respond to a complaint, by name as far as is known, for the confirmation."""
-    if item.kind != FeedbackKind.COMPLAINT:
+def _responder(receipt: intake.Receipt, kind: FeedbackKind) -> dict[str, str | None]:
+    """Who will respond to a complaint, by name as far as is known, for the confirmation; not
+    known yet for a message kept on disk while the database was down."""
+    if kind != FeedbackKind.COMPLAINT or receipt.feedback_item_id is None:
         return {}
+    item = db.session.get_one(FeedbackItem, receipt.feedback_item_id)
     who = complaints.responder(item)
     return {"responder_manager": who.manager, "responder_team": who.team}
 

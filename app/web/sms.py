@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.database import utcnow
 from app.extensions import csrf, limiter
-from app.services import outbound
+from app.services import intake, outbound
 from app.services import sms as sms_service
 from channels import sms as sms_channel
 
@@ -58,7 +58,10 @@ def inbound() -> Response:
         message = sms_channel.parse_inbound(form, received_at=utcnow())
     except sms_channel.InvalidWebhook as error:
         abort(400, description=str(error))
-    receipt = sms_service.receive(message)
+    receipt = intake.receive_text(message)
+    if receipt is None:
+        # Kept on disk while the database is down: Twilio gets its 200, the person an answer.
+        return _twiml(sms_service.spooled_reply(message))
     return _twiml(receipt.reply)
 
 

@@ -111,6 +111,22 @@ def test_a_temporary_smtp_failure_stays_pending_for_a_retry(make_app, smtp_serve
         assert len(captured.messages) == 1
 
 
-def test_without_smtp_nothing_is_queued(app):
+def test_without_smtp_the_acknowledgement_fails_where_staff_can_see_it(app):
     receive_email(raw_mail())
-    assert outbound_messages() == []
+    (stored,) = outbound_messages()
+    assert stored.delivery_status == outbound.REFUSED
+    assert stored.provider_error_code == outbound.NOT_CONFIGURED
+
+
+def test_an_email_that_needs_help_lines_is_acknowledged_with_them_first(make_app, smtp_server):
+    captured, config = smtp_server
+    app = make_app(**config)
+    with app.app_context():
+        receive_email(raw_mail(text="Please help, my partner hits me and the children see it."))
+        (sent,) = captured.messages
+        body = sent.get_body(preferencelist=("plain",)).get_content()
+        assert body.index("999") < body.index("Your reference is")
+        assert "0808 2000 247" in body and "0808 800 5000" in body
+        assert "hits" not in body
+        (stored,) = outbound_messages()
+        assert stored.purpose == "safety"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.services import sms
+from app.services import crisis, sms
 
 
 @pytest.mark.parametrize(
@@ -44,12 +44,10 @@ def test_a_bare_score_is_a_lone_1_to_5_at_the_start(text, score):
     assert sms.bare_score(text) == score
 
 
-def test_replies_fit_in_two_texts_and_the_safety_reply_gives_the_lines(app):
-    for reply in [
-        sms.help_text(),
-        sms.safety_text(),
-        sms.survey_text(),
-        sms.acknowledgement("HD-1"),
-    ]:
-        assert len(reply) <= 320  # two SMS segments at most
-    assert "0800 1111" in sms.safety_text() and "999" in sms.safety_text()
+def test_replies_fit_in_three_texts_and_the_safety_reply_gives_the_lines(app):
+    every_line = crisis.restore(True, ["domestic_abuse", "self_harm"], crisis.Audience.ADULT)
+    safety = crisis.sms_text(every_line, "HD-ABCD-EFGH")
+    for reply in [sms.help_text(), safety, sms.survey_text(), sms.acknowledgement("HD-1")]:
+        assert len(reply) <= 459  # three SMS segments at most
+    assert "0800 1111" in safety and "999" in safety
+    assert "0808 2000 247" in safety and "116 123" in safety

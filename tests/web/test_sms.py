@@ -4,6 +4,7 @@ outbound texts through the real twilio client to a fake Messages API on loopback
 import itertools
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -23,12 +24,13 @@ _sids = itertools.count(1)
 
 
 class DisclosureClassifier:
-    """A stand-in model that flags any text mentioning hitting."""
+    """A stand-in model that flags any text mentioning hitting, or uncle Ray (which the
+    safeguarding rules do not know, so only the model catches it)."""
 
     version = "test-disclosure-1"
 
     def predict(self, text: str, channel: str | None = None) -> Prediction:
-        flagged = "hits me" in text
+        flagged = "hits me" in text or "uncle ray" in text
         return Prediction(
             model_version=self.version,
             themes=[],
@@ -121,9 +123,8 @@ def test_texts_within_the_window_join_one_thread_and_are_not_acknowledged_again(
 
 def test_a_text_after_the_window_starts_a_new_thread(sms):
     text(sms.client, "First message")
-    db.session.execute(
-        Message.__table__.update().values(received_at=func.now() - func.make_interval(0, 0, 0, 4))
-    )
+    four_days_ago = datetime.now(UTC) - timedelta(days=4)
+    db.session.execute(Message.__table__.update().values(received_at=four_days_ago))
     db.session.commit()
     assert reply_of(text(sms.client, "A week later")) is not None
     assert _count(FeedbackItem) == 2
@@ -187,19 +188,38 @@ def test_start_after_stop_opts_back_in(sms):
     assert sms_service.send_audit_survey(PHONE) is not None
 
 
-def test_a_disclosure_gets_a_discreet_safety_reply_and_an_open_alert(sms):
-    reply_of(text(sms.client, "mums boyfriend hits me when shes at work"))
+def test_a_disclosure_is_answered_with_the_help_lines_at_once_and_raises_an_alert(sms):
+    reply = reply_of(text(sms.client, "mums boyfriend hits me when shes at work"))
 
     [alert] = db.session.scalars(select(SafeguardingAlert)).all()
     assert alert.status == "open"
+    assert reply is not None and "0800 1111" in reply and "999" in reply
+    assert alert.feedback_item.reference in reply
+    assert "hits" not in reply and "boyfriend" not in reply
+    sent = db.session.scalars(select(Message).where(Message.purpose == "safety")).one()
+    assert sent.feedback_item_id == alert.feedback_item_id
+    assert sent.delivery_status == "answered_in_response"
+    # The model's flag finds the help lines already given: no second text about it.
+    assert not [r for r in sms.requests if "0800 1111" in r["form"]["Body"]]
+
+
+def test_a_disclosure_only_the_model_sees_gets_the_help_lines_by_text_once(sms):
+    first = reply_of(text(sms.client, "i dont want to go to uncle rays anymore"))
+    assert first is not None and "0800 1111" not in first
+
+    [alert] = db.session.scalars(select(SafeguardingAlert)).all()
     safety = [r["form"] for r in sms.requests if "0800 1111" in r["form"]["Body"]]
     assert len(safety) == 1
     assert safety[0]["To"] == PHONE
     assert "999" in safety[0]["Body"]
-    assert "hits" not in safety[0]["Body"] and "boyfriend" not in safety[0]["Body"]
+    assert "uncle" not in safety[0]["Body"].lower()
     sent = db.session.scalars(select(Message).where(Message.purpose == "safety")).one()
     assert sent.feedback_item_id == alert.feedback_item_id
     assert sent.delivery_status == "sent"
+
+    # A second flagged text in the same thread: the help lines are not sent again.
+    assert reply_of(text(sms.client, "he hits me too")) is None
+    assert len([r for r in sms.requests if "0800 1111" in r["form"]["Body"]]) == 1
 
 
 def test_no_safety_reply_goes_to_an_opted_out_number(sms):
