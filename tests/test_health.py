@@ -1,7 +1,20 @@
-def test_healthz_answers_when_the_database_is_reachable(client):
+def test_healthz_answers_200_while_the_database_is_reachable(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json["database"] == "ok"
+    # No scheduler runs in a unit test, and /healthz says so.
+    assert response.json["status"] == "degraded"
+    assert response.json["problems"] == ["scheduler"]
+
+
+def test_healthz_is_ok_with_a_live_scheduler(app, client):
+    from app.database import utcnow
+    from app.jobs import scheduler
+
+    scheduler.beat("test-runner", utcnow())
+    response = client.get("/healthz")
+    assert response.json["status"] == "ok", response.json
+    assert response.json["problems"] == []
 
 
 def test_healthz_reports_an_unreachable_database(make_app):
@@ -9,3 +22,4 @@ def test_healthz_reports_an_unreachable_database(make_app):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
+    assert response.json["status"] == "unavailable"

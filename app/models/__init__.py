@@ -26,6 +26,7 @@ from app.models.enums import (
 )
 from app.models.equality import EqualityResponse, ServicePopulation
 from app.models.feedback import Classification, FeedbackItem, FeedbackTheme, Message
+from app.models.operations import PeriodicRun, SchedulerBeat
 from app.models.safeguarding import (
     AlertDecision,
     AlertOutcome,
@@ -66,11 +67,13 @@ __all__ = [
     "Message",
     "OmbudsmanFinding",
     "OmbudsmanReferral",
+    "PeriodicRun",
     "PreferredChannel",
     "RotaKind",
     "RotaShift",
     "SafeguardingAlert",
     "SafeguardingCorrection",
+    "SchedulerBeat",
     "SecondLook",
     "SecondLookVerdict",
     "ServicePopulation",

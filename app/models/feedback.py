@@ -104,6 +104,9 @@ class Message(db.Model):
     delivery_updated_at: Mapped[datetime | None]
     send_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     provider_error_code: Mapped[str | None] = mapped_column(String(16))
+    # A notification about a safeguarding alert names it, so whether anyone was reached is one
+    # indexed query. No foreign key: the alert already points at its flagged message.
+    alert_id: Mapped[int | None] = mapped_column(index=True)
 
     feedback_item: Mapped[FeedbackItem | None] = relationship(back_populates="messages")
     classifications: Mapped[list["Classification"]] = relationship(

@@ -59,6 +59,8 @@ class SafeguardingAlert(db.Model):
     # Who has been told: None until the on-duty reviewer is notified, then one more per escalation.
     notified_level: Mapped[int | None]
     next_escalation_at: Mapped[datetime | None] = mapped_column(index=True)
+    # When the fallback chain was told because no notification reached anyone.
+    fallback_notified_at: Mapped[datetime | None]
 
     feedback_item: Mapped[FeedbackItem] = relationship()
     message: Mapped[Message | None] = relationship()

@@ -21,6 +21,8 @@ class StaffUser(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    # A mobile number for urgent safeguarding alerts (managers and admins are texted too).
+    phone: Mapped[str | None] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     # The last TOTP time step accepted, so a code seen over someone's shoulder cannot be reused.

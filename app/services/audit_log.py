@@ -44,6 +44,7 @@ class Action(StrEnum):
     ACCOUNT_DEACTIVATED = "account_deactivated"
     ACCOUNT_REACTIVATED = "account_reactivated"
     ACCOUNT_ROLE_CHANGED = "account_role_changed"
+    ACCOUNT_PHONE_CHANGED = "account_phone_changed"
     ACCOUNT_CHANGE_REFUSED = "account_change_refused"
     SIGN_OUT = "sign_out"
     VIEW_ITEM = "view_feedback_item"

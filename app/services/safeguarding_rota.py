@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from app.database import utcnow
 from app.extensions import db
@@ -24,8 +24,9 @@ from app.models import (
     StaffRole,
     StaffUser,
 )
-from app.services import outbound
+from app.services import notifications, outbound
 from app.services.deadlines import is_working_day
+from channels.sms import normalise_number
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,10 @@ def received_at(alert: SafeguardingAlert) -> datetime:
 
 @dataclass(frozen=True)
 class Recipient:
-    staff_user_id: int
-    email: str
+    """Someone to tell: a member of staff, or a fallback contact from the configuration."""
+
+    staff_user_id: int | None
+    email: str | None
     phone: str | None
 
 
@@ -88,25 +91,71 @@ def on_duty(at: datetime) -> list[Recipient]:
     for shift in matching:
         if shift.staff_user_id not in seen:
             seen.add(shift.staff_user_id)
-            recipients.append(Recipient(shift.staff_user_id, shift.staff_user.email, shift.phone))
+            phone = shift.phone or shift.staff_user.phone
+            recipients.append(Recipient(shift.staff_user_id, shift.staff_user.email, phone))
     return recipients
 
 
+def _staff_with_roles(*roles: StaffRole) -> list[Recipient]:
+    query = (
+        select(StaffUser)
+        .where(StaffUser.role.in_(roles), StaffUser.active.is_(True))
+        .order_by(StaffUser.id)
+    )
+    return [Recipient(u.id, u.email, u.phone) for u in db.session.execute(query).scalars()]
+
+
 def managers() -> list[Recipient]:
-    """Every active manager, by email."""
-    query = select(StaffUser).where(StaffUser.role == StaffRole.MANAGER, StaffUser.active)
-    return [Recipient(u.id, u.email, None) for u in db.session.execute(query).scalars()]
+    """Every active manager, by email and, where they gave a mobile number, by text."""
+    return _staff_with_roles(StaffRole.MANAGER)
+
+
+def fallback_contacts() -> list[Recipient]:
+    """The named contacts in SAFEGUARDING_FALLBACK_CONTACTS: email addresses and numbers."""
+    contacts = []
+    for entry in current_app.config["SAFEGUARDING_FALLBACK_CONTACTS"].split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        if "@" in entry:
+            contacts.append(Recipient(None, entry, None))
+        elif (number := normalise_number(entry).e164) is not None:
+            contacts.append(Recipient(None, None, number))
+    return contacts
+
+
+def fallback_chain() -> list[Recipient]:
+    """Who is told when the rota has nobody or no notification got through: the named
+    fallback contacts, then every manager and admin, by text and email."""
+    return fallback_contacts() + _staff_with_roles(StaffRole.MANAGER, StaffRole.ADMIN)
 
 
 def recipients_for(level: int, at: datetime) -> list[Recipient]:
-    """Level 0 is the first reviewer on duty; each escalation the next one and the managers."""
+    """Level 0 is the first reviewer on duty; each escalation the next one and the managers.
+    With nobody on duty, the whole fallback chain at once."""
     reviewers = on_duty(at)
-    chosen = [reviewers[level % len(reviewers)]] if reviewers else []
-    if level > 0 or not reviewers:
-        chosen += [
-            m for m in managers() if m.staff_user_id not in {r.staff_user_id for r in chosen}
-        ]
-    return chosen
+    if not reviewers:
+        return _distinct(fallback_chain())
+    chosen = [reviewers[level % len(reviewers)]]
+    if level > 0:
+        chosen += managers()
+    return _distinct(chosen)
+
+
+def _distinct(people: list[Recipient]) -> list[Recipient]:
+    """Each person once (a manager on the rota is not told twice), in order."""
+    seen: set[tuple[int | None, str | None, str | None]] = set()
+    out = []
+    for person in people:
+        key = (
+            (person.staff_user_id, None, None)
+            if person.staff_user_id
+            else (None, person.email, person.phone)
+        )
+        if key not in seen:
+            seen.add(key)
+            out.append(person)
+    return out
 
 
 def notification_text(alert_id: int) -> str:
@@ -115,24 +164,30 @@ def notification_text(alert_id: int) -> str:
     return f"A safeguarding alert needs review: {base}/staff/safeguarding/{alert_id}"
 
 
-def _notify(alert: SafeguardingAlert, level: int, at: datetime) -> int:
+def _notify(
+    alert: SafeguardingAlert, level: int, at: datetime, people: list[Recipient] | None = None
+) -> int:
     """Queue an SMS and an email to each person for this level; returns how many were queued."""
     text = notification_text(alert.id)
     context = {"subject": "Safeguarding alert needs review", "alert_id": alert.id, "level": level}
     messages = []
-    for person in recipients_for(level, at):
-        if person.phone:
-            messages.append(
-                outbound.new_outbound("sms", person.phone, text, PURPOSE, None, context)
-            )
-        messages.append(outbound.new_outbound("email", person.email, text, PURPOSE, None, context))
+    for person in recipients_for(level, at) if people is None else people:
+        for channel, address in (("sms", person.phone), ("email", person.email)):
+            if address:
+                message = outbound.new_outbound(channel, address, text, PURPOSE, None, context)
+                message.alert_id = alert.id
+                messages.append(message)
     alert.notified_level = level
     alert.next_escalation_at = _next_escalation(alert, at)
     db.session.commit()
     for message in messages:
         outbound.enqueue_send(message.id)
     if not messages:
-        log.error("safeguarding alert %s: nobody on the rota and no manager to notify", alert.id)
+        log.error(
+            "safeguarding alert %s: nobody to notify (no rota, no fallback contact, no manager "
+            "or admin); it shows on every staff page until someone is",
+            alert.id,
+        )
     return len(messages)
 
 
@@ -158,31 +213,81 @@ def notify_new_alert(alert_id: int, at: datetime | None = None) -> int:
     return _notify(alert, 0, at or utcnow())
 
 
-def escalate_overdue(now: datetime | None = None) -> list[int]:
-    """Notify anew every open alert past its time: the next reviewer and the managers, or the
-    first reviewer if nobody was ever told. Returns the ids of the alerts escalated."""
-    now = now or utcnow()
-    due = or_(
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Open alerts past their time, or never notified although raised a while ago."""
+    return (SafeguardingAlert.status == AlertStatus.OPEN) & or_(
         SafeguardingAlert.next_escalation_at <= now,
         (SafeguardingAlert.notified_level.is_(None))
         & (SafeguardingAlert.created_at <= now - UNNOTIFIED_GRACE),
     )
-    query = (
+
+
+def escalate_overdue(now: datetime | None = None) -> list[int]:
+    """Notify anew every open alert past its time: the next reviewer and the managers, or the
+    first reviewer if nobody was ever told; and the fallback chain, once, for any alert whose
+    notifications all failed. Returns the ids of the alerts notified.
+
+    Safe when two runs overlap: each alert is locked and looked at again before anyone is
+    told, so a second run finds it no longer due and moves on."""
+    now = now or utcnow()
+    due_ids = db.session.execute(
         select(SafeguardingAlert.id)
-        .where(SafeguardingAlert.status == AlertStatus.OPEN, due)
+        .where(_due(now))
         .order_by(SafeguardingAlert.created_at)
         .limit(500)
-    )
-    escalated = []
-    for alert_id in list(db.session.execute(query).scalars()):
+    ).scalars()
+    unreached_ids = notifications.unreached_alert_ids(now)
+    notified = []
+    for alert_id in dict.fromkeys([*due_ids, *unreached_ids]):
         alert = _locked(alert_id)
-        if alert is None or alert.status != AlertStatus.OPEN:
+        if alert is None:
             db.session.rollback()
             continue
-        level = 0 if alert.notified_level is None else alert.notified_level + 1
-        _notify(alert, level, now)
-        escalated.append(alert_id)
-    return escalated
+        if db.session.execute(select(_due(now)).where(SafeguardingAlert.id == alert_id)).scalar():
+            level = 0 if alert.notified_level is None else alert.notified_level + 1
+            _notify(alert, level, now)
+        elif alert.fallback_notified_at is None and notifications.unreached(alert.id, now):
+            alert.fallback_notified_at = now
+            _notify(alert, alert.notified_level or 0, now, fallback_chain())
+        else:
+            db.session.rollback()
+            continue
+        notified.append(alert_id)
+    return notified
+
+
+# Nobody on the rota at any moment in this long ahead shows on every staff page.
+ROTA_HORIZON = timedelta(hours=24)
+
+
+def first_gap(now: datetime, horizon: timedelta = ROTA_HORIZON) -> datetime | None:
+    """The first moment from now, within the horizon, when no active reviewer is on duty."""
+    end = now + horizon
+    query = (
+        select(RotaShift.starts_at, RotaShift.ends_at)
+        .join(StaffUser)
+        .where(RotaShift.ends_at > now, RotaShift.starts_at < end, StaffUser.active.is_(True))
+        .order_by(RotaShift.starts_at)
+    )
+    covered_until = now
+    for starts_at, ends_at in db.session.execute(query):
+        if starts_at > covered_until:
+            return covered_until
+        covered_until = max(covered_until, ends_at)
+        if covered_until >= end:
+            return None
+    return covered_until if covered_until < end else None
+
+
+def chain_status(now: datetime | None = None) -> notifications.ChainStatus:
+    """Whether a new alert would reach a person: alerts that reached nobody, channels whose
+    notifications are failing, and the first gap in the rota in the next day."""
+    now = now or utcnow()
+    return notifications.ChainStatus(
+        unreached_alerts=notifications.unreached_alert_count(now),
+        failing_channels=notifications.failing_channels(now),
+        rota_gap_from=first_gap(now),
+    )
 
 
 def set_shift(

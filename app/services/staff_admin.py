@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import StaffRole, StaffUser, Team
 from app.services.audit_log import Action, record
 from app.services.staff_accounts import RECOVERY_ALPHABET, create_account
+from channels.sms import normalise_number
 
 OBJECT_TYPE = "staff_user"
 # 20 characters from a 29-letter alphabet: about 97 random bits, in groups read over the phone.
@@ -168,6 +169,27 @@ def reactivate(admin: StaffUser, user_id: int, ip_address: str | None = None) ->
     user = _locked_account(user_id)
     user.active = True
     record(Action.ACCOUNT_REACTIVATED, admin, OBJECT_TYPE, user.id, ip_address=ip_address)
+    return user
+
+
+def change_phone(
+    admin: StaffUser, user_id: int, phone: str | None, ip_address: str | None = None
+) -> StaffUser:
+    """Set (or clear) the mobile number urgent safeguarding alerts are texted to; the audit
+    log records that it changed, never the number."""
+    number = None
+    if phone and phone.strip():
+        number = normalise_number(phone).e164
+        if number is None:
+            raise ChangeRefused("Enter a mobile number, like 07700 900123")
+    user = _locked_account(user_id)
+    if user.phone == number:
+        db.session.rollback()
+        return user
+    user.phone = number
+    record(
+        Action.ACCOUNT_PHONE_CHANGED, admin, OBJECT_TYPE, user.id, {"set": bool(number)}, ip_address
+    )
     return user
 
 

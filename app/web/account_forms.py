@@ -96,5 +96,21 @@ class RoleForm(FlaskForm):
     submit = SubmitField(_l("Change role"), widget=GovSubmitInput())
 
 
+class PhoneForm(FlaskForm):
+    """The mobile number urgent safeguarding alerts are texted to; empty to remove it."""
+
+    phone = StringField(
+        _l("Mobile number for urgent alerts (optional)"),
+        widget=GovTextInput(),
+        description=_l(
+            "Reviewers on the rota, managers and administrators are texted a link when a "
+            "safeguarding alert needs someone. Leave it empty to remove the number."
+        ),
+        filters=[_strip],
+        validators=[Length(max=32, message=_l("Mobile number must be 32 characters or fewer"))],
+    )
+    submit = SubmitField(_l("Save mobile number"), widget=GovSubmitInput())
+
+
 class ConfirmForm(FlaskForm):
     """No fields: it carries the CSRF token for a change confirmed with one button."""

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 from app.models import StaffRole, StaffUser
 from app.services import staff_accounts, staff_admin
 from app.web import auth, staff
-from app.web.account_forms import AddAccountForm, ConfirmForm, RoleForm
+from app.web.account_forms import AddAccountForm, ConfirmForm, PhoneForm, RoleForm
 
 bp = Blueprint("accounts", __name__)
 bp.context_processor(staff._staff_globals)
@@ -168,6 +168,30 @@ def change_role(user_id: int) -> str | Response:
     return render_template(
         "staff/accounts/role.html",
         title=_titled(_("Change role"), refusal),
+        account=user,
+        form=form,
+        refusal=refusal,
+    )
+
+
+@bp.route("/<int:user_id>/phone", methods=["GET", "POST"])
+@admin_required
+def change_phone(user_id: int) -> str | Response:
+    """Set or remove the mobile number urgent alerts are texted to."""
+    user = _account_or_404(user_id)
+    form = PhoneForm(phone=user.phone or "")
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            staff_admin.change_phone(current_user, user_id, form.phone.data, _ip())
+        except staff_admin.ChangeRefused as error:
+            refusal = str(error)
+        else:
+            flash(_("The mobile number is saved."), "success")
+            return redirect(url_for("accounts.account", user_id=user_id))
+    return render_template(
+        "staff/accounts/phone.html",
+        title=_titled(_("Mobile number for urgent alerts"), refusal),
         account=user,
         form=form,
         refusal=refusal,

@@ -38,6 +38,7 @@ from app.services import (
     complaint_learning,
     corrections,
     safeguarding,
+    safeguarding_rota,
     staff_accounts,
     staff_replies,
 )
@@ -93,9 +94,13 @@ def _staff_globals() -> dict[str, Any]:
         "status_label": lambda v: labels.label(labels.STATUS_LABELS, v),
         "role_label": lambda v: labels.label(labels.ROLE_LABELS, v),
         "contact_role_label": lambda v: labels.label(labels.CONTACT_ROLE_LABELS, v),
+        "topic_label": lambda v: labels.label(labels.TOPIC_LABELS, v),
+        "score_label": lambda v: labels.label(labels.SCORE_LABELS, v),
         "theme_label": labels.humanise,
         "action_label": labels.humanise,
         "sign_out_form": SignOutForm() if current_user.is_authenticated else None,
+        # Read only when a page shows the banner: whether a new alert would reach a person.
+        "safety_chain": safeguarding_rota.chain_status,
         "is_admin": current_user.is_authenticated and current_user.role == StaffRole.ADMIN,
     }
 

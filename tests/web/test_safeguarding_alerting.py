@@ -36,6 +36,17 @@ def london(*args: int) -> datetime:
     return datetime(*args, tzinfo=LONDON)
 
 
+@pytest.fixture
+def app(make_app, fake_twilio, smtp_server):
+    """An app whose texts and emails reach a fake Twilio and a real SMTP server on loopback,
+    so notifications are sent, as they are in a working service."""
+    _, api_base = fake_twilio
+    _, smtp = smtp_server
+    app = make_app(TWILIO_API_BASE=api_base, **TWILIO, **smtp)
+    with app.app_context():
+        yield app
+
+
 @pytest.mark.parametrize(
     "received, minutes",
     [
