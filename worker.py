@@ -1,7 +1,11 @@
-"""Start an RQ worker, with RQ's scheduler, over Heard's queues; and the periodic-job scheduler.
+"""Start an RQ worker over Heard's queues, with the periodic-job scheduler on a thread.
 
-Run one `python worker.py` per machine; add `--no-cron` to any extra workers so periodic jobs
-are enqueued by one process only (they are idempotent, so an overlap does no harm).
+Run as many as you like, on as many machines: every worker runs a scheduler, and each periodic
+job still runs once per period (the schedulers claim each period in the database). The
+scheduler is a thread of this process, so it stops when the worker stops, however it stops.
+
+Without Redis (REDIS_URL unset) jobs run inside the web app; this then runs only the
+scheduler, for web processes that do not run one themselves (SCHEDULER_IN_WEB=false).
 
 Jobs run in this process rather than in a fork per job: the classifier takes seconds to load,
 and a fresh fork for every message would pay that on every safeguarding check. A job that
@@ -10,7 +14,7 @@ re-enqueues it once a worker is back.
 """
 
 import argparse
-from multiprocessing import Process
+import signal
 
 from rq import SimpleWorker
 
@@ -18,25 +22,30 @@ import classifiers
 from app import create_app
 from app.extensions import queues
 from app.jobs import QUEUES
-from app.jobs.periodic import cron_scheduler
+from app.jobs.scheduler import Scheduler
 
 
 def main() -> None:
     """Parse flags and run the worker until it is stopped."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-cron", action="store_true", help="do not run periodic jobs")
+    parser.add_argument("--no-cron", action="store_true", help="do not run periodic jobs here")
     parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
     args = parser.parse_args()
 
     app = create_app()
+    scheduler = None if args.no_cron else Scheduler(app).start()
     with app.app_context():
         connection = queues.connection
         if connection is None:
-            raise SystemExit("REDIS_URL is not set: without Redis, jobs run inside the web app.")
-        if not args.no_cron:
-            Process(target=cron_scheduler(connection).start, daemon=True).start()
+            if scheduler is None:
+                raise SystemExit("Without REDIS_URL this worker only runs periodic jobs.")
+            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            scheduler.stop()
+            return
         classifiers.get(app.config["CLASSIFIER"])  # load once, before the first message waits
         SimpleWorker(QUEUES, connection=connection).work(with_scheduler=True, burst=args.burst)
+    if scheduler is not None:
+        scheduler.stop()
 
 
 if __name__ == "__main__":

@@ -37,16 +37,25 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
         self.SQLALCHEMY_DATABASE_URI = _database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS = _engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 256 * 1024)
         self.MAX_FEEDBACK_CHARS = _int("MAX_FEEDBACK_CHARS", 10_000)
+        # Where messages wait on disk while the database cannot be reached.
+        self.SPOOL_DIR = os.environ.get("SPOOL_DIR") or str(INSTANCE_DIR / "spool")
+        # Where "Exit this page" goes: somewhere ordinary, on another site.
+        self.EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
         self.RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "60 per 10 minutes")
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (
             self.REDIS_URL or "memory://"
         )
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down must not turn a child away: counters fall back to memory, and a storage
+        # error lets the request through rather than answer 500.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
@@ -61,6 +70,12 @@ class Config:
         self.AUDIT_TOKEN_DAYS = _int("AUDIT_TOKEN_DAYS", 28)
         self.CLASSIFIER = os.environ.get("CLASSIFIER", "minilm")
         self.CLASSIFIER_ARTEFACT = os.environ.get("CLASSIFIER_ARTEFACT") or None
+        # Periodic jobs run on a scheduler thread in each worker, and in each web process too
+        # when this is on (by default, when there is no Redis and so no worker).
+        self.SCHEDULER_IN_WEB = _bool("SCHEDULER_IN_WEB", self.REDIS_URL is None)
+        # Multiplies every periodic job's period (tests and benchmarks run them faster).
+        self.PERIODIC_SCALE = float(os.environ.get("PERIODIC_SCALE") or 1.0)
+        self.SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS") or 10)
         self.CLASSIFY_SWEEP_AFTER_SECONDS = _int("CLASSIFY_SWEEP_AFTER_SECONDS", 120)
         self.CLASSIFY_MAX_ATTEMPTS = _int("CLASSIFY_MAX_ATTEMPTS", 5)
         self.API_TOKENS = _api_tokens(os.environ.get("API_TOKENS", ""))
@@ -96,8 +111,20 @@ class Config:
             "SAFEGUARDING_TARGET_MINUTES_OUT_OF_HOURS", 240
         )
         self.SAFEGUARDING_ESCALATE_EVERY_MINUTES = _int("SAFEGUARDING_ESCALATE_EVERY_MINUTES", 15)
+        # Told when the rota is empty or no notification gets through: emails and mobile
+        # numbers, comma-separated (a duty team inbox, an out-of-hours service's number).
+        self.SAFEGUARDING_FALLBACK_CONTACTS = os.environ.get("SAFEGUARDING_FALLBACK_CONTACTS", "")
         # Unflagged messages from the last week drawn each week for a reviewer's second look.
         self.SAFEGUARDING_SECOND_LOOK_SAMPLE = _int("SAFEGUARDING_SECOND_LOOK_SAMPLE", 20)
+
+
+def _engine_options(url: str) -> dict[str, object]:
+    """Check connections before use; on PostgreSQL, give up connecting after a few seconds, so
+    that a request finds out the database is down in time to keep what it carries on disk."""
+    options: dict[str, object] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": _int("DATABASE_CONNECT_TIMEOUT", 3)}
+    return options
 
 
 def _api_tokens(raw: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, has_app_context
+from redis.exceptions import RedisError
 from rq import Retry
 from rq.job import Job, JobStatus
 
@@ -86,6 +87,16 @@ class BoundJob:
             pipeline.execute()
         return job_id
 
+    def delay_or_run(self, *args: Any) -> str | None:
+        """Enqueue, or run now in this process if the queue cannot be reached: for the
+        sweepers, which exist for the times the queue is down."""
+        try:
+            return self.delay(*args)
+        except (RedisError, OSError):
+            log.warning("queue unavailable: running %s here", self.__name__)
+            self._run_here(*args)
+            return None
+
     def _run_here(self, *args: Any) -> None:
         # As under RQ, a failing job is logged and left for a retry, not raised at the caller.
         try:
@@ -108,14 +119,28 @@ def job(
     return decorator
 
 
+# What run_job needs of a plain function it is asked to run: none of it is read.
+_PLAIN = JobSpec(queue="default", retry=None, timeout=0)
+
 _worker_app: Flask | None = None
 _engine_pid: int | None = None
 
 
-def run_job(path: str, *args: Any) -> Any:
-    """What RQ actually runs: find the job, make sure there is an app, run it, tidy the session."""
+def find_job(path: str) -> BoundJob:
+    """The job at a dotted path."""
     module_name, _, name = path.rpartition(".")
-    bound = getattr(importlib.import_module(module_name), name)
+    found = getattr(importlib.import_module(module_name), name)
+    if not isinstance(found, BoundJob):
+        raise TypeError(f"{path} is not a job")
+    return found
+
+
+def run_job(path: str, *args: Any) -> Any:
+    """What RQ actually runs: find the job (or a plain function, such as the scheduler's
+    run_periodic), make sure there is an app, run it, tidy the session."""
+    module_name, _, name = path.rpartition(".")
+    found = getattr(importlib.import_module(module_name), name)
+    bound = found if isinstance(found, BoundJob) else BoundJob(found, _PLAIN)
     if has_app_context():
         return _run_in_context(bound, args)
     global _worker_app

@@ -22,7 +22,7 @@ def sweep_unclassified() -> int:
     """Re-enqueue messages whose classification was lost or never happened."""
     due = classification.messages_to_sweep()
     for message_id in due:
-        classify_message.delay(message_id)
+        classify_message.delay_or_run(message_id)
     if due:
         log.info("re-enqueued %d unclassified messages", len(due))
     return len(due)

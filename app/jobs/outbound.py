@@ -21,7 +21,7 @@ def sweep_unsent() -> int:
     """Re-enqueue outbound messages whose send was lost or failed without a retry."""
     due = outbound.messages_to_resend()
     for message_id in due:
-        send_message.delay(message_id)
+        send_message.delay_or_run(message_id)
     if due:
         log.info("re-enqueued %d unsent messages", len(due))
     return len(due)

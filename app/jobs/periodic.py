@@ -1,11 +1,8 @@
-"""Periodic work, as data: what runs and how often. RQ's cron scheduler enqueues it."""
+"""Periodic work, as data: what runs and how often. `scheduler.py` runs each once a period."""
 
 from dataclasses import dataclass
 
-from redis import Redis
-from rq.cron import CronScheduler
-
-from app.jobs import BoundJob, run_job
+from app.jobs import BoundJob
 from app.jobs.alerts import draw_second_look_sample, escalate_alerts
 from app.jobs.classify import sweep_unclassified
 from app.jobs.complaints import open_complaint_stages, send_complaint_reminders
@@ -30,18 +27,3 @@ PERIODIC = [
     # Hourly; only the first run in a week draws that week's sample.
     Periodic(draw_second_look_sample, every_seconds=3600),
 ]
-
-
-def cron_scheduler(connection: Redis) -> CronScheduler:
-    """A cron scheduler that enqueues every periodic job on its own queue."""
-    scheduler = CronScheduler(connection=connection, name="heard-cron")
-    for periodic in PERIODIC:
-        scheduler.register(
-            run_job,
-            queue_name=periodic.job.spec.queue,
-            args=(periodic.job.path,),
-            interval=periodic.every_seconds,
-            job_timeout=periodic.job.spec.timeout,
-            name=periodic.job.__name__,
-        )
-    return scheduler

@@ -1,9 +1,10 @@
 """Running the classifier over stored messages, and catching any that were never classified."""
 
 import logging
+import threading
 from datetime import timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import or_, select
 
 import classifiers
@@ -151,3 +152,12 @@ def messages_to_sweep() -> list[int]:
         else:
             due.append(message_id)
     return due
+
+
+def warm_up_in_background(app: Flask) -> None:
+    """Load the classifier on a thread now, when this process will classify (no Redis), so
+    the first message after a start does not wait seconds for the model."""
+    if app.config["REDIS_URL"] is not None or not app.config["CLASSIFIER"]:
+        return
+    name = app.config["CLASSIFIER"]
+    threading.Thread(target=_classifier_loads, args=(name,), daemon=True).start()

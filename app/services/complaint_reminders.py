@@ -11,7 +11,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import ComplaintStage, ElectedMember, MemberEnquiry, Message, StaffUser
-from app.services import complaints, correspondence, outbound
+from app.services import complaints, correspondence, locks, outbound
 from app.services.deadlines import is_working_day
 
 log = logging.getLogger(__name__)
@@ -70,23 +70,26 @@ def _chases(today: date) -> Iterator[Chase]:
 def send_reminders(today: date | None = None) -> int:
     """Store and send every reminder due today; returns how many emails were queued.
 
-    Only on working days: a nudge on a Sunday reaches nobody who can act on it.
+    Only on working days: a nudge on a Sunday reaches nobody who can act on it. Two runs at
+    once take turns: the second waits for the first to commit, then finds each reminder sent.
     """
     today = today or complaints.today()
     if not is_working_day(today, complaints.calendar()):
         return 0
     queued: list[Message] = []
-    for chase in _chases(today):
-        kind = _kind_for(chase.left)
-        if kind is None or _already_reminded(chase.row, kind, chase.due, today):
-            continue
-        messages = chase.store(kind)
-        if messages:
-            row = chase.row
-            row.reminder_kind, row.reminder_due_on, row.reminder_sent_on = kind, chase.due, today
-            queued.extend(messages)
-    # Stored and committed before any send, so a dead queue delays reminders but loses none.
-    db.session.commit()
+    with locks.transaction_lock("complaint-reminders"):
+        for chase in _chases(today):
+            kind = _kind_for(chase.left)
+            if kind is None or _already_reminded(chase.row, kind, chase.due, today):
+                continue
+            messages = chase.store(kind)
+            if messages:
+                row = chase.row
+                row.reminder_kind, row.reminder_due_on = kind, chase.due
+                row.reminder_sent_on = today
+                queued.extend(messages)
+        # Stored and committed before any send, so a dead queue delays reminders but loses none.
+        db.session.commit()
     for message in queued:
         outbound.enqueue_send(message.id)
     return len(queued)

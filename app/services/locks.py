@@ -37,3 +37,38 @@ def transaction_lock(key: str) -> Iterator[None]:
         return
     with _LOCAL_STRIPES[number % len(_LOCAL_STRIPES)]:
         yield
+
+
+_LOCAL_JOB_LOCKS: dict[str, threading.Lock] = {}
+_LOCAL_JOB_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def try_job_lock(name: str) -> Iterator[bool]:
+    """Hold a lock on `name` for as long as the block runs, across commits, if no one else
+    holds it: yields True if this run holds it, False if another run (in any process) does.
+
+    On PostgreSQL it is a session advisory lock on a connection of its own, so the work inside
+    may commit as often as it likes and a process that dies releases it with its connection.
+    On SQLite only this process's threads are kept apart.
+    """
+    number = _key_number(f"job:{name}")
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            held = connection.execute(select(func.pg_try_advisory_lock(number))).scalar()
+            connection.commit()
+            try:
+                yield bool(held)
+            finally:
+                if held:
+                    connection.execute(select(func.pg_advisory_unlock(number)))
+                    connection.commit()
+        return
+    with _LOCAL_JOB_LOCKS_GUARD:
+        lock = _LOCAL_JOB_LOCKS.setdefault(name, threading.Lock())
+    held = lock.acquire(blocking=False)
+    try:
+        yield held
+    finally:
+        if held:
+            lock.release()

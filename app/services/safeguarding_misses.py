@@ -29,7 +29,7 @@ from app.models import (
     SecondLookVerdict,
     StaffUser,
 )
-from app.services import safeguarding
+from app.services import locks, safeguarding
 from app.services.deadlines import uk_date
 from app.services.feedback_list import MAX_ID, has_live_alert
 
@@ -72,11 +72,17 @@ def week_of(moment: datetime) -> date:
 def draw_weekly_sample(now: datetime | None = None) -> int:
     """Draw this week's sample, once a week: random inbound messages from the last seven days
     that the classifier read and did not flag, with no alert on them or live on their item.
-    Returns how many were drawn."""
+    Returns how many were drawn. Two draws at once take turns, so the second finds the week
+    drawn and draws nothing."""
     now = now or utcnow()
-    week = week_of(now)
+    with locks.transaction_lock("second-look-sample"):
+        return _draw(now, week_of(now))
+
+
+def _draw(now: datetime, week: date) -> int:
     drawn = db.session.execute(select(SecondLook.id).where(SecondLook.week_of == week).limit(1))
     if drawn.first() is not None:
+        db.session.rollback()
         return 0
     size = current_app.config["SAFEGUARDING_SECOND_LOOK_SAMPLE"]
     candidates = (
@@ -104,7 +110,7 @@ def draw_weekly_sample(now: datetime | None = None) -> int:
     try:
         db.session.commit()
     except IntegrityError:
-        # Another worker drew the same week at the same moment; its sample stands.
+        # A message drawn by a run that did not wait for the lock (SQLite across processes).
         db.session.rollback()
         return 0
     return len(rows)
