@@ -38,6 +38,22 @@ CONTACT_ROLE_LABELS = {
     "other": _l("Someone else"),
 }
 
+# A child's own answers on their form, in the words they chose from.
+TOPIC_LABELS = {
+    "good": _l("Something good"),
+    "worrying": _l("Something worrying"),
+    "complain": _l("I want to complain"),
+    "thanks": _l("I want to say thank you"),
+}
+
+SCORE_LABELS = {
+    "1": _l("Very sad (1 of 5)"),
+    "2": _l("Sad (2 of 5)"),
+    "3": _l("OK (3 of 5)"),
+    "4": _l("Happy (4 of 5)"),
+    "5": _l("Very happy (5 of 5)"),
+}
+
 ROLE_LABELS = {
     "safeguarding_reviewer": _l("Safeguarding reviewer"),
     "complaints_officer": _l("Complaints officer"),
@@ -60,3 +76,17 @@ def humanise(identifier: str) -> str:
 
     Themes use it until the taxonomy gives each theme its own label."""
     return identifier.replace("_", " ").capitalize()
+
+
+# The kinds of safeguarding concern the classifier and the rules name, in the order shown.
+SUBTYPES = (
+    "physical_abuse",
+    "sexual_abuse",
+    "emotional_abuse",
+    "neglect",
+    "domestic_abuse",
+    "self_harm",
+    "exploitation",
+    "unsafe_home",
+    "risk_ignored",
+)

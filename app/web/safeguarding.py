@@ -19,12 +19,20 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from app.database import utcnow
-from app.models import AlertOutcome, RotaKind, SafeguardingAlert, SecondLook, StaffRole
+from app.models import (
+    AlertOutcome,
+    Channel,
+    RotaKind,
+    SafeguardingAlert,
+    SecondLook,
+    StaffRole,
+)
 from app.services import (
     audit_log,
     complaints,
     safeguarding,
     safeguarding_misses,
+    safeguarding_queue,
     safeguarding_rota,
 )
 from app.services import feedback_list as listing
@@ -110,10 +118,16 @@ def _safeguarding_panel() -> dict[str, Any]:
     }
 
 
-def _minutes(delta: timedelta) -> str:
-    """A span of time in words: 45 minutes, 3 hours 5 minutes."""
+def duration(delta: timedelta) -> str:
+    """A span of time in words, to the precision a reviewer needs: 45 minutes, 3 hours 5
+    minutes, 2 days 4 hours."""
     total = max(int(abs(delta.total_seconds()) // 60), 0)
-    hours, minutes = divmod(total, 60)
+    days, rest = divmod(total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        day_words = ngettext("%(num)d day", "%(num)d days", days)
+        hour_words = ngettext("%(num)d hour", "%(num)d hours", hours)
+        return f"{day_words} {hour_words}" if hours else day_words
     minute_words = ngettext("%(num)d minute", "%(num)d minutes", minutes)
     if not hours:
         return minute_words
@@ -124,30 +138,58 @@ def _minutes(delta: timedelta) -> str:
 def _countdown(target: datetime, now: datetime) -> str:
     """Time left to the review target, or how late it is."""
     if target >= now:
-        return _("Due in %(time)s", time=_minutes(target - now))
-    return _("Overdue by %(time)s", time=_minutes(now - target))
+        return _("Due in %(time)s", time=duration(target - now))
+    return _("Overdue by %(time)s", time=duration(now - target))
 
 
-@bp.get("")
+def _queue_filters() -> safeguarding_queue.QueueFilters:
+    """The filters in the query string; anything not understood means no filter."""
+    args = request.args
+    channel = args.get("channel", "")
+    subtype = args.get("concern", "")
+    return safeguarding_queue.QueueFilters(
+        status=args.get("status", "waiting")[:16],
+        channel=Channel(channel) if channel in {c.value for c in Channel} else None,
+        children_only=args.get("children") == "1",
+        subtype=subtype if subtype in labels.SUBTYPES else None,
+    )
+
+
+# The queue reloads itself this often (paused while someone types on it).
+REFRESH_SECONDS = 60
+
+
+@bp.get("", strict_slashes=False)
 @reviewer_required
 def queue() -> str:
-    """Open alerts oldest first, then the messages nobody's classifier has read."""
-    _record(Action.SAFEGUARDING_VIEW_QUEUE, "safeguarding_queue", None)
+    """The urgent queue: the newest disclosures first, then unacknowledged alerts by how
+    overdue they are, each with a short excerpt; the messages nobody's classifier has read."""
     now = utcnow()
+    filters = _queue_filters()
+    view = safeguarding_queue.build(filters, now)
+    shown = sorted({e.alert.id for e in view.entries} | {e.alert.id for e in view.newest})
+    _record(Action.SAFEGUARDING_VIEW_QUEUE, "safeguarding_queue", None, alerts_shown=shown)
     return render_template(
         "safeguarding/queue.html",
         title=_("Safeguarding alerts"),
-        entries=safeguarding.open_alerts(),
-        acknowledged=safeguarding.acknowledged_alerts(),
+        view=view,
+        filters=filters,
         unchecked=safeguarding.unchecked_messages(),
         now=now,
-        since=lambda at: _minutes(now - at),
+        since=lambda at: duration(now - at),
         countdown=lambda target: _countdown(target, now),
         highlight=safeguarding.highlight,
         subtype_label=labels.humanise,
+        subtypes=labels.SUBTYPES,
+        channels=[c for c in Channel if c.value in view.channel_counts],
         miss_rate=safeguarding_misses.miss_rate(),
         false_alarm_rate=safeguarding_misses.false_alarm_rate(),
         second_looks_waiting=len(safeguarding_misses.waiting()),
+        refresh_seconds=REFRESH_SECONDS,
+        stop_refresh_url=url_for(
+            "safeguarding.queue", **{**request.args.to_dict(), "refresh": "0"}
+        ),
+        excerpt=lambda text: safeguarding_queue.excerpt(text, ()),
     )
 
 
@@ -173,7 +215,10 @@ def _alert_page(alert: SafeguardingAlert, **forms: Any) -> str:
         alert=alert,
         thread=thread,
         received=received,
-        since=_minutes(now - received),
+        since=duration(now - received),
+        triggers=safeguarding_queue.triggers(
+            alert.message.text if alert.message else "", alert.evidence
+        ),
         countdown=_countdown(safeguarding_rota.review_target(received), now),
         highlight=safeguarding.highlight,
         outcome_labels=OUTCOME_LABELS,

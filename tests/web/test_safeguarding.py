@@ -12,6 +12,7 @@ from app.models import (
     AlertSource,
     AlertStatus,
     AuditEvent,
+    Channel,
     ClassificationState,
     SafeguardingAlert,
     SafeguardingCorrection,
@@ -93,32 +94,94 @@ def test_signed_out_people_are_sent_to_sign_in(client, add_item):
     assert response.status_code == 302 and "/staff/sign-in" in response.location
 
 
-def test_the_queue_shows_open_alerts_oldest_first_with_evidence_marked_safely(
-    client, reviewer, add_item
+def test_the_queue_puts_the_most_overdue_first_the_newest_on_top_and_marks_triggers_safely(
+    client, reviewer, add_item, clock
 ):
+    # 1pm on a Wednesday: in office hours, the review target is an hour.
+    clock.move_to(datetime(2026, 11, 18, 13, 0, tzinfo=UTC), tick=False)
     now = datetime.now(UTC)
-    newer = _alert(add_item("Newer: he hits me", created_at=now - timedelta(minutes=5)))
+    done = ClassificationState.DONE
+    newer = _alert(add_item("Newer: he hits me", created_at=now - timedelta(minutes=5), state=done))
     older = _alert(
         add_item(
             "<script>alert(1)</script> my stepdad hits me & I'm scared",
-            created_at=now - timedelta(minutes=300),
+            created_at=now - timedelta(minutes=125),
             state=ClassificationState.DONE,
         ),
-        evidence=["stepdad hits me", "HITS"],
+        evidence=["<script>alert(1)</script> my stepdad hits me & I'm scared"],
+    )
+    ancient = _alert(
+        add_item("he hit me", created_at=now - timedelta(days=355, hours=5), state=done)
     )
     add_item("Nobody has read me yet", state=ClassificationState.FAILED)
     page = client.get("/staff/safeguarding")
     assert page.status_code == 200
     text = page.text
-    assert text.index(f"Alert {older.id}") < text.index(f"Alert {newer.id}")
+    listed = text[text.index("Alerts, most overdue first") :]
+    positions = [listed.index(f"Alert {a.id} ") for a in (ancient, older, newer)]
+    assert positions == sorted(positions)
+    newest = text[text.index(">Newest<") : text.index("Alerts, most overdue first")]
+    assert newest.index(f"Alert {newer.id} ") < newest.index(f"Alert {older.id} ")
     assert "<script>alert(1)" not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; my <mark>stepdad hits me</mark> &amp; I" in text
-    assert "Overdue by 1 hour" in text and "Due in " in text
-    assert "received 5 hours ago" in text
-    assert "Not checked yet — read these (" in text
+    # The exact words the rules matched are marked, not the whole sentence.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; my stepdad <mark>hits me</mark> &amp; I" in text
+    assert "Overdue by 355 days 1 hour" in text
+    assert "Overdue by 1 hour 5 minutes" in text and "Due in 55 minutes" in text
+    assert "3 waiting for a reviewer" in text and "2 overdue" in text
+    assert "Not checked yet — read these (1)" in text
     assert "Nobody has read me yet" in text
-    assert "Physical harm" in text or "physical harm" in text.lower()
-    assert "safeguarding_view_queue" in _actions(reviewer.user_id)
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "safeguarding_view_queue")
+    ).one()
+    assert event.detail["alerts_shown"] == sorted([ancient.id, older.id, newer.id])
+
+
+def test_the_queue_answers_with_and_without_a_slash_and_refreshes_itself(client, reviewer):
+    for path in ("/staff/safeguarding", "/staff/safeguarding/"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert '<meta name="heard-refresh" content="60">' in page.text
+    stopped = client.get("/staff/safeguarding?refresh=0")
+    assert 'name="heard-refresh"' not in stopped.text
+
+
+def test_the_queue_filters_by_channel_children_and_concern_with_counts(client, reviewer, add_item):
+    child = add_item(
+        "my mums boyfriend hits me", channel=Channel.WEB_CHILD, state=ClassificationState.DONE
+    )
+    _alert(child, subtypes=["physical_abuse"])
+    said = add_item("he says he will kill himself", state=ClassificationState.DONE)
+    _alert(said, subtypes=["self_harm"])
+    page = client.get("/staff/safeguarding?children=1").text
+    listed = page[page.index("Alerts, most overdue first") :]
+    assert "Alerts, most overdue first (1)" in page
+    assert child.reference in listed
+    assert "From children and young people only (1)" in page
+    assert "Self harm (1)" in page and "Physical abuse (1)" in page
+    only_self_harm = client.get("/staff/safeguarding?concern=self_harm").text
+    assert "Alerts, most overdue first (1)" in only_self_harm
+    assert child.reference not in only_self_harm[only_self_harm.index("Alerts, most") :]
+    nonsense = client.get("/staff/safeguarding?channel=fax&concern=%00&status=" + "x" * 999)
+    assert nonsense.status_code == 200
+
+
+def test_an_alert_page_shows_the_message_and_the_childs_answers_before_the_decision(
+    client, reviewer, add_item
+):
+    item = add_item(
+        "I want to complain. my mums boyfriend hits me when she is at work",
+        channel=Channel.WEB_CHILD,
+        topic="complain",
+        score=1,
+        worker_or_team="Sam from the north team",
+    )
+    alert = _alert(item, evidence=["my mums boyfriend hits me when she is at work"])
+    text = client.get(f"/staff/safeguarding/{alert.id}").text
+    assert text.index("What they wrote") < text.index("Their own answers")
+    assert text.index("Their own answers") < text.index("Acknowledge")
+    assert "I want to complain" in text and "Very sad (1 of 5)" in text
+    assert "Sam from the north team" in text
+    assert "boyfriend <mark>hits me</mark> when" in text
 
 
 def test_highlight_merges_overlaps_and_escapes():
@@ -129,7 +192,7 @@ def test_highlight_merges_overlaps_and_escapes():
 def test_acknowledge_then_close_with_outcome_and_rationale(client, reviewer, add_item):
     alert = _alert(add_item("My foster carer locks me in"))
     page = client.get(f"/staff/safeguarding/{alert.id}")
-    assert page.status_code == 200 and "My foster carer locks me in" in page.text
+    assert page.status_code == 200 and "My foster carer <mark>locks me in</mark>" in page.text
     assert client.post(f"/staff/safeguarding/{alert.id}/acknowledge").status_code == 302
     db.session.expire_all()
     found = db.session.get(SafeguardingAlert, alert.id)
