@@ -8,8 +8,9 @@ and `replay_spool()` stores it through the same services once the database is ba
 
 import base64
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -18,11 +19,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from app.extensions import db
 from app.services import sms, spool
 from app.services.inbound_email import receive_email
-from app.services.ingestion import ingest
+from app.services.ingestion import IngestResult, ingest
 from app.services.references import new_reference
 from channels.base import InboundMessage, message_from_dict, message_to_dict
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MESSAGE_DOOR = "message"
 SMS_DOOR = "sms"
@@ -54,6 +57,29 @@ class Receipt:
     message_id: int | None = None
 
 
+def _store_or_spool(store: Callable[[], T], door: str, payload: dict[str, Any]) -> T | None:
+    """What `store` returns; or, if the database cannot be reached, None once the payload is
+    safe in the spool. Any other error is raised as it was."""
+    try:
+        return store()
+    except Exception as error:
+        if not database_unreachable(error):
+            raise
+        _forget_failed_transaction()
+        spool.write(door, payload)
+        return None
+
+
+def _stored(result: IngestResult) -> Receipt:
+    return Receipt(
+        reference=result.feedback_item.reference,
+        stored=True,
+        created=result.created,
+        feedback_item_id=result.feedback_item_id,
+        message_id=result.message_id,
+    )
+
+
 def receive_message(msg: InboundMessage) -> Receipt:
     """Store a message from a web form or the API, or spool it; idempotent on its external id.
 
@@ -61,54 +87,20 @@ def receive_message(msg: InboundMessage) -> Receipt:
     still told the reference it will have.
     """
     msg = msg if msg.reference else replace(msg, reference=new_reference())
-    try:
-        result = ingest(msg)
-        reference = result.feedback_item.reference
-    except Exception as error:
-        if not database_unreachable(error):
-            raise
-        _forget_failed_transaction()
-        spool.write(MESSAGE_DOOR, message_to_dict(msg))
-        return Receipt(reference=msg.reference, stored=False)
-    return Receipt(
-        reference=reference,
-        stored=True,
-        created=result.created,
-        feedback_item_id=result.feedback_item_id,
-        message_id=result.message_id,
-    )
+    receipt = _store_or_spool(lambda: _stored(ingest(msg)), MESSAGE_DOOR, message_to_dict(msg))
+    return receipt or Receipt(reference=msg.reference, stored=False)
 
 
 def receive_text(msg: InboundMessage) -> sms.SmsReceipt | None:
     """Store an inbound text through the SMS conversation, or spool it (then None)."""
-    try:
-        return sms.receive(msg)
-    except Exception as error:
-        if not database_unreachable(error):
-            raise
-        _forget_failed_transaction()
-        spool.write(SMS_DOOR, message_to_dict(msg))
-        return None
+    return _store_or_spool(lambda: sms.receive(msg), SMS_DOOR, message_to_dict(msg))
 
 
 def receive_raw_email(raw: bytes) -> Receipt:
     """Store a raw email, or spool it (then the reference is not known yet)."""
-    try:
-        result = receive_email(raw)
-        reference = result.feedback_item.reference
-    except Exception as error:
-        if not database_unreachable(error):
-            raise
-        _forget_failed_transaction()
-        spool.write(EMAIL_DOOR, {"raw": base64.b64encode(raw).decode()})
-        return Receipt(reference=None, stored=False)
-    return Receipt(
-        reference=reference,
-        stored=True,
-        created=result.created,
-        feedback_item_id=result.feedback_item_id,
-        message_id=result.message_id,
-    )
+    payload = {"raw": base64.b64encode(raw).decode()}
+    receipt = _store_or_spool(lambda: _stored(receive_email(raw)), EMAIL_DOOR, payload)
+    return receipt or Receipt(reference=None, stored=False)
 
 
 def _raw_email(payload: dict[str, Any]) -> bytes:
