@@ -206,7 +206,7 @@ def _write(out: IO[str], obj: dict[str, Any]) -> None:
 
 @click.command()
 def agreement() -> None:
-    """How far blind readers agree with the corpus's theme labels (classifiers/data/labelling/)."""
+    """How far the independent readings behind the corpus labels agree (data/labelling/)."""
     from classifiers.agreement import format_study, study
 
     try:
