@@ -150,7 +150,7 @@ FAMILIES: dict[str, dict[str, list[str]]] = {
 
 # The writer's own actions as a report or an ex tells them, and the writer's denials.
 _QUOTE = r"[\x27\"\u2018\u201c]?"
-_ACCUSED = r"(?:violent|abusive|emotionally\s+abusive|aggressive|a\s+risk|neglect\w*|(?:hit|hits|smack|smacked|slap|slapped|hurt|push|pushed|shove|shoved|kick|kicked|punch|punched|shook|shake|assault\w*|abus\w*|threaten\w*|drink\s+too\s+much)(?:\s+(?:my|the|our|her|him|them|his|me|us|anyone)(?:\s+\w+)?)?)"
+_ACCUSED = r"(?:violent|abusive|emotionally\s+abusive|aggressive|a\s+risk|neglect\w*|on\s+drugs|taking\s+drugs|an?\s+(?:drinker|alcoholic|addict)|(?:hit|hits|smack|smacked|slap|slapped|hurt|push|pushed|shove|shoved|kick|kicked|punch|punched|shook|shake|assault\w*|abus\w*|threaten\w*|drink\s+too\s+much)(?:\s+(?:my|the|our|her|him|them|his|me|us|anyone)(?:\s+\w+)?)?)"
 _ACCUSED_ING = r"(?:violent|abusive|emotionally\s+abusive|aggressive|neglect\w*|domestic\s+(?:abuse|violence)|abus\w*|(?:hitting|smacking|slapping|hurting|pushing|kicking|punching|shaking|assaulting|threatening)(?:\s+(?:my|the|our|her|him|them|his|me)(?:\s+\w+)?)?)"
 _I = rf"i(?:\s+have|\s+had|'?ve|'?d|\s+am|'?m|\s+was)?\s+{_QUOTE}"
 # An accident the writer names for an injury, in the same or the next sentence. Doubt ("says he
@@ -162,8 +162,9 @@ _DOUBT_AFTER = r"(?![^.!?\n]*\b(?:says?|said|claims?|reckons?|lie|lies|lying|bel
 _NO_DOUBT = r"(?:(?!\b(?:says?|said|claims?|claimed|reckons?|supposedly|apparently|believe|story|excuse|lie|lies|lying|again|every\s+time|always|another|hit\w*|hurt\w*|punch\w*|kick\w*|slap\w*|push\w*|grab\w*|threw|shout\w*|scream\w*|scared|afraid|frightened|dad|mum|step\w*|boyfriend|partner)\b)[^\n])"
 
 NOT_DISCLOSURES: list[str] = [
-    rf"\b(?:says?|said|saying|states?|stated|claims?|claimed|claiming|alleges?|alleged|alleging|suggests?|suggested|implies|implied|wrote|written|writes|records?|recorded|describes?|described|told(?:\s+\w+){{0,2}}?)\s+(?:that\s+)?{_QUOTE}{_I}(?:been\s+|being\s+|once\s+|ever\s+|an?\s+)?{_QUOTE}{_ACCUSED}\b",
+    rf"\b(?:says?|said|saying|states?|stated|claims?|claimed|claiming|alleges?|alleged|alleging|suggests?|suggested|implies|implied|wrote|written|writes|records?|recorded|describes?|described|put|puts|putting|told(?:\s+\w+){{0,2}}?)\s+(?:in\s+(?:the|your|her|his|their)\s+(?:report|letter|assessment|notes)\s+)?(?:that\s+)?{_QUOTE}{_I}(?:been\s+|being\s+|once\s+|ever\s+|an?\s+)?{_QUOTE}{_ACCUSED}\b",
     rf"\b(?:says?|said|states?|stated|claims?|claimed|wrote|written|records?|recorded)\s+(?:that\s+)?{_QUOTE}i\s+{_QUOTE}(?:have|had|'?ve)\s+(?:a\s+)?history\s+of\s+(?:violence|domestic\s+(?:abuse|violence)|alcohol\s+misuse|abuse|drug\s+(?:use|misuse)|neglect)\b",
+    rf"\b(?:i'?m|i\s+am|i\s+was|i\s+have\s+been|i'?ve\s+been)\s+(?:described|called|labell?ed|recorded|painted|portrayed)\s+as\s+{_QUOTE}(?:an?\s+)?{_QUOTE}{_ACCUSED}\b",
     rf"\b(?:accus\w*\s+(?:me|us)|(?:i|we)\s+(?:was|were|am|are|have\s+been|'?ve\s+been|'?m|'?re)\s+(?:being\s+)?accused)\s+of\s+(?:being\s+)?{_QUOTE}{_ACCUSED_ING}\b",
     rf"\bi(?:\s+have|\s+had|'?ve|'?d)?\s+(?:never|not)\s+(?:once\s+|ever\s+)?(?:been\s+)?(?:laid\s+a\s+(?:finger|hand)\s+on\s+\w+|{_ACCUSED})\b",
     rf"\b{_INJURY}\b{_NO_DOUBT}{{0,120}}?\b{_ACCIDENT}\b{_DOUBT_AFTER}",
