@@ -33,7 +33,13 @@ from classifiers.features import (
     TextFeatures,
     inverse_document_frequencies,
 )
-from classifiers.model import ARTEFACT_DIR, Artefact, LinearHeads, safeguarding_scores
+from classifiers.model import (
+    ARTEFACT_DIR,
+    WEIGHT_DTYPE,
+    Artefact,
+    LinearHeads,
+    safeguarding_scores,
+)
 
 TAXONOMY = Path(__file__).resolve().parent / "taxonomy.json"
 KEY_THEMES = ("communication", "bias", "delay")
@@ -85,14 +91,16 @@ def featurize(featurizer: Featurizer, texts: list[str], progress: bool) -> list[
 
 
 def fit_heads(rows: sparse.csr_matrix, targets: np.ndarray, labels: list[str]) -> LinearHeads:
-    """One class-balanced logistic regression per label column of `targets`."""
+    """One class-balanced logistic regression per label column of `targets`, its weights
+    rounded as the artefact stores them, so thresholds are chosen on the scores it will give."""
     coefs, intercepts = [], []
     for column in range(targets.shape[1]):
         model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
         model.fit(rows, targets[:, column])
         coefs.append(model.coef_[0])
         intercepts.append(model.intercept_[0])
-    return LinearHeads(labels, np.array(coefs, dtype=np.float32), np.array(intercepts))
+    stored = np.array(coefs, dtype=WEIGHT_DTYPE).astype(np.float32)
+    return LinearHeads(labels, stored, np.array(intercepts, dtype=np.float32))
 
 
 def score(
@@ -119,7 +127,7 @@ def best_f1_threshold(truth: np.ndarray, scores: np.ndarray) -> float:
         f1 = _prf(truth, scores >= threshold)[2]
         if f1 > best_f1:
             best, best_f1 = float(threshold), f1
-    return best
+    return _below(best, scores)
 
 
 def recall_threshold(
@@ -128,8 +136,15 @@ def recall_threshold(
     """The highest model threshold at which rules OR model reach the target recall."""
     for threshold in sorted(np.unique(scores), reverse=True):
         if _prf(truth, rule_flags | (scores >= threshold))[1] >= target:
-            return float(threshold)
+            return _below(float(threshold), scores)
     return 0.0
+
+
+def _below(threshold: float, scores: np.ndarray) -> float:
+    """Halfway from a chosen score to the next lower one: a threshold set exactly on a
+    message's score would drop that message if its score moved by a rounding error."""
+    lower = scores[scores < threshold]
+    return (threshold + float(lower.max())) / 2 if lower.size else threshold
 
 
 def choose_thresholds(scored: Scored, labels: list[str], target_recall: float) -> Thresholds:
@@ -285,7 +300,7 @@ def _settings(target_recall: float, calibration_hash: str) -> dict[str, object]:
         "regularisation": REGULARISATION,
         "seed": SEED,
         "target_recall": target_recall,
-        "thresholds": f"calibration set {calibration_hash}",
+        "thresholds": f"calibration set {calibration_hash}, halfway between scores",
         "calibration_folds": CALIBRATION_FOLDS,
     }
 
