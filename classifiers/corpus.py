@@ -1,4 +1,5 @@
-"""The labelled corpus in classifiers/data/: training files, the held-out test split, its hash."""
+"""The labelled corpus in classifiers/data/: training files, the held-out test split, the
+calibration set the thresholds are chosen on, and a hash of what a model was trained on."""
 
 import hashlib
 import json
@@ -9,6 +10,7 @@ from typing import TypeVar
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TEST_FILE = "test.jsonl"
+CALIBRATION_FILE = "calibration.jsonl"
 CHANNELS = ("web_child", "web_adult", "sms", "email")
 T = TypeVar("T")
 
@@ -57,8 +59,9 @@ def _read(path: Path) -> list[Example]:
 
 
 def training_files(data_dir: Path = DATA_DIR) -> list[Path]:
-    """Every train_*.jsonl file, in name order; the test split is never among them."""
-    return sorted(p for p in data_dir.glob("train_*.jsonl") if p.name != TEST_FILE)
+    """Every train_*.jsonl file, in name order; the test split and calibration set are never
+    among them."""
+    return sorted(data_dir.glob("train_*.jsonl"))
 
 
 def load_training(data_dir: Path = DATA_DIR) -> list[Example]:
@@ -73,6 +76,13 @@ def load_training(data_dir: Path = DATA_DIR) -> list[Example]:
 def load_test(data_dir: Path = DATA_DIR) -> list[Example]:
     """The held-out test split, for evaluation only."""
     return _read(data_dir / TEST_FILE)
+
+
+def load_calibration(data_dir: Path = DATA_DIR) -> list[Example]:
+    """The calibration set: a labelled sample in the live mix of channels and kinds, on which
+    the thresholds are chosen and which `heard evaluate` reports beside the test split. Never
+    trained on."""
+    return _read(data_dir / CALIBRATION_FILE)
 
 
 def data_hash(examples: list[Example]) -> str:

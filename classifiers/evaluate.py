@@ -1,5 +1,6 @@
-"""Evaluation on the held-out test split: per-label scores, safeguarding recall with a Wilson
-interval, figures per channel, and every safeguarding miss and false alarm."""
+"""Evaluation on the held-out test split and the calibration set, side by side: per-label
+scores, safeguarding recall with a Wilson interval, figures per kind of message and per channel,
+and every safeguarding miss and false alarm."""
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -10,9 +11,14 @@ from classifiers import Prediction, rules
 from classifiers.corpus import CHANNELS, Example
 
 KEY_THEMES = ("communication", "bias", "delay")
+KINDS = ("complaint", "compliment", "comment", "audit")
+GROUP_LABELS = ("safeguarding", *KEY_THEMES)
 Z_95 = 1.959964
 BATCH = 32
 SNIPPET_CHARS = 300
+TARGET_MACRO_F1 = 0.80
+TARGET_RECALL = 0.97
+TARGET_PRECISION = 0.70
 
 
 class BatchClassifier(Protocol):
@@ -45,6 +51,11 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def positives(self) -> int:
+        """How many were truly positive."""
+        return self.tp + self.fn
+
     @classmethod
     def tally(cls, pairs: Iterable[tuple[bool, bool]]) -> "Counts":
         """Counts over (truth, predicted) pairs."""
@@ -60,15 +71,27 @@ def key_macro_f1(themes: Mapping[str, Counts]) -> float:
 
 
 @dataclass
-class Report:
-    """Everything `heard evaluate` prints."""
+class Group:
+    """The messages of one kind or channel, and the counts of the headline labels on them."""
 
+    messages: int = 0
+    counts: dict[str, Counts] = field(
+        default_factory=lambda: {label: Counts() for label in GROUP_LABELS}
+    )
+
+
+@dataclass
+class Report:
+    """Everything `heard evaluate` prints about one labelled set."""
+
+    name: str
     model_version: str
     examples: int
     themes: dict[str, Counts]
     safeguarding: Counts
     rules_only: Counts
-    per_channel: dict[str, dict[str, Counts]]
+    per_kind: dict[str, Group] = field(default_factory=lambda: {k: Group() for k in KINDS})
+    per_channel: dict[str, Group] = field(default_factory=lambda: {c: Group() for c in CHANNELS})
     misses: list[Example] = field(default_factory=list)
     false_alarms: list[tuple[Example, Prediction]] = field(default_factory=list)
 
@@ -76,6 +99,11 @@ class Report:
     def key_macro_f1(self) -> float:
         """Macro-F1 over communication, bias and delay."""
         return key_macro_f1(self.themes)
+
+    @property
+    def recall_lower_bound(self) -> float:
+        """The Wilson 95% lower bound of safeguarding recall."""
+        return wilson_interval(self.safeguarding.tp, self.safeguarding.positives)[0]
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
@@ -98,7 +126,10 @@ def _count(counts: Counts, truth: bool, predicted: bool) -> Counts:
 
 
 def evaluate(
-    classifier: BatchClassifier, examples: Sequence[Example], labels: Sequence[str]
+    classifier: BatchClassifier,
+    examples: Sequence[Example],
+    labels: Sequence[str],
+    name: str = "test split",
 ) -> Report:
     """Classify every example with the service's classifier and score the predictions."""
     predictions: list[Prediction] = []
@@ -108,14 +139,12 @@ def evaluate(
             classifier.predict_many([e.text for e in batch], [e.channel for e in batch])
         )
     report = Report(
+        name=name,
         model_version=predictions[0].model_version if predictions else "",
         examples=len(examples),
         themes={label: Counts() for label in labels},
         safeguarding=Counts(),
         rules_only=Counts(),
-        per_channel={
-            c: {name: Counts() for name in ("safeguarding", *KEY_THEMES)} for c in CHANNELS
-        },
     )
     for example, prediction in zip(examples, predictions, strict=True):
         _score_one(report, example, prediction, rules.check(example.text).flagged)
@@ -130,63 +159,111 @@ def _score_one(report: Report, example: Example, prediction: Prediction, by_rule
     truth, flagged = example.safeguarding, prediction.safeguarding
     report.safeguarding = _count(report.safeguarding, truth, flagged)
     report.rules_only = _count(report.rules_only, truth, by_rule)
-    channel = report.per_channel.setdefault(
-        example.channel, {name: Counts() for name in ("safeguarding", *KEY_THEMES)}
-    )
-    channel["safeguarding"] = _count(channel["safeguarding"], truth, flagged)
-    for theme in KEY_THEMES:
-        channel[theme] = _count(channel[theme], theme in example.themes, theme in prediction.themes)
+    for groups, key in ((report.per_kind, example.kind), (report.per_channel, example.channel)):
+        group = groups.setdefault(key, Group())
+        group.messages += 1
+        counts = group.counts
+        counts["safeguarding"] = _count(counts["safeguarding"], truth, flagged)
+        for theme in KEY_THEMES:
+            counts[theme] = _count(
+                counts[theme], theme in example.themes, theme in prediction.themes
+            )
     if truth and not flagged:
         report.misses.append(example)
     if flagged and not truth:
         report.false_alarms.append((example, prediction))
 
 
-def format_report(report: Report) -> list[str]:
-    """The report as lines of plain text."""
-    low, high = wilson_interval(
-        report.safeguarding.tp, report.safeguarding.tp + report.safeguarding.fn
-    )
-    sg = report.safeguarding
+def format_reports(reports: Sequence[Report], notes: Sequence[str] = ()) -> list[str]:
+    """Reports on several sets as plain-text columns side by side, then each set's misses and
+    false alarms; `notes` are printed under the figures."""
+    title = f"Model {reports[0].model_version}" if reports else "No reports"
+    head = "".join(f" | {f'{r.name} ({r.examples})':^26}" for r in reports)
     lines = [
-        f"Model {report.model_version} on {report.examples} test messages",
+        title,
         "",
-        f"{'label':<20} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}",
+        f"{'':<20}{head}",
+        f"{'label':<20}" + " | precision recall     F1" * len(reports),
     ]
-    for label, counts in [*report.themes.items(), ("SAFEGUARDING", sg)]:
-        lines.append(_row(label, counts))
-    lines += [
-        "",
-        f"Macro-F1 over communication, bias, delay: {report.key_macro_f1:.3f} (target >= 0.80)",
-        f"Safeguarding recall {sg.recall:.3f} (95% Wilson interval {low:.3f}-{high:.3f}; "
-        f"target >= 0.97), precision {sg.precision:.3f} (target >= 0.70)",
-        f"Rules alone: recall {report.rules_only.recall:.3f}, "
-        f"precision {report.rules_only.precision:.3f}",
-        "",
-        "Per channel:",
-    ]
-    for channel, counts in report.per_channel.items():
-        c = counts["safeguarding"]
-        macro = sum(counts[t].f1 for t in KEY_THEMES) / len(KEY_THEMES)
+    labels = list(reports[0].themes) if reports else []
+    for label in [*labels, "SAFEGUARDING"]:
+        cells = [r.safeguarding if label == "SAFEGUARDING" else r.themes[label] for r in reports]
         lines.append(
-            f"  {channel:<10} safeguarding recall {c.recall:.3f} precision {c.precision:.3f} "
-            f"({c.tp + c.fn} positive); macro-F1 communication/bias/delay {macro:.3f}"
+            f"{label:<20}"
+            + "".join(f" | {c.precision:>9.3f} {c.recall:>6.3f} {c.f1:>6.3f}" for c in cells)
         )
-    lines += ["", f"Safeguarding misses ({len(report.misses)}):"]
-    lines += [f"  {e.id} [{e.channel}] {' '.join(e.text.split())}" for e in report.misses]
-    lines += ["", f"Safeguarding false alarms ({len(report.false_alarms)}):"]
     lines += [
-        f"  {e.id} [{e.channel}] {_snippet(e.text)}\n      evidence: {p.evidence}"
-        for e, p in report.false_alarms
+        "",
+        _line("macro-F1 comm/bias/delay", [f"{r.key_macro_f1:.3f}" for r in reports], "≥ 0.80"),
+        _line(
+            "safeguarding recall",
+            [
+                f"{r.safeguarding.recall:.3f} ({r.safeguarding.tp}/{r.safeguarding.positives})"
+                for r in reports
+            ],
+            "≥ 0.97",
+        ),
+        _line("  Wilson 95% lower", [f"{r.recall_lower_bound:.3f}" for r in reports], ""),
+        _line(
+            "safeguarding precision",
+            [f"{r.safeguarding.precision:.3f}" for r in reports],
+            "≥ 0.70",
+        ),
+        _line(
+            "rules alone: R / P",
+            [f"{r.rules_only.recall:.3f} / {r.rules_only.precision:.3f}" for r in reports],
+            "",
+        ),
+        _line("targets met", [_verdict(r) for r in reports], ""),
+        *notes,
+        "",
+        "Per kind: messages, safeguarding recall (caught/positive) and precision, macro-F1",
+        *_group_lines(reports, "per_kind"),
+        "",
+        "Per channel: the same",
+        *_group_lines(reports, "per_channel"),
     ]
+    for report in reports:
+        lines += ["", f"Safeguarding misses, {report.name} ({len(report.misses)}):"]
+        lines += [
+            f"  {e.id} [{e.channel} {e.kind}] {' '.join(e.text.split())}" for e in report.misses
+        ]
+    for report in reports:
+        lines += ["", f"Safeguarding false alarms, {report.name} ({len(report.false_alarms)}):"]
+        lines += [
+            f"  {e.id} [{e.channel} {e.kind}] {_snippet(e.text)}\n      evidence: {p.evidence}"
+            for e, p in report.false_alarms
+        ]
     return lines
 
 
-def _row(label: str, counts: Counts) -> str:
-    return (
-        f"{label:<20} {counts.precision:>9.3f} {counts.recall:>7.3f} {counts.f1:>6.3f} "
-        f"{counts.tp:>4} {counts.fp:>4} {counts.fn:>4}"
+def _line(name: str, cells: list[str], target: str) -> str:
+    return f"{name:<26}" + "".join(f"{cell:<24}" for cell in cells) + target
+
+
+def _verdict(report: Report) -> str:
+    met = (
+        report.key_macro_f1 >= TARGET_MACRO_F1
+        and report.safeguarding.recall >= TARGET_RECALL
+        and report.safeguarding.precision >= TARGET_PRECISION
     )
+    return "all" if met else "NOT all"
+
+
+def _group_lines(reports: Sequence[Report], attribute: str) -> list[str]:
+    keys = list(dict.fromkeys(k for r in reports for k in getattr(r, attribute)))
+    lines = []
+    for key in keys:
+        cells = []
+        for report in reports:
+            group = getattr(report, attribute).get(key, Group())
+            flag = group.counts["safeguarding"]
+            cells.append(
+                f"{group.messages:>4}  {flag.recall:.3f} ({flag.tp:>3}/{flag.positives:<3}) "
+                f"{flag.precision:.3f}  {key_macro_f1(group.counts):.3f}"
+            )
+        lines.append(f"  {key:<12}" + "".join(f" | {cell}" for cell in cells))
+    return lines
 
 
 def _snippet(text: str) -> str:

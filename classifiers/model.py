@@ -21,6 +21,8 @@ ARTEFACT_DIR = Path(__file__).resolve().parent / "artefacts"
 SAFEGUARDING = "safeguarding"
 MAX_EVIDENCE = 20
 MAX_EVIDENCE_CHARS = 400
+# Head weights are stored at half precision: the artefact stays small enough to commit.
+WEIGHT_DTYPE = np.float16
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,9 @@ class Artefact:
         folder.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(
             folder / "weights.npz",
-            theme_coef=self.themes.coef.astype(np.float16),
+            theme_coef=self.themes.coef.astype(WEIGHT_DTYPE),
             theme_intercept=self.themes.intercept.astype(np.float32),
-            safeguarding_coef=self.safeguarding.coef.astype(np.float16),
+            safeguarding_coef=self.safeguarding.coef.astype(WEIGHT_DTYPE),
             safeguarding_intercept=self.safeguarding.intercept.astype(np.float32),
             idf=self.idf.astype(np.float32),
         )

@@ -3,12 +3,17 @@
 
 A rule that matches always flags. Negated, hedged or third-party mentions still flag; they only
 score lower, so a reviewer can rank them. The idiom allow-list removes a match only when the
-whole match sits inside a known idiom ("this wait is killing me").
+whole match sits inside a known idiom ("this wait is killing me"), a writer's denial of what is
+said of them, or an injury explained by an accident. The base LEXICON is here; the families for
+the policy of issue 14 (past harm, threats, survivors' safety, neglect, young carers, Welsh) are
+in policy_lexicon.py.
 """
 
 import re
 from dataclasses import dataclass
 from functools import cache
+
+from classifiers.policy_lexicon import FAMILIES, NOT_DISCLOSURES
 
 # Shorthand used inside the lexicons below; expanded before compiling.
 _SHORTHAND = {
@@ -41,7 +46,8 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:end|ending|ended)\s+(?:it\s+all|my\s+life|it\s+now|things|everything)\b",
         r"\btak(?:e|ing)\s+my\s+(?:own\s+)?life\b",
         r"\boverdos\w*",
-        r"\bod'?d\b",
+        r"\bod(?:[\x27\u2019]e?d|ed)\b",
+        r"\b(?:took|taken|taking|had)\s+an?\s+od\b",
         r"\b(?:took|taken|taking|take|swallowed)\s+(?:a\s+load\s+of\s+|loads\s+of\s+|all\s+(?:my|the|of\s+my)\s+|(?:my\s+)?mums?'?s?\s+|the\s+)?(?:pills|tablets|paracetamol|meds)\b",
         r"\b(?:want|wants|wanna|wanted|wish)\s+(?:to\s+)?(?:i\s+(?:was|were)\s+)?(?:die|dead|be\s+dead)\b",
         r"\bwish\s+i\s+(?:was|were)n'?t\s+(?:born|here|alive)",
@@ -99,6 +105,9 @@ LEXICON: dict[str, list[str]] = {
         r"\bif\s+i\s+(?:just\s+)?(?:was|were)\s+(?:gone|dead|not\s+here)\b",
         r"\b(?:razor|blade)s?\b",
         r"\b(?:ending|end)\s+it\b(?!\s+(?:with|there|here|early|now\s+with))",
+        r"\bcut\s+(?:her|his|their)\s+(?:arms?|wrists?|legs?|thighs?)\b",
+        r"\b(?:rather|sooner)\s+be\s+dead\b",
+        r"\b(?:took|take|taking|taken|takes)\s+(?:too|to)\s+many\s+(?:of\s+(?:her|his|my|the)\s+)?(?:pills|tablets|paracetamol|meds)\b",
     ],
     "physical_abuse": [
         r"\b(?:hit|hits|hitting|hittin|hitin|beat|beats|beating|beatin|beaten|punch(?:es|ed|ing|in)?|kick(?:s|ed|ing|in)?|slap(?:s|ped|ping|pin)?|smack(?:s|ed|ing|in)?|whack(?:s|ed|ing)?|thump(?:s|ed|ing)?|batter(?:s|ed|ing)?|belt(?:s|ed)?|bites|squeez(?:es|ed))\s+{kid}\b",
@@ -173,7 +182,7 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhen\s+(?:i|she|he)\s+(?:was|is|am)\s+(?:in\s+the\s+(?:shower|bath|bathroom)|showering|getting\s+changed)",
         r"\binappropriate(?:ly)?\s+touch\w*",
         r"\btouch\w*\s+(?:me|him|her)\s+inappropriately",
-        r"\btickle\s+game\b",
+        r"\btickl(?:e|ing)\s+game\b",
         r"\bpic(?:s|ture|tures)?\s+of\s+me\b",
         r"\bin\s+(?:his|her|their)\s+room\b.{0,40}\b(?:do\s+stuff|do\s+things|secret)",
     ],
@@ -197,7 +206,7 @@ LEXICON: dict[str, list[str]] = {
         r"\bnever\s+see\s+(?:them|the\s+kids|the\s+children|my\s+kids|your\s+\w+|ur\s+\w+)\b",
         r"\bnightmares\b",
         r"\bwish(?:es|ed)?\s+(?:i|he|she|you|they)\s+(?:was|were|had|'?d)\s+never\s+(?:been\s+)?born\b",
-        r"\bruin(?:ed|s)?\s+(?:her|his|their|my|our)\s+li(?:fe|ves)\b",
+        r"\bruin(?:ed|s)?\s+(?:her|his|their)\s+li(?:fe|ves)\b",
         r"\bwaste\s+of\s+(?:space|oxygen|air|skin)\b",
         r"\b(?:says|said|tells|told|calls?|called)\s+(?:me|him|her|us)?\s*(?:i'?m|im|i\s+am|he'?s|she'?s|hes|shes|i\s+was|we'?re)\s+(?:a\s+)?(?:thick|stupid|useless|worthless|ugly|fat|pathetic|disgusting|evil|a\s+mistake|a\s+freak|a\s+retard|nothing)\b",
         r"\bsilent\s+treatment\b",
@@ -307,7 +316,7 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:chek|chec|check)\w*\s+my\s+(?:fone|phone|phne|messages|msgs|texts)\b",
         r"\b(?:looks?|looked|looking)\s+(?:at|through)\s+(?:all\s+)?my\s+(?:phone|messages|texts|emails|bank)\b",
         r"\b(?:keeps|kept|has|took|takes|holds)\s+(?:all\s+)?(?:the|my|our)\s+(?:bank\s+cards?|cards|money|keys|passwords)\b",
-        r"\b(?:ask|asks|asking)\s+(?:his|her|him)?\s*permission\s+(?:to|before)\b",
+        r"\b(?:ask|asks|asking)\s+(?:his|her|him)\s+(?:for\s+)?permission\s+(?:to|before|for)\b",
         r"\bnot\s+allowed\s+to\s+(?:work|drive|see\s+my|go\s+out|have\s+(?:money|friends|a\s+phone)|leave|spend)\b",
         r"\btracker\b",
         r"\bisolat(?:es|ed|ing)\s+(?:me|her|him)\b",
@@ -431,7 +440,8 @@ LEXICON: dict[str, list[str]] = {
 }
 
 # Idioms and procedural phrases in which a lexicon word is not a disclosure. A match is dropped
-# only when it lies wholly inside one of these, so a disclosure next to an idiom still flags.
+# only when it lies wholly inside one of these (or one of policy_lexicon.NOT_DISCLOSURES), so a
+# disclosure next to an idiom still flags.
 IDIOMS: list[str] = [
     r"\b(?:wait|waiting|court|case|process|paperwork|stress|this|it|that|job|queue|uncertainty|not\s+knowing)(?:\s+\w+){0,2}\s+(?:is|are|was)\s+(?:literally\s+|actually\s+|honestly\s+)?killing\s+me\b",
     r"\bcould\s+(?:murder|kill)\s+(?:a|for\s+a)\s+\w+",
@@ -445,7 +455,7 @@ IDIOMS: list[str] = [
     r"\bcutting\s+(?:through|corners|edge|it\s+fine|costs?|back|down|out|off|the\s+(?:grass|hedge|cake|budget))\b",
     r"\bcutting\s+(?:my|his|her)\s+(?:hair|nails|hours)\b",
     r"\bmissing\s+(?:from\s+the\s+(?:report|letter|file|record|notes|bundle))",
-    r"\b(?:report|letter|bundle|file|page|pages|documents?|information)\s+(?:is|was|were|are|has\s+gone|went)\s+missing\b",
+    r"\b(?:report|letter|letters|bundle|file|page|pages|documents?|information|post|mail|parcels?|forms?|paperwork)\s+(?:\w+\s+){0,3}?(?:is|was|were|are|has\s+gone|went|goes|keeps\s+going|going)\s+missing\b",
     r"\bscared\s+of\s+(?:the\s+)?(?:dark|spiders?|dogs?|needles|the\s+judge|court|going\s+to\s+court|the\s+hearing|getting\s+it\s+wrong)\b",
     r"\bnervous\s+(?:wreck)\b",
     r"\b(?:(?:want|wanted|wanna|could|gonna|going)\s+(?:to\s+)?)?die\s+of\s+(?:embarrassment|shame|boredom)\b",
@@ -454,6 +464,12 @@ IDIOMS: list[str] = [
     r"\bchild\s+abuse\s+investigation\s+(?:team|unit)\b",
     r"\bscared\s+of\s+(?:(?:his|her|the|my|their|our|dads?|mums?)\s+){0,2}dogs?\b",
     r"\bthreatens?\s+to\s+(?:complain|go\s+to\s+the\s+press|report|leave\s+the)\b",
+    r"\b(?:glue|nerf|water|nail|staple|heat|toy|cap|bb|paintball|starting|spray)\s+guns?\b",
+    r"\b(?:bring|brought|send|sent|renew\w*|apply\w*\s+for|copies\s+of|copy\s+of|need|needs)\s+(?:\w+\s+){0,2}passports?\b",
+    r"\b(?:officer|worker|adviser|advisor|guardian|fca|sw|inspector)\s+(?:\w+\s+){0,2}turned\s+up\s+at\s+(?:my|the|our)\s+(?:house|door|flat|work|workplace|school)\b",
+    r"\bsqueez\w*\s+(?:me|him|her|us|them)\s+in\b",
+    r"\b(?:checked|checking|checks|check|looking\s+at|looked\s+at|on|scrolling)\s+(?:his|her|their)\s+phones?\s+(?:while|when|the\s+whole|all\s+through|throughout|during|in\s+the\s+middle)\b",
+    r"\bcruel\s+(?:decision|way|process|system|timing|thing\s+to\s+(?:do|say))\b",
 ]
 
 HEDGE_CUES = re.compile(
@@ -467,15 +483,20 @@ DIRECT_SCORE = 0.95
 HEDGED_SCORE = 0.8
 
 
+BASE = "lexicon"
+
+
 @dataclass(frozen=True)
 class RuleMatch:
-    """One lexicon hit: its sub-type, the exact text matched and where."""
+    """One lexicon hit: its sub-type, the exact text matched and where, and the rule family
+    (BASE or one of policy_lexicon.FAMILIES) whose pattern matched."""
 
     subtype: str
     span: str
     start: int
     end: int
     hedged: bool
+    family: str = BASE
 
 
 @dataclass(frozen=True)
@@ -515,27 +536,36 @@ def _expand(pattern: str) -> str:
     return pattern.replace("'?", "\x00").replace("'", "\x00").replace("\x00", "['\u2019]?")
 
 
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{_expand(p)})" for p in patterns), re.IGNORECASE)
+
+
 @cache
-def _compiled() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
+def _compiled() -> tuple[dict[tuple[str, str], re.Pattern[str]], re.Pattern[str]]:
+    families = {BASE: LEXICON, **FAMILIES}
     lexicon = {
-        subtype: re.compile("|".join(f"(?:{_expand(p)})" for p in patterns), re.IGNORECASE)
-        for subtype, patterns in LEXICON.items()
+        (family, subtype): _alternation(patterns)
+        for family, subtypes in families.items()
+        for subtype, patterns in subtypes.items()
     }
-    idioms = re.compile("|".join(f"(?:{_expand(p)})" for p in IDIOMS), re.IGNORECASE)
-    return lexicon, idioms
+    return lexicon, _alternation(IDIOMS + NOT_DISCLOSURES)
 
 
 def check(text: str) -> RuleResult:
     """Run every safeguarding rule over a text and return the hits."""
     lexicon, idioms = _compiled()
-    idiom_spans = [(m.start(), m.end()) for m in idioms.finditer(text)]
+    found = [
+        (family, subtype, hit)
+        for (family, subtype), pattern in lexicon.items()
+        for hit in pattern.finditer(text)
+    ]
+    # Most texts match nothing; only those that do pay for the allow-list.
+    allowed = [m.span() for m in idioms.finditer(text)] if found else []
     matches = []
-    for subtype, pattern in lexicon.items():
-        for found in pattern.finditer(text):
-            start, end = found.span()
-            if any(a <= start and end <= b for a, b in idiom_spans):
-                continue
-            before = text[max(0, start - HEDGE_LOOKBACK) : start]
-            hedged = bool(HEDGE_CUES.search(before))
-            matches.append(RuleMatch(subtype, found.group(0), start, end, hedged))
+    for family, subtype, hit in found:
+        start, end = hit.span()
+        if any(a <= start and end <= b for a, b in allowed):
+            continue
+        hedged = bool(HEDGE_CUES.search(text[max(0, start - HEDGE_LOOKBACK) : start]))
+        matches.append(RuleMatch(subtype, hit.group(0), start, end, hedged, family))
     return RuleResult(matches)

@@ -155,6 +155,7 @@ def training_examples() -> CorrectionExamples:
 
 
 def outside(examples: list[Example], held_out: list[Example]) -> list[Example]:
-    """The examples whose text is not in the held-out test split, so the test stays unseen."""
+    """The examples whose text is not among the held-out examples (the test split and the
+    calibration set), so they stay unseen."""
     texts = {same_text(e.text) for e in held_out}
     return [e for e in examples if same_text(e.text) not in texts]

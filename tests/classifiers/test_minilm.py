@@ -3,6 +3,7 @@
 import pytest
 
 import classifiers
+from classifiers import rules
 from classifiers.model import ARTEFACT_DIR, MiniLMClassifier
 
 LONG_EMAIL = "\n\n".join(
@@ -131,3 +132,68 @@ def test_each_flagged_text_in_a_batch_gets_evidence_from_its_own_text(minilm):
     for text, prediction in zip(texts, batched, strict=True):
         assert all(span in text for span in prediction.evidence)
         assert prediction.evidence == minilm.predict(text).evidence
+
+
+# Issue 14's acceptance: disclosures of the kinds the old corpus called negative, and one hard
+# negative of each false-alarm kind. All are written here, none taken from a data file.
+DISCLOSURES_IN_DISGUISE = {
+    "inside a thank-you note": "Thank you so much to Leanne for everything this year. She helped "
+    "me and the kids get away from my ex, who used to beat me when he'd been drinking. We're in "
+    "our own flat now.",
+    "inside an audit score": "5/5 - she believed me about what my uncle did to me when I was "
+    "little and made sure it was written down properly.",
+    "historic": "I was in foster care in the 1990s and one of the carers used to lock me in the "
+    "cellar and hit me with a belt. I've never told anyone. He still fosters, I think.",
+    "a threat after the case closed": "Our case was closed in the summer but he has started "
+    "waiting outside the school gates again and texted saying he'll take the kids.",
+    "a young carer": "im 12 and i look after my mum cos she cant get out of bed most days. i do "
+    "the tea and get my little brother to school",
+}
+HARD_NEGATIVES = {
+    "angry complaint without risk": "This report is a disgrace. The officer took my ex's side "
+    "from day one and has ruined any chance I had of a fair hearing. I will be complaining to my "
+    "MP and the ombudsman.",
+    "disputed report wording": "The report says I was violent towards my ex. That is a lie. "
+    "There has never been any police involvement and she has never claimed it before.",
+    "explained injury": "Just so you know, Callum has a cast on his arm. He broke his wrist at "
+    "football on Saturday, the coach saw it happen and the school knows.",
+    "house rule": "my foster carer takes my phone at 9pm on school nights. its so unfair "
+    "everyone else has theirs",
+    "idiom": "Honestly this wait is killing me. Any news on the hearing date?",
+    "odd": "Bit of an odd one, but the letter about the review has my old surname on it. Could "
+    "you update it please?",
+}
+# The model still scores these two kinds above its threshold (0.38): the words of a denied or
+# explained harm ("violent", "police", "a cast on his arm") weigh more than the denial. Only the
+# rules are quiet on them; see classifiers/data/README.md.
+MODEL_STILL_FLAGS = {"disputed report wording", "explained injury"}
+
+
+@pytest.mark.parametrize("kind", DISCLOSURES_IN_DISGUISE)
+def test_a_disclosure_the_old_corpus_called_negative_is_flagged(minilm, kind):
+    prediction = minilm.predict(DISCLOSURES_IN_DISGUISE[kind], "web_adult")
+    assert prediction.safeguarding, kind
+    assert prediction.evidence
+
+
+@pytest.mark.parametrize("kind", HARD_NEGATIVES)
+def test_no_rule_fires_on_a_hard_negative(kind):
+    assert not rules.check(HARD_NEGATIVES[kind]).flagged, kind
+
+
+@pytest.mark.parametrize("kind", sorted(set(HARD_NEGATIVES) - MODEL_STILL_FLAGS))
+def test_the_classifier_does_not_flag_a_hard_negative(minilm, kind):
+    assert not minilm.predict(HARD_NEGATIVES[kind], "web_adult").safeguarding, kind
+
+
+def test_every_hard_negative_scores_below_every_disguised_disclosure(minilm):
+    scores = {
+        text: prediction.scores["safeguarding"]
+        for text, prediction in zip(
+            [*DISCLOSURES_IN_DISGUISE.values(), *HARD_NEGATIVES.values()],
+            minilm.predict_many([*DISCLOSURES_IN_DISGUISE.values(), *HARD_NEGATIVES.values()]),
+            strict=True,
+        )
+    }
+    lowest_disclosure = min(scores[t] for t in DISCLOSURES_IN_DISGUISE.values())
+    assert max(scores[t] for t in HARD_NEGATIVES.values()) < lowest_disclosure

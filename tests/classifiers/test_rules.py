@@ -3,6 +3,7 @@
 import pytest
 
 from classifiers import rules
+from classifiers.corpus import Example, load_training
 
 DISCLOSURES = [
     ("i want to kms", "self_harm"),
@@ -121,7 +122,7 @@ def test_disclosures_flag_with_their_sub_type(text, subtype):
         "he doesnt hit me anymore",
         "my friend says her dad hits her",
         "I'm not saying she hurts them, but they come back with bruises",
-        "my ex claims I hit the kids, which I deny",
+        "my ex claims he never hit the kids, but they say he did",
     ],
 )
 def test_negated_and_third_party_mentions_still_flag_but_score_lower(text):
@@ -186,3 +187,162 @@ def test_a_disclosure_at_the_end_of_a_megabyte_is_found():
     text = "Lorem ipsum dolor sit amet. " * 40_000 + "my stepdad touched me"
     result = rules.check(text)
     assert "sexual_abuse" in result.subtypes
+
+
+# One family per part of the policy (DOMAIN.md, issue 14); every example is written here, none
+# is taken from the test split or the calibration set.
+POLICY_FAMILIES = [
+    (
+        "past_harm",
+        "thank you for helping us get away from my ex, who made our life hell",
+        "domestic_abuse",
+    ),
+    ("past_harm", "5/5, she believed me about what my uncle did", "unsafe_home"),
+    (
+        "past_harm",
+        "I never told anyone what my stepdad did to me until I met Ms Khan",
+        "unsafe_home",
+    ),
+    ("past_harm", "thanks for everything. when he used to hit me nobody asked", "physical_abuse"),
+    (
+        "past_harm",
+        "he put me in hospital two years ago and the report calls it a row",
+        "physical_abuse",
+    ),
+    ("past_harm", "we are finally safe now, thank you", "unsafe_home"),
+    (
+        "threats",
+        "case closed last month but he has been waiting outside the school again",
+        "domestic_abuse",
+    ),
+    (
+        "threats",
+        "since you closed the file the threats from him have started up again",
+        "domestic_abuse",
+    ),
+    ("threats", "he texts saying he's coming to get the kids when he's out", "domestic_abuse"),
+    (
+        "survivor_safety",
+        "he still looks for us, so please keep our address from him",
+        "domestic_abuse",
+    ),
+    ("survivor_safety", "if he ever finds us I don't know what he'll do", "domestic_abuse"),
+    (
+        "survivor_safety",
+        "pls send it to my sisters, hes been going through my post",
+        "domestic_abuse",
+    ),
+    ("neglect_signs", "the baby has had no milk since yesterday and no nappies left", "neglect"),
+    ("neglect_signs", "the kids have been living on cereal since the gas went off", "neglect"),
+    ("neglect_signs", "shes not been taken to the dentist in three years", "neglect"),
+    ("young_carers", "I'm 13 and I look after my mum cos she's ill", "neglect"),
+    ("young_carers", "he's 11 and does all his mum's meds and the shopping", "neglect"),
+    ("young_carers", "thanks for the young carers club, its my only break", "neglect"),
+]
+
+
+@pytest.mark.parametrize(("family", "text", "subtype"), POLICY_FAMILIES)
+def test_each_policy_family_flags_what_it_is_for(family, text, subtype):
+    result = rules.check(text)
+    assert any(m.family == family and m.subtype == subtype for m in result.matches), (
+        text,
+        [(m.family, m.subtype, m.span) for m in result.matches],
+    )
+
+
+WELSH = [
+    ("Mae dad yn fy nharo i", "physical_abuse"),
+    ("mae o'n ei tharo hi bob nos", "physical_abuse"),
+    ("mae e'n taro fi pan mae e wedi meddwi", "physical_abuse"),
+    ("mae mam yn fy mrifo i", "physical_abuse"),
+    ("mae ei chariad yn ei frifo fe", "physical_abuse"),
+    ("mae fy ewythr yn fy nghyffwrdd i", "sexual_abuse"),
+    ("dw i isio marw", "self_harm"),
+    ("dwi eisiau marw weithiau", "self_harm"),
+    ("dw i'n meddwl am ladd fy hun", "self_harm"),
+    ("dw i wedi bod yn hunan-niweidio", "self_harm"),
+    ("dw i ddim yn saff adre", "unsafe_home"),
+    ("mae gen i ofn mynd adre", "unsafe_home"),
+]
+
+
+@pytest.mark.parametrize(("text", "subtype"), WELSH)
+def test_welsh_disclosures_flag_with_their_mutations(text, subtype):
+    result = rules.check(text)
+    assert subtype in result.subtypes, (text, result.evidence)
+    assert all(m.family == "welsh" for m in result.matches)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diolch am bopeth, roedd hi'n wych",
+        "Mae hi'n bwrw glaw eto",
+        "Daro, dw i wedi anghofio'r llythyr",
+        "Wnes i daro heibio'r swyddfa ddoe",
+        "Mae'r aros yma yn fy lladd i",
+        "Wnes i frifo fy nghoes yn chwarae pel-droed",
+        "Dw i isio byw efo mam",
+    ],
+)
+def test_everyday_welsh_does_not_fire(text):
+    assert not rules.check(text).flagged, rules.check(text).evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bit of an odd one, the letter has my old address", "the waiting room smells odd", "ODD"],
+)
+def test_odd_is_not_an_overdose(text):
+    assert not rules.check(text).flagged, rules.check(text).evidence
+
+
+@pytest.mark.parametrize(
+    "text", ["she od'd on her meds last year", "he OD\u2019d again", "she oded"]
+)
+def test_an_overdose_abbreviation_still_flags(text):
+    assert "self_harm" in rules.check(text).subtypes
+
+
+# One of each false-alarm kind the owner's held-out set showed, written here.
+HARD_NEGATIVES = [
+    "You have destroyed my family with this biased report. I will take this to my MP.",
+    "the report says I was violent - that is a lie and the police never even came",
+    "My ex told the officer I hit the kids. I have never laid a finger on them.",
+    "I was accused of neglect in the report because the flat had no carpets",
+    "he broke his wrist at football, the school knows and so does the GP",
+    "Kayden has a bruise on his shin from rugby on Saturday, the coach saw it",
+    "my foster carer takes my phone at 9pm which is so unfair",
+    "my mum will kill me if I'm late again",
+    "this wait is killing me",
+    "Bit of an odd one - the letter for the review has my maiden name on it",
+    "The safeguarding checks came back clear and the C1A is with my solicitor",
+]
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_the_policy_families_and_allow_list_keep_hard_negatives_quiet(text):
+    assert not rules.check(text).flagged, rules.check(text).evidence
+
+
+def test_no_policy_family_fires_on_the_corpus_hard_negatives():
+    written = [e for e in load_training() if e.id.startswith("wf") and not e.safeguarding]
+    assert len(written) == 180
+    fired = {
+        e.id: [(m.family, m.span) for m in rules.check(e.text).matches if m.family != rules.BASE]
+        for e in written
+        + [Example("own", "sms", "comment", t, (), False, ()) for t in HARD_NEGATIVES]
+    }
+    assert {k: v for k, v in fired.items() if v} == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the report says I hit her, but he hits the kids when he's drunk",
+        "she has a bruise on her arm, she says she fell off her bike but she's scared of him",
+        "he said the bruises were from football but he always says that",
+    ],
+)
+def test_a_denial_or_an_explanation_does_not_hide_a_disclosure_beside_it(text):
+    assert rules.check(text).flagged

@@ -1,5 +1,5 @@
 """`heard train --include-corrections`: staff corrections reach the trainer as examples, each
-replacing a corpus example with the same text, and none from the held-out test split."""
+replacing a corpus example with the same text, and none from the test split or calibration set."""
 
 import json
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 
 import classifiers.train as training
 from app.services import corrections
-from classifiers.corpus import Example, load_test, load_training
+from classifiers.corpus import Example, load_calibration, load_test, load_training
 from tests.services.test_corrections import item_with, staff
 
 
@@ -37,6 +37,7 @@ def test_train_fits_on_the_corpus_with_the_extra_examples(monkeypatch, tmp_path)
         raise _Stop
 
     monkeypatch.setattr(training, "load_training", lambda data_dir: corpus)
+    monkeypatch.setattr(training, "load_calibration", lambda data_dir: [])
     monkeypatch.setattr(training, "inverse_document_frequencies", capture)
     extra = [_example("x1", "No reply for weeks", ("communication",))]
     with pytest.raises(_Stop):
@@ -54,11 +55,16 @@ def trainer(monkeypatch):
         handed.append(list(extra))
         folder = output / "heard-test"
         folder.mkdir(parents=True, exist_ok=True)
-        metrics = {"recall": 1.0, "precision": 1.0}
+        figures = {
+            "macro_f1_communication_bias_delay": 1.0,
+            "safeguarding": {"recall": 1.0, "precision": 1.0},
+        }
         description = {
-            "cross_validation": {
-                "macro_f1_communication_bias_delay": 1.0,
-                "safeguarding": metrics,
+            "calibration": {
+                "examples": 2,
+                "folds": 5,
+                "out_of_fold": figures,
+                "at_final_thresholds": figures,
             },
             "safeguarding_threshold": 0.5,
         }
@@ -74,8 +80,9 @@ def test_corrections_are_handed_to_training_and_counted(app, trainer, tmp_path):
     replacing = item_with(["bias"], text=corpus_text)
     new = item_with(["bias"], text="The social worker never rings back and the report is late")
     in_test = item_with(["bias"], text=load_test()[0].text)
+    in_calibration = item_with(["bias"], text=load_calibration()[0].text)
     officer = staff()
-    for item in (replacing, new, in_test):
+    for item in (replacing, new, in_test, in_calibration):
         corrections.correct_themes(item, officer, ["delay", "communication"])
 
     result = app.test_cli_runner().invoke(
@@ -87,7 +94,7 @@ def test_corrections_are_handed_to_training_and_counted(app, trainer, tmp_path):
     assert all(e.themes == ("communication", "delay") for e in handed)
     assert all(e.safeguarding is False for e in handed)
     assert "2 added as training examples, 1 of them replacing a corpus example" in result.output
-    assert "left out, text in the test split: 1" in result.output
+    assert "left out, text in the test split or calibration set: 2" in result.output
 
 
 def test_without_the_option_no_corrections_are_read(app, trainer, tmp_path):
