@@ -59,9 +59,15 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        # A staff session ends after this long without a request (STAFF_SESSION_MINUTES).
         self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("STAFF_SESSION_MINUTES", 30))
-        self.STAFF_MAX_FAILED_LOGINS = _int("STAFF_MAX_FAILED_LOGINS", 5)
-        self.STAFF_LOCKOUT_MINUTES = _int("STAFF_LOCKOUT_MINUTES", 15)
+        # However active, a staff session ends this long after sign-in.
+        self.STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
+        # Administrators' changes and password changes need the password and a code this
+        # recently.
+        self.STAFF_REAUTH_MINUTES = _int("STAFF_REAUTH_MINUTES", 10)
+        # How many reverse proxies stand before the app: their X-Forwarded-For names the client.
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.WTF_CSRF_TIME_LIMIT = _int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
         self.BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
         self.HOLIDAY_CALENDAR = os.environ.get("HOLIDAY_CALENDAR", "ENG")

@@ -37,7 +37,13 @@ from app.models.safeguarding import (
     SecondLook,
     SecondLookVerdict,
 )
-from app.models.staff import AuditEvent, StaffUser
+from app.models.staff import (
+    AuditEvent,
+    EnrolmentLink,
+    SignInThrottle,
+    StaffSession,
+    StaffUser,
+)
 
 __all__ = [
     "AlertDecision",
@@ -57,6 +63,7 @@ __all__ = [
     "ContactRole",
     "Direction",
     "ElectedMember",
+    "EnrolmentLink",
     "EqualityResponse",
     "FeedbackItem",
     "FeedbackKind",
@@ -77,7 +84,9 @@ __all__ = [
     "SecondLook",
     "SecondLookVerdict",
     "ServicePopulation",
+    "SignInThrottle",
     "StaffRole",
+    "StaffSession",
     "StaffUser",
     "Team",
     "ThemeCorrection",

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
@@ -27,13 +27,17 @@ class StaffUser(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     # The last TOTP time step accepted, so a code seen over someone's shoulder cannot be reused.
     totp_last_timestep: Mapped[int | None]
+    # Argon2 hashes of the unused recovery codes.
     recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # Wrong second-factor codes in a row, and until when the next one must wait. A right
+    # password never resets these: only a right code does.
+    failed_codes: Mapped[int] = mapped_column(default=0)
+    codes_wait_until: Mapped[datetime | None]
+    # A temporary password from an administrator works once, and for a few days.
+    password_expires_at: Mapped[datetime | None]
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None]
-    # Part of the id kept in each session: raising it ends every session the account has.
-    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship()
@@ -42,12 +46,62 @@ class StaffUser(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        """What Flask-Login keeps in the session: the id and the session version."""
-        return f"{self.id}.{self.session_version}"
-
     def __repr__(self) -> str:
         return f"<StaffUser {self.id} {self.role}>"
+
+
+class StaffSession(db.Model):
+    """A signed-in session, kept here so that signing out, a reset or a deactivation ends it
+    for good: the cookie holds only a random token, whose hash finds this row."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the person last proved who they are (sign-in, or again before an admin action).
+    authenticated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    # Which browser, in a few words, so a person can tell their sessions apart.
+    browser: Mapped[str | None] = mapped_column(String(120))
+
+    staff_user: Mapped[StaffUser] = relationship()
+
+
+class SignInThrottle(db.Model):
+    """Wrong passwords from one address at one account, and until when the next must wait:
+    an attacker elsewhere slows only themselves, never the account's own owner."""
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    wait_until: Mapped[datetime | None]
+    alerted_at: Mapped[datetime | None]
+
+
+class EnrolmentLink(db.Model):
+    """A one-time link from an administrator that lets a person set up two-factor sign-in:
+    after a reset, knowing the password alone is not enough to enrol a new authenticator."""
+
+    __tablename__ = "enrolment_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class AuditEvent(db.Model):

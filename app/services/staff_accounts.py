@@ -4,11 +4,12 @@ A wrong email, a wrong password, a locked account and a disabled one all look th
 outside, and cost the same hashing time, so sign-in reveals nothing about who has an account.
 """
 
-import hashlib
+import base64
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 
 import pyotp
@@ -18,21 +19,33 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from zxcvbn import zxcvbn
 
 from app.database import utcnow
 from app.extensions import db
 from app.models import StaffRole, StaffUser, Team
+from app.services import security_alerts, sign_in_throttle, staff_sessions
 from app.services.audit_log import Action, record
 
 MIN_PASSWORD_LENGTH = 12
 # Argon2 accepts any length; a cap stops a megabyte "password" costing a megabyte of hashing.
 MAX_PASSWORD_LENGTH = 1024
 RECOVERY_CODE_COUNT = 10
-# No 0/O, 1/I/L or 5/S: recovery codes are typed from paper.
+# No 0/O, 1/I/L or 5/S: recovery codes are typed from paper. 24 of these 29 characters carry
+# about 116 random bits, past the 112 a code that stands in for a factor needs.
 RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
+RECOVERY_CODE_LENGTH = 24
 TOTP_ISSUER = "Heard"
+# zxcvbn's scale of 0 to 4: 3 is "safely unguessable" against an offline attack on a slow hash.
+MIN_PASSWORD_SCORE = 3
+# Words an attacker tries first against this service (ASVS 6.1.2); the organisation's name
+# (ORGANISATION_NAME) is added where it is known.
+CONTEXT_WORDS = ("heard", "safeguarding", "children", "family", "court", "social", "care")
 
 _hasher = PasswordHasher()
+# Recovery codes carry 116 random bits: no dictionary to slow down, so a light Argon2 is ample
+# and ten verifications at a try stay quick.
+_recovery_hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 
 
 class AccountError(ValueError):
@@ -138,69 +151,88 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def is_locked(user: StaffUser, now: datetime | None = None) -> bool:
-    """Whether too many wrong attempts have locked the account for now."""
-    return user.locked_until is not None and user.locked_until > (now or utcnow())
-
-
 def can_sign_in(user: StaffUser | None) -> bool:
-    """An account that exists, is enabled and is not locked."""
-    return user is not None and user.active and not is_locked(user)
+    """An account that exists and is enabled."""
+    return user is not None and user.active
+
+
+def temporary_password_expired(user: StaffUser, now: datetime) -> bool:
+    """A temporary password from an administrator that has been used, or is too old."""
+    return user.password_expires_at is not None and user.password_expires_at <= now
 
 
 def verify_password(email: str, password: str, ip_address: str | None = None) -> StaffUser | None:
     """The account if the email and password are right and it may sign in, otherwise None.
 
     Every path runs one Argon2 verification, so timing does not reveal whether an account
-    exists. Wrong passwords count towards a lockout.
+    exists. A wrong password slows the next from the same address (sign_in_throttle.py);
+    while it must wait, the password is not even checked.
     """
     password = password[:MAX_PASSWORD_LENGTH]
     email = normalise_email(email)
+    now = utcnow()
     # PostgreSQL cannot even compare a string holding NUL: no account has one anyway.
     user = None if "\x00" in email else _find_by_email(email[:320], lock=True)
-    if user is None:
-        _password_matches(_unknown_account_hash(), password)
-        db.session.rollback()
-        record(
-            Action.SIGN_IN_FAILED, None, detail={"reason": "unknown_account"}, ip_address=ip_address
-        )
+    user_id = user.id if user is not None else None
+    waiting = sign_in_throttle.password_wait(user_id, ip_address, now)
+    matches = _password_matches(
+        user.password_hash if user is not None and waiting is None else _unknown_account_hash(),
+        password,
+    )
+    refusal = _refusal(user, waiting, matches, now)
+    if refusal is not None:
+        failure = None
+        if refusal in ("unknown_account", "wrong_password"):
+            failure = sign_in_throttle.password_failed(user_id, ip_address, now)
+        record(Action.SIGN_IN_FAILED, user, detail={"reason": refusal}, ip_address=ip_address)
+        if failure is not None and failure.alert and user is not None:
+            security_alerts.tell_admins(user, "passwords", ip_address)
         return None
-    matches = _password_matches(user.password_hash, password)
-    if not user.active or is_locked(user):
-        reason = "inactive" if not user.active else "locked"
-        record(Action.SIGN_IN_FAILED, user, detail={"reason": reason}, ip_address=ip_address)
-        return None
-    if not matches:
-        register_failure(user, "wrong_password", ip_address)
-        return None
+    assert user is not None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
+    sign_in_throttle.password_accepted(user.id, ip_address)
     record(Action.PASSWORD_ACCEPTED, user, ip_address=ip_address)
     return user
 
 
-def register_failure(user: StaffUser, reason: str, ip_address: str | None) -> None:
-    """Count a wrong password or code; enough of them in a row lock the account for a while."""
-    config = current_app.config
-    user.failed_logins = (user.failed_logins or 0) + 1
-    record(Action.SIGN_IN_FAILED, user, detail={"reason": reason}, ip_address=ip_address)
-    if user.failed_logins >= config["STAFF_MAX_FAILED_LOGINS"]:
-        user.locked_until = utcnow() + timedelta(minutes=config["STAFF_LOCKOUT_MINUTES"])
-        user.failed_logins = 0
-        record(
-            Action.ACCOUNT_LOCKED,
-            user,
-            detail={"minutes": config["STAFF_LOCKOUT_MINUTES"]},
-            ip_address=ip_address,
-        )
+def _refusal(
+    user: StaffUser | None, waiting: datetime | None, matches: bool, now: datetime
+) -> str | None:
+    """Why a sign-in is refused, in the audit log's words; None if it may go on."""
+    if user is None:
+        return "unknown_account"
+    if waiting is not None:
+        return "waiting"
+    if not user.active:
+        return "inactive"
+    if not matches:
+        return "wrong_password"
+    if temporary_password_expired(user, now):
+        return "temporary_password_expired"
+    return None
 
 
 def record_sign_in(user: StaffUser, ip_address: str | None) -> None:
-    """Both factors passed: note when, and clear the failure count."""
-    user.last_login_at = utcnow()
-    user.failed_logins = 0
+    """Both factors passed: note when. A temporary password is now used up."""
+    now = utcnow()
+    user.last_login_at = now
+    if user.must_change_password:
+        user.password_expires_at = now
     record(Action.SIGN_IN, user, ip_address=ip_address)
+
+
+def _code_refused(user: StaffUser, reason: str, ip_address: str | None) -> None:
+    """Count a wrong second-factor code, record it, and alert admins when it starts to wait."""
+    failure = sign_in_throttle.code_failed(user, utcnow())
+    record(Action.SIGN_IN_FAILED, user, detail={"reason": reason}, ip_address=ip_address)
+    if failure.alert:
+        security_alerts.tell_admins(user, "codes", ip_address)
+
+
+def code_wait(user: StaffUser) -> datetime | None:
+    """Until when this account's next second-factor code must wait, if it must."""
+    return sign_in_throttle.code_wait(user, utcnow())
 
 
 def new_enrolment(user: StaffUser, secret: str | None = None) -> Enrolment:
@@ -231,76 +263,177 @@ def _matching_timestep(secret: str, code: str, now: datetime) -> int | None:
 
 
 def check_totp(user: StaffUser, code: str, ip_address: str | None = None) -> bool:
-    """Whether the code is right and has not been used before; a wrong one counts as a failure."""
+    """Whether the code is right and unused; a wrong one counts, and one sent while the
+    account must wait is not even checked."""
     locked_user = _lock_row(user.id)
     if locked_user is None or not can_sign_in(locked_user) or not locked_user.totp_secret:
         db.session.rollback()
         return False
+    now = utcnow()
+    if sign_in_throttle.code_wait(locked_user, now) is not None:
+        record(
+            Action.SIGN_IN_FAILED, locked_user, detail={"reason": "waiting"}, ip_address=ip_address
+        )
+        return False
     code = _normalise_code(code)
-    step = _matching_timestep(locked_user.totp_secret, code, utcnow()) if code.isdigit() else None
+    step = _matching_timestep(locked_user.totp_secret, code, now) if code.isdigit() else None
     last = locked_user.totp_last_timestep
     if step is None or (last is not None and step <= last):
-        reason = "wrong_code" if step is None else "reused_code"
-        register_failure(locked_user, reason, ip_address)
+        _code_refused(locked_user, "wrong_code" if step is None else "reused_code", ip_address)
         return False
     locked_user.totp_last_timestep = step
+    sign_in_throttle.code_accepted(locked_user)
     db.session.commit()
     return True
 
 
-def _hash_recovery_code(code: str) -> str:
-    """The stored form of a recovery code."""
-    # Recovery codes carry about 48 random bits, so a fast hash cannot be brute-forced.
-    return hashlib.sha256(_normalise_code(code).encode()).hexdigest()
+def _normalised_recovery_code(code: str) -> str:
+    return _normalise_code(code)[: RECOVERY_CODE_LENGTH * 2]
 
 
 def _new_recovery_code() -> str:
-    """A random recovery code like AB3CD-EF4GH."""
-    chars = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
-    return f"{chars[:5]}-{chars[5:]}"
+    """A random recovery code of 24 characters (about 116 bits), in groups of four."""
+    chars = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+    return "-".join(chars[i : i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4))
+
+
+def new_recovery_codes() -> tuple[list[str], list[str]]:
+    """Fresh recovery codes to show once, and their Argon2 hashes to keep."""
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    return codes, [_recovery_hasher.hash(_normalise_code(c)) for c in codes]
+
+
+def _recovery_code_index(hashes: list[str], code: str) -> int | None:
+    """Which stored hash a typed recovery code matches, if any."""
+    typed = _normalised_recovery_code(code)
+    for index, stored in enumerate(hashes):
+        try:
+            if _recovery_hasher.verify(stored, typed):
+                return index
+        except (VerificationError, InvalidHashError):
+            continue
+    return None
+
+
+def enrolment_secret(link_token: str) -> str:
+    """The authenticator secret offered with an enrolment link: derived from the link and the
+    app's key, so showing the QR code stores nothing, and only the link's holder sees it."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, f"totp-enrolment:{link_token}".encode(), "sha256").digest()
+    return base64.b32encode(digest[:20]).decode()
 
 
 def complete_enrolment(
     user: StaffUser, secret: str, code: str, ip_address: str | None = None
 ) -> list[str] | None:
     """Save the secret once the person proves their app has it; returns the recovery codes,
-    shown this once, or None if the code is wrong."""
+    shown this once, or None if the code is wrong (it counts as a wrong code)."""
     locked_user = _lock_row(user.id)
     if locked_user is None or not can_sign_in(locked_user) or locked_user.totp_secret:
         db.session.rollback()
         return None
-    code = _normalise_code(code)
-    step = _matching_timestep(secret, code, utcnow()) if code.isdigit() else None
-    if step is None:
-        register_failure(locked_user, "wrong_enrolment_code", ip_address)
+    now = utcnow()
+    if sign_in_throttle.code_wait(locked_user, now) is not None:
+        db.session.rollback()
         return None
-    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    code = _normalise_code(code)
+    step = _matching_timestep(secret, code, now) if code.isdigit() else None
+    if step is None:
+        _code_refused(locked_user, "wrong_enrolment_code", ip_address)
+        return None
+    codes, hashes = new_recovery_codes()
     locked_user.totp_secret = secret
     locked_user.totp_last_timestep = step
-    locked_user.recovery_codes = [_hash_recovery_code(c) for c in codes]
+    locked_user.recovery_codes = hashes
+    sign_in_throttle.code_accepted(locked_user)
     record(Action.TWO_FACTOR_ENROLLED, locked_user, ip_address=ip_address)
     return codes
 
 
 def use_recovery_code(user: StaffUser, code: str, ip_address: str | None = None) -> bool:
-    """Accept a recovery code in place of a TOTP code, once: it is crossed off as it is used."""
+    """Accept a recovery code in place of a TOTP code, once: it is crossed off as it is used.
+    Wrong ones count with wrong authenticator codes."""
     locked_user = _lock_row(user.id)
     if locked_user is None or not can_sign_in(locked_user) or not locked_user.totp_secret:
         db.session.rollback()
         return False
-    hashed = _hash_recovery_code(code)
-    remaining = [h for h in locked_user.recovery_codes or [] if not hmac.compare_digest(h, hashed)]
-    if len(remaining) == len(locked_user.recovery_codes or []):
-        register_failure(locked_user, "wrong_recovery_code", ip_address)
+    if sign_in_throttle.code_wait(locked_user, utcnow()) is not None:
+        record(
+            Action.SIGN_IN_FAILED, locked_user, detail={"reason": "waiting"}, ip_address=ip_address
+        )
         return False
-    locked_user.recovery_codes = remaining
+    stored = list(locked_user.recovery_codes or [])
+    index = _recovery_code_index(stored, code)
+    if index is None:
+        _code_refused(locked_user, "wrong_recovery_code", ip_address)
+        return False
+    del stored[index]
+    locked_user.recovery_codes = stored
+    sign_in_throttle.code_accepted(locked_user)
     record(
         Action.RECOVERY_CODE_USED,
         locked_user,
-        detail={"remaining": len(remaining)},
+        detail={"remaining": len(stored)},
         ip_address=ip_address,
     )
     return True
+
+
+def password_problem(password: str, user: StaffUser | None, *context: str) -> str | None:
+    """Why a new password will not do, in words for the person; None if it will.
+
+    zxcvbn (offline: it carries its own word lists) estimates how guessable it is, knowing the
+    person's name and email, and the service's own words, which attackers try first.
+    """
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters"
+    inputs = [*CONTEXT_WORDS, *context]
+    if user is not None:
+        personal = [*re.split(r"[@._+-]", user.email), *user.name.split()]
+        lowered = password.lower()
+        if any(len(word) >= 4 and word.lower() in lowered for word in personal):
+            return "Do not use your name or email address in your password"
+        inputs += [user.email, *personal]
+    result = zxcvbn(password[:100], user_inputs=[i for i in inputs if i])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        warning = result["feedback"].get("warning") or "It would be easy to guess"
+        return f"Choose a password that is harder to guess. {warning.rstrip('.')}."
+    return None
+
+
+def change_password(
+    user: StaffUser, current: str, new: str, keep_session: str | None, ip_address: str | None
+) -> None:
+    """Change a person's own password; every other session of theirs ends. Raises
+    AccountError with the reason when the current password is wrong or the new one weak."""
+    locked_user = _lock_row(user.id)
+    assert locked_user is not None
+    if not _password_matches(locked_user.password_hash, current[:MAX_PASSWORD_LENGTH]):
+        db.session.rollback()
+        record(
+            Action.SIGN_IN_FAILED,
+            user,
+            detail={"reason": "wrong_current_password"},
+            ip_address=ip_address,
+        )
+        raise AccountError("Your current password is wrong")
+    problem = password_problem(new, locked_user)
+    if problem is None and _password_matches(locked_user.password_hash, new):
+        problem = "Choose a password you have not used here before"
+    if problem is not None:
+        db.session.rollback()
+        raise AccountError(problem)
+    locked_user.password_hash = hash_password(new)
+    locked_user.password_expires_at = None
+    locked_user.must_change_password = False
+    ended = staff_sessions.end_all(locked_user.id, "password_changed", keep_token=keep_session)
+    record(
+        Action.PASSWORD_CHANGED,
+        locked_user,
+        detail={"other_sessions_ended": ended},
+        ip_address=ip_address,
+    )
 
 
 def load_user(user_id: int) -> StaffUser | None:

@@ -1,27 +1,33 @@
 """Administrators managing staff accounts: add one, reset two-factor, unlock, deactivate,
 reactivate and change role.
 
-Every change is recorded in the audit log with ids and roles only. Resetting two-factor and
-deactivating end the account's sessions by raising its session version. There is always at
-least one active administrator, and nobody can deactivate themselves or change their own role,
-so an administrator cannot lock the service out of its own settings by mistake.
+Every change is recorded in the audit log with ids and roles only. Resetting two-factor or the
+password, and deactivating, end the account's sessions. A new account, a reset password and a
+reset two-factor each come with what the person needs, shown once to the administrator: a
+temporary password that works once within 72 hours, and a one-time link to set up two-factor.
+There is always at least one active administrator, and nobody can deactivate themselves or
+change their own role, so an administrator cannot lock the service out of its own settings.
 """
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.database import utcnow
 from app.extensions import db
 from app.models import StaffRole, StaffUser, Team
+from app.services import enrolment_links, sign_in_throttle, staff_sessions
 from app.services.audit_log import Action, record
-from app.services.staff_accounts import RECOVERY_ALPHABET, create_account
+from app.services.staff_accounts import RECOVERY_ALPHABET, create_account, hash_password
 from channels.sms import normalise_number
 
 OBJECT_TYPE = "staff_user"
 # 20 characters from a 29-letter alphabet: about 97 random bits, in groups read over the phone.
 TEMPORARY_PASSWORD_GROUPS = 4
+TEMPORARY_PASSWORD_LIFETIME = timedelta(hours=72)
 
 
 class ChangeRefused(ValueError):
@@ -30,10 +36,12 @@ class ChangeRefused(ValueError):
 
 @dataclass(frozen=True)
 class NewAccount:
-    """A created account and its temporary password, which is shown once and never stored."""
+    """A created account, its temporary password and its two-factor set-up link, each shown
+    once and never stored."""
 
     user: StaffUser
     temporary_password: str
+    enrolment_token: str | None = None
 
 
 def accounts() -> list[StaffUser]:
@@ -77,7 +85,17 @@ def add_account(
     user = create_account(
         email=email, name=name, role=role, password=password, team_id=team_id, created_by=admin
     )
-    return NewAccount(user=user, temporary_password=password)
+    _make_temporary(user)
+    token = enrolment_links.create(user, admin)
+    db.session.commit()
+    return NewAccount(user=user, temporary_password=password, enrolment_token=token)
+
+
+def _make_temporary(user: StaffUser) -> None:
+    """The account's password works once, within TEMPORARY_PASSWORD_LIFETIME, and must then
+    be changed."""
+    user.password_expires_at = utcnow() + TEMPORARY_PASSWORD_LIFETIME
+    user.must_change_password = True
 
 
 def _locked_account(user_id: int) -> StaffUser:
@@ -126,28 +144,46 @@ def _keep_an_admin(
         _refuse(admin, user.id, change, "last_admin", message, ip)
 
 
-def _end_sessions(user: StaffUser) -> None:
-    """Sign the account out everywhere: sessions hold the old version and stop loading."""
-    user.session_version = (user.session_version or 0) + 1
-
-
-def reset_two_factor(admin: StaffUser, user_id: int, ip_address: str | None = None) -> StaffUser:
-    """Forget the authenticator and recovery codes: the person sets up two-factor again at
-    their next sign-in, and every session they have now ends."""
+def reset_two_factor(admin: StaffUser, user_id: int, ip_address: str | None = None) -> str:
+    """Forget the authenticator and recovery codes and end every session the account has.
+    Returns the token of a one-time set-up link for the administrator to give the person:
+    the password alone cannot enrol a new authenticator."""
     user = _locked_account(user_id)
     user.totp_secret = None
     user.totp_last_timestep = None
     user.recovery_codes = []
-    _end_sessions(user)
+    staff_sessions.end_all(user.id, "two_factor_reset")
+    token = enrolment_links.create(user, admin)
     record(Action.ACCOUNT_TWO_FACTOR_RESET, admin, OBJECT_TYPE, user.id, ip_address=ip_address)
-    return user
+    return token
+
+
+def reset_password(admin: StaffUser, user_id: int, ip_address: str | None = None) -> str:
+    """A new temporary password for someone who forgot theirs (it works once, within 72
+    hours, and must then be changed); every session they have ends. Returns it, to be shown
+    once."""
+    user = _locked_account(user_id)
+    if user.id == admin.id:
+        _refuse(
+            admin,
+            user.id,
+            "reset_password",
+            "own_account",
+            "Change your own password on your account page",
+            ip_address,
+        )
+    password = temporary_password()
+    user.password_hash = hash_password(password)
+    _make_temporary(user)
+    staff_sessions.end_all(user.id, "password_reset")
+    record(Action.ACCOUNT_PASSWORD_RESET, admin, OBJECT_TYPE, user.id, ip_address=ip_address)
+    return password
 
 
 def unlock(admin: StaffUser, user_id: int, ip_address: str | None = None) -> StaffUser:
-    """Clear the count of wrong attempts and any lock, so the person can try again now."""
+    """Clear every count of wrong tries and every wait, so the person can try again now."""
     user = _locked_account(user_id)
-    user.failed_logins = 0
-    user.locked_until = None
+    sign_in_throttle.clear(user)
     record(Action.ACCOUNT_UNLOCKED, admin, OBJECT_TYPE, user.id, ip_address=ip_address)
     return user
 
@@ -159,7 +195,7 @@ def deactivate(admin: StaffUser, user_id: int, ip_address: str | None = None) ->
     user = _locked_account(user_id)
     _keep_an_admin(admin, user, admins, "deactivate", ip_address)
     user.active = False
-    _end_sessions(user)
+    staff_sessions.end_all(user.id, "account_deactivated")
     record(Action.ACCOUNT_DEACTIVATED, admin, OBJECT_TYPE, user.id, ip_address=ip_address)
     return user
 

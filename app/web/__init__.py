@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         equality,
         errors,
         health,
+        own_account,
         public,
         reports,
         safeguarding,
@@ -24,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp, url_prefix="/staff")
     app.register_blueprint(accounts.bp, url_prefix="/staff/accounts")
+    app.register_blueprint(own_account.bp, url_prefix="/staff/account")
     app.register_blueprint(complaints.bp, url_prefix="/staff/complaints")
     app.register_blueprint(correspondence.bp, url_prefix="/staff/correspondence")
     app.register_blueprint(safeguarding.bp, url_prefix="/staff/safeguarding")

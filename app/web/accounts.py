@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -23,12 +24,24 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.models import StaffRole, StaffUser
-from app.services import staff_accounts, staff_admin
+from app.services import sign_in_throttle, staff_accounts, staff_admin, staff_sessions
 from app.web import auth, staff
 from app.web.account_forms import AddAccountForm, ConfirmForm, PhoneForm, RoleForm
 
 bp = Blueprint("accounts", __name__)
 bp.context_processor(staff._staff_globals)
+
+
+@bp.before_request
+def _confirm_identity_first() -> Response | None:
+    """Administrators' pages ask for the password and a code again if it has been a while."""
+    if not current_user.is_authenticated or current_user.role != StaffRole.ADMIN:
+        return None  # the view refuses anyone else
+    found = auth.current_session()
+    if found is not None and staff_sessions.recently_authenticated(found):
+        return None
+    return redirect(url_for("own_account.confirm_identity", next=request.full_path.rstrip("?")))
+
 
 admin_required = auth.staff_required(StaffRole.ADMIN)
 
@@ -37,7 +50,9 @@ admin_required = auth.staff_required(StaffRole.ADMIN)
 class Change:
     """A one-button change to an account, with the words on its confirmation page."""
 
-    apply: Callable[[StaffUser, int, str | None], StaffUser]
+    # What it returns: the account, or a secret to show once (a set-up link's token, or a
+    # temporary password).
+    apply: Callable[[StaffUser, int, str | None], StaffUser | str]
     title: str
     explanation: str
     button: str
@@ -50,11 +65,22 @@ CHANGES = {
         _l("Reset two-factor sign-in"),
         _l(
             "Their authenticator app and recovery codes will stop working, and they will be "
-            "signed out everywhere. At their next sign-in they set up two-factor again with "
-            "their password."
+            "signed out everywhere. You will be given a one-time link: they need it, with their "
+            "password, to set up two-factor again."
         ),
         _l("Reset two-factor"),
-        _l("Two-factor sign-in is reset. They set it up again when they next sign in."),
+        _l("Two-factor sign-in is reset."),
+    ),
+    "reset-password": Change(
+        staff_admin.reset_password,
+        _l("Give them a temporary password"),
+        _l(
+            "For someone who has forgotten their password. Their password stops working and "
+            "they are signed out everywhere. You will be given a temporary password that works "
+            "once, within 72 hours; they then choose their own."
+        ),
+        _l("Give a temporary password"),
+        _l("They have a temporary password."),
     ),
     "unlock": Change(
         staff_admin.unlock,
@@ -108,7 +134,7 @@ def list_accounts() -> str:
         "staff/accounts/list.html",
         title=_("Staff accounts"),
         accounts=staff_admin.accounts(),
-        is_locked=staff_accounts.is_locked,
+        waiting_until=sign_in_throttle.waiting_until,
     )
 
 
@@ -127,13 +153,36 @@ def add_account() -> str | Response:
             form.email.errors.append(str(error))
         else:
             page = render_template(
-                "staff/accounts/created.html", title=_("Account added"), created=created
+                "staff/accounts/created.html",
+                title=_("Account added"),
+                created=created,
+                enrolment_url=_enrolment_url(created.enrolment_token or ""),
             )
             response = make_response(page)
             # The password must not be kept by the browser or anything in between.
             response.headers["Cache-Control"] = "no-store"
             return response
     return render_template("staff/accounts/new.html", title=_("Add a staff account"), form=form)
+
+
+def _shown_once(user: StaffUser, change_name: str, secret: str) -> Response:
+    """A set-up link or a temporary password, on a page no browser or proxy keeps."""
+    is_link = change_name == "reset-two-factor"
+    page = render_template(
+        "staff/accounts/shown_once.html",
+        title=_("Give them this now"),
+        account=user,
+        enrolment_url=_enrolment_url(secret) if is_link else None,
+        temporary_password=None if is_link else secret,
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _enrolment_url(token: str) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}{url_for('staff.enrolment_link', token=token)}"
 
 
 @bp.get("/<int:user_id>")
@@ -145,7 +194,7 @@ def account(user_id: int) -> str:
         "staff/accounts/account.html",
         title=user.name,
         account=user,
-        locked=staff_accounts.is_locked(user),
+        locked=sign_in_throttle.waiting_until(user),
         own=user.id == current_user.id,
     )
 
@@ -210,10 +259,12 @@ def confirm_change(user_id: int, change_name: str) -> str | Response:
     refusal = None
     if form.validate_on_submit():
         try:
-            change.apply(current_user, user_id, _ip())
+            result = change.apply(current_user, user_id, _ip())
         except staff_admin.ChangeRefused as error:
             refusal = str(error)
         else:
+            if isinstance(result, str):
+                return _shown_once(user, change_name, result)
             flash(str(change.done), "success")
             return redirect(url_for("accounts.account", user_id=user_id))
     return render_template(

@@ -1,7 +1,9 @@
 """Staff sign-in state: who is fully signed in, who is half-way, and which roles see what.
 
-Half-way means the password was right but the second factor is not yet done. Such a person
-is not logged in with Flask-Login at all: only their id and the time sit in the session.
+Fully signed in means the (encrypted) session cookie holds the token of a live server-side
+session (staff_sessions.py): Flask-Login asks for the user on each request and gets the
+session's owner, or nobody. Half-way means the password was right but the second factor is
+not yet done: only the account's id and the time sit in the session.
 """
 
 import time
@@ -10,13 +12,13 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, session
+from flask import abort, g, session
 from flask_babel import gettext
 from flask_login import current_user
 
 from app.extensions import login
-from app.models import StaffRole, StaffUser
-from app.services import staff_accounts
+from app.models import StaffRole, StaffSession, StaffUser
+from app.services import staff_accounts, staff_sessions
 
 # Long enough to install an authenticator app during first sign-in, short enough that a
 # password typed on a shared computer does not stay half-used for the day.
@@ -27,20 +29,55 @@ login.login_view = "staff.sign_in"
 login.login_message = "Sign in to see that page."
 login.login_message_category = "info"
 login.localize_callback = gettext
-login.session_protection = "strong"
+# The server-side session is the protection: an ended one signs nobody in, from any browser.
+login.session_protection = None
+SESSION_TOKEN = "staff_session"
+# The one-time two-factor set-up link this browser opened, until it is used.
+ENROLMENT_LINK = "staff_enrolment_link"
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 
-@login.user_loader
-def _load_user(user_id: str) -> StaffUser | None:
-    """The signed-in account from the session's "id.version"; an older version is signed out."""
-    account_id, _, version = user_id.partition(".")
-    numbers = (account_id, version)
-    if not all(n.isascii() and n.isdigit() and len(n) < 12 for n in numbers):
+@login.request_loader
+def _load_user(_request: object) -> StaffUser | None:
+    """The owner of the live server-side session the cookie names, or nobody."""
+    found = staff_sessions.find(session.get(SESSION_TOKEN))
+    if found is None:
         return None
-    user = staff_accounts.load_user(int(account_id))
-    return user if user is not None and user.session_version == int(version) else None
+    g.staff_session = found
+    return found.staff_user
+
+
+def current_session() -> StaffSession | None:
+    """The live server-side session of this request, once the user has been loaded."""
+    return g.get("staff_session") if current_user.is_authenticated else None
+
+
+def current_token() -> str | None:
+    return session.get(SESSION_TOKEN)
+
+
+def sign_in(user: StaffUser, ip_address: str | None, user_agent: str | None) -> None:
+    """Both factors passed: a fresh cookie holding a new server-side session's token."""
+    token = staff_sessions.start(user, ip_address, user_agent)
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN] = token
+    forget_loaded_user()
+
+
+def sign_out() -> None:
+    """End this session on the server, and forget the cookie's contents."""
+    staff_sessions.end(current_token())
+    session.clear()
+    forget_loaded_user()
+
+
+def forget_loaded_user() -> None:
+    """Make the next look at current_user load it afresh from the session. Each request starts
+    so; an app context kept across requests (as tests keep one) would otherwise remember."""
+    g.pop("_login_user", None)
+    g.pop("staff_session", None)
 
 
 def staff_required(*roles: StaffRole) -> Callable[[View], View]:
@@ -61,8 +98,12 @@ def staff_required(*roles: StaffRole) -> Callable[[View], View]:
 
 
 def start_pending(user: StaffUser, next_path: str | None) -> None:
-    """The password was right: remember who, for the second step, in a fresh session."""
+    """The password was right: remember who, for the second step, in a fresh session (which
+    keeps a two-factor set-up link the person opened before signing in)."""
+    link = session.get(ENROLMENT_LINK)
     session.clear()
+    if link:
+        session[ENROLMENT_LINK] = link
     session.permanent = True
     session[_PENDING_KEY] = {"id": user.id, "at": int(time.time()), "next": safe_next(next_path)}
 

@@ -3,6 +3,7 @@
 URLs carry item ids and filter values only: never a name, an email or a phone number.
 """
 
+import math
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,10 +21,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from app.database import utcnow
 from app.extensions import db, limiter
 from app.models import (
     Channel,
@@ -37,6 +40,7 @@ from app.services import (
     audit_log,
     complaint_learning,
     corrections,
+    enrolment_links,
     safeguarding,
     safeguarding_rota,
     staff_accounts,
@@ -58,7 +62,6 @@ from app.web.staff_forms import (
 bp = Blueprint("staff", __name__)
 
 LONDON = ZoneInfo("Europe/London")
-_ENROL_SECRET_KEY = "staff_enrol_secret"
 
 
 def _sign_in_limit() -> str:
@@ -83,6 +86,12 @@ def london_time(value: datetime | None) -> str:
     local = value.astimezone(LONDON)
     meridiem = "am" if local.hour < 12 else "pm"
     return f"{local.day} {local:%B %Y}, {local.hour % 12 or 12}:{local:%M}{meridiem}"
+
+
+@bp.before_app_request
+def _load_the_user_afresh() -> None:
+    """Who is signed in is decided by this request's cookie and the session on the server."""
+    auth.forget_loaded_user()
 
 
 @bp.context_processor
@@ -134,14 +143,23 @@ def _start_again() -> Response:
 
 
 def _complete_sign_in(user: StaffUser) -> str:
-    """Both factors passed: a fresh session, logged in, with a sliding expiry. Returns where
-    to go next."""
+    """Both factors passed: a new server-side session in a fresh cookie. Returns where to go
+    next: the password page first, if the password was a temporary one."""
     next_path = auth.pending_next()
-    session.clear()
-    session.permanent = True
-    login_user(user)
+    auth.sign_in(user, _ip(), request.headers.get("User-Agent"))
     staff_accounts.record_sign_in(user, _ip())
+    if user.must_change_password:
+        return url_for("staff.change_password")
     return next_path or url_for("staff.feedback_list")
+
+
+def _wait_words(until: datetime) -> str:
+    minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+    return ngettext(
+        "Too many wrong codes. Wait %(num)d minute, then try again",
+        "Too many wrong codes. Wait %(num)d minutes, then try again",
+        minutes,
+    )
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
@@ -157,41 +175,69 @@ def two_factor() -> str | Response:
     if form.validate_on_submit():
         if staff_accounts.check_totp(user, form.code.data, _ip()):
             return redirect(_complete_sign_in(user))
-        if not staff_accounts.can_sign_in(user):
-            auth.clear_pending()
-            return _start_again()
+        waiting = staff_accounts.code_wait(user)
         form.code.errors.append(
-            _("The code is wrong or has been used already. Wait for a new code and try again")
+            _wait_words(waiting)
+            if waiting
+            else _("The code is wrong or has been used already. Wait for a new code and try again")
         )
     return render_template("staff/two_factor.html", title=_("Enter your code"), form=form)
+
+
+@bp.get("/enrol/<token>")
+def enrolment_link(token: str) -> Response:
+    """The one-time link an administrator gave: keep it in this browser's session, then sign
+    in with the password to set up two-factor."""
+    if enrolment_links.find(token[:100]) is None:
+        flash(_("That set-up link has expired or been used. Ask an administrator for a new one."))
+        return redirect(url_for("staff.sign_in"))
+    session[auth.ENROLMENT_LINK] = token
+    flash(_("Sign in with your password to set up two-factor sign-in."), "info")
+    return redirect(url_for("staff.sign_in"))
+
+
+def _enrolment_token(user: StaffUser) -> str | None:
+    """This browser's set-up link, if it is in date and for this account."""
+    token = session.get(auth.ENROLMENT_LINK)
+    link = enrolment_links.find(token)
+    return token if link is not None and link.staff_user_id == user.id else None
 
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
 @_limit_posts
 def two_factor_setup() -> str | Response:
-    """First sign-in: add Heard to an authenticator app, then prove it with a code."""
+    """Setting up two-factor: only with the one-time link from an administrator, then a code
+    from the new authenticator app."""
     user = auth.pending_user()
     if user is None:
         return _start_again()
     if user.totp_secret:
-        # Set-up is only for a first sign-in; otherwise it would be a way round the second factor.
+        # Set-up is only for an account without two-factor: never a way round the second factor.
         return redirect(url_for("staff.two_factor"))
-    enrolment = staff_accounts.new_enrolment(user, session.get(_ENROL_SECRET_KEY))
-    session[_ENROL_SECRET_KEY] = enrolment.secret
+    token = _enrolment_token(user)
+    if token is None:
+        return render_template(
+            "staff/two_factor_link_needed.html", title=_("Ask for a set-up link")
+        )
+    enrolment = staff_accounts.new_enrolment(user, staff_accounts.enrolment_secret(token))
     form = CodeForm()
     if form.validate_on_submit():
         codes = staff_accounts.complete_enrolment(user, enrolment.secret, form.code.data, _ip())
         if codes is not None:
+            enrolment_links.use(token)
+            session.pop(auth.ENROLMENT_LINK, None)
             return render_template(
                 "staff/recovery_codes.html",
                 title=_("Save your recovery codes"),
                 codes=codes,
                 next_url=_complete_sign_in(user),
             )
-        if not staff_accounts.can_sign_in(user):
-            auth.clear_pending()
-            return _start_again()
-        form.code.errors.append(_("The code is wrong. Check the app and try the newest code"))
+        waiting = staff_accounts.code_wait(user)
+        form.code.errors.append(
+            _wait_words(waiting)
+            if waiting
+            else _("The code is wrong. Check the app and try the newest code")
+        )
     return render_template(
         "staff/two_factor_setup.html",
         title=_("Set up two-factor sign-in"),
@@ -222,21 +268,22 @@ def recovery() -> str | Response:
                 "info",
             )
             return redirect(destination)
-        if not staff_accounts.can_sign_in(user):
-            auth.clear_pending()
-            return _start_again()
-        form.code.errors.append(_("That recovery code is wrong or has been used already"))
+        waiting = staff_accounts.code_wait(user)
+        form.code.errors.append(
+            _wait_words(waiting)
+            if waiting
+            else _("That recovery code is wrong or has been used already")
+        )
     return render_template("staff/recovery.html", title=_("Use a recovery code"), form=form)
 
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """End the session and record it."""
+    """End the session, on the server too, and record it."""
     # CSRFProtect has already refused a post without this form's token.
     if current_user.is_authenticated:
         audit_log.record(audit_log.Action.SIGN_OUT, current_user, ip_address=_ip())
-    logout_user()
-    session.clear()
+    auth.sign_out()
     flash(_("You have signed out."), "success")
     return redirect(url_for("staff.sign_in"))
 

@@ -1,5 +1,7 @@
 """Forms on the staff pages: sign-in, second factor, sign-out, the feedback filters and replies."""
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -74,10 +76,65 @@ class RecoveryForm(FlaskForm):
         description=_l("One of the codes you saved when you set up two-factor sign-in"),
         validators=[
             InputRequired(_l("Enter a recovery code")),
-            Length(max=40, message=_l("Enter a recovery code, like ABCDE-23456")),
+            Length(max=60, message=_l("Enter a recovery code, like ABCD-EF23-4567-HJKM-NPQR-TUVW")),
         ],
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+def _password(label: str, message: str, **kwargs: Any) -> PasswordField:
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message),
+            Length(
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("Password must be %(max)d characters or fewer", max=MAX_PASSWORD_LENGTH),
+            ),
+        ],
+        **kwargs,
+    )
+
+
+def _code() -> StringField:
+    return StringField(
+        _l("Code from your authenticator app"),
+        widget=GovTextInput(),
+        description=_l("The 6-digit code shown in the app, for example 123456"),
+        validators=[
+            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
+            Length(max=20, message=_l("Enter the 6-digit code from your authenticator app")),
+        ],
+    )
+
+
+class ConfirmIdentityForm(FlaskForm):
+    """Proving again who you are before an administrator's change: password and a code."""
+
+    password = _password(_l("Your password"), _l("Enter your password"))
+    code = _code()
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    """A person changing their own password: the current one and a code prove it is them."""
+
+    current = _password(_l("Current password"), _l("Enter your current password"))
+    new = _password(
+        _l("New password"),
+        _l("Enter a new password"),
+        description=_l(
+            "At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+        ),
+    )
+    confirm = _password(_l("New password again"), _l("Enter the new password again"))
+    code = _code()
+    submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
+
+    def validate_confirm(self, field: PasswordField) -> None:
+        if field.data != self.new.data:
+            raise ValidationError(_l("The new passwords do not match"))
 
 
 class SignOutForm(FlaskForm):

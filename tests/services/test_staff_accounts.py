@@ -7,9 +7,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from app.database import utcnow
 from app.extensions import db
-from app.models import AuditEvent, StaffRole, StaffUser
-from app.services import audit_log, staff_accounts
+from app.models import AuditEvent, Message, StaffRole, StaffUser
+from app.services import audit_log, sign_in_throttle, staff_accounts, staff_sessions
 from app.services.audit_log import Action
 from app.services.staff_accounts import AccountError, create_account, verify_password
 
@@ -93,21 +94,74 @@ def test_an_unknown_email_costs_a_hash_like_a_known_one(app, monkeypatch):
     assert all(h.startswith("$argon2id$") for h in calls)
 
 
-def test_failures_lock_the_account_and_the_lock_expires(make_app):
-    app = make_app(STAFF_MAX_FAILED_LOGINS=3, STAFF_LOCKOUT_MINUTES=15)
-    with app.app_context():
-        user = _account()
-        for _ in range(3):
-            assert verify_password(user.email, "wrong password") is None
-        assert staff_accounts.is_locked(user)
-        assert user.locked_until > datetime.now(UTC) + timedelta(minutes=14)
-        assert verify_password(user.email, PASSWORD) is None
+def test_wrong_passwords_slow_one_address_and_a_burst_alerts_the_admins(app, clock):
+    user = _account()
+    admin = _account("admin", "admin@example.org")
+    for _ in range(5):
+        assert verify_password(user.email, "wrong password", "203.0.113.9") is None
+    waiting = sign_in_throttle.password_wait(user.id, "203.0.113.9", utcnow())
+    assert waiting is not None and waiting > utcnow()
+    assert verify_password(user.email, PASSWORD, "203.0.113.9") is None
+    assert verify_password(user.email, PASSWORD, "198.51.100.4") == user
+    # Waits double, up to an hour.
+    assert [sign_in_throttle.wait_after(n, 5).total_seconds() / 60 for n in (5, 6, 7, 12)] == [
+        1,
+        2,
+        4,
+        60,
+    ]
+    # Twenty wrong passwords at one account in a quarter of an hour, from anywhere: alert.
+    for n in range(20):
+        verify_password(user.email, "wrong password", f"192.0.2.{n}")
+    alerts = _alerts()
+    assert [a.recipient for a in alerts] == [admin.email]
+    assert "Many wrong passwords" in alerts[0].text and "from 192.0.2." in alerts[0].text
 
-        user.locked_until = datetime.now(UTC) - timedelta(seconds=1)
-        db.session.commit()
-        assert verify_password(user.email, PASSWORD) == user
-        assert user.failed_logins == 0
-        assert _actions().count(Action.ACCOUNT_LOCKED) == 1
+
+def _alerts() -> list[Message]:
+    return list(db.session.scalars(select(Message).where(Message.purpose == "security_alert")))
+
+
+def test_a_temporary_password_works_once_and_expires(app, clock):
+    user = _account()
+    user.password_expires_at = utcnow() + timedelta(hours=72)
+    user.must_change_password = True
+    db.session.commit()
+    assert verify_password(user.email, PASSWORD) == user
+    staff_accounts.record_sign_in(user, None)
+    assert verify_password(user.email, PASSWORD) is None, "used once already"
+    user.password_expires_at = utcnow() + timedelta(hours=72)
+    db.session.commit()
+    clock.shift(timedelta(hours=73))
+    assert verify_password(user.email, PASSWORD) is None, "too old"
+    reasons = [e.detail.get("reason") for e in _events(Action.SIGN_IN_FAILED)]
+    assert reasons == ["temporary_password_expired", "temporary_password_expired"]
+
+
+def _events(action: str) -> list[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    return list(db.session.scalars(query))
+
+
+def test_a_weak_or_personal_password_is_refused_and_a_strong_one_accepted(app):
+    user = _account()
+    for weak in ("Password1234", "a" * 12, "heardheard12", "manager@example", "short"):
+        assert staff_accounts.password_problem(weak, user) is not None, weak
+    assert staff_accounts.password_problem("plum lantern brisk otter", user) is None
+
+
+def test_changing_a_password_needs_the_current_one_and_ends_other_sessions(app):
+    user = _account()
+    mine = staff_sessions.start(user, None, None)
+    other = staff_sessions.start(user, None, None)
+    with pytest.raises(AccountError, match="current password is wrong"):
+        staff_accounts.change_password(user, "not it", "plum lantern brisk otter", mine, None)
+    with pytest.raises(AccountError, match="harder to guess"):
+        staff_accounts.change_password(user, PASSWORD, "Password1234", mine, None)
+    staff_accounts.change_password(user, PASSWORD, "plum lantern brisk otter", mine, None)
+    assert verify_password(user.email, "plum lantern brisk otter") == user
+    assert staff_sessions.find(mine) is not None
+    assert staff_sessions.find(other) is None
 
 
 def test_a_disabled_account_cannot_sign_in(app):
@@ -154,16 +208,19 @@ def test_totp_allows_one_step_of_clock_drift_and_no_more(app):
     assert not staff_accounts.check_totp(user, "abcdef")
 
 
-def test_wrong_codes_lock_the_account(make_app):
-    app = make_app(STAFF_MAX_FAILED_LOGINS=2)
-    with app.app_context():
-        user = _account()
-        secret = _enrolled(user)
-        wrong = "000000" if _code(secret) != "000000" else "111111"
-        staff_accounts.check_totp(user, wrong)
-        staff_accounts.check_totp(user, "not a code")
-        assert staff_accounts.is_locked(user)
-        assert not staff_accounts.check_totp(user, _code(secret))
+def test_wrong_codes_make_the_next_wait_and_a_right_password_does_not_forgive_them(app, clock):
+    user = _account()
+    secret = _enrolled(user)
+    wrong = "000000" if _code(secret) != "000000" else "111111"
+    for _ in range(3):
+        assert not staff_accounts.check_totp(user, wrong)
+    assert staff_accounts.code_wait(user) is not None
+    assert verify_password(user.email, PASSWORD) == user
+    assert staff_accounts.code_wait(user) is not None, "a right password forgives nothing"
+    assert not staff_accounts.check_totp(user, _code(secret)), "not even checked while waiting"
+    clock.shift(timedelta(minutes=1, seconds=1))
+    assert staff_accounts.check_totp(user, _code(secret, 1))
+    assert user.failed_codes == 0
 
 
 def test_enrolment_saves_the_secret_and_ten_hashed_recovery_codes(app):
@@ -179,8 +236,10 @@ def test_enrolment_saves_the_secret_and_ten_hashed_recovery_codes(app):
     assert user.totp_secret is None
     codes = staff_accounts.complete_enrolment(user, enrolment.secret, _code(enrolment.secret))
     assert codes is not None and len(set(codes)) == 10
+    assert all(len(code.replace("-", "")) == 24 for code in codes), "about 116 bits each"
     assert user.totp_secret == enrolment.secret
     assert len(user.recovery_codes) == 10
+    assert all(h.startswith("$argon2id$") for h in user.recovery_codes)
     assert not set(codes) & set(user.recovery_codes)
     assert not staff_accounts.check_totp(user, _code(enrolment.secret)), "enrolment used the code"
     assert staff_accounts.complete_enrolment(user, "A" * 32, _code("A" * 32)) is None

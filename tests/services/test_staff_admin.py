@@ -12,11 +12,16 @@ from sqlalchemy import select
 from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEvent, StaffRole, StaffUser, Team
-from app.services import staff_accounts, staff_admin
+from app.services import (
+    enrolment_links,
+    sign_in_throttle,
+    staff_accounts,
+    staff_admin,
+    staff_sessions,
+)
 from app.services.audit_log import Action
 from app.services.staff_accounts import AccountError, create_account
 from app.services.staff_admin import ChangeRefused
-from app.web import auth
 
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 _made = iter(range(1, 10_000))
@@ -93,19 +98,20 @@ def test_a_duplicate_email_or_unknown_team_is_refused(app):
         staff_admin.add_account(admin, "third@example.org", "Three", "superuser", None)
 
 
-def test_resetting_two_factor_forces_enrolment_and_ends_sessions(app):
+def test_resetting_two_factor_forces_enrolment_by_link_and_ends_sessions(app):
     admin = _user(StaffRole.ADMIN)
     person = _user()
-    session_id = person.get_id()
-    assert auth._load_user(session_id) is not None
+    token = staff_sessions.start(person, None, None)
+    assert staff_sessions.find(token) is not None
 
-    staff_admin.reset_two_factor(admin, person.id, "10.0.0.9")
+    link = staff_admin.reset_two_factor(admin, person.id, "10.0.0.9")
 
     person = _fresh(person.id)
     assert person.totp_secret is None
     assert person.recovery_codes == [] and person.totp_last_timestep is None
-    assert auth._load_user(session_id) is None
-    assert auth._load_user(person.get_id()) is not None
+    assert staff_sessions.find(token) is None
+    found = enrolment_links.find(link)
+    assert found is not None and found.staff_user_id == person.id
     # Without a secret, a code is never accepted: only enrolment is left.
     assert not staff_accounts.check_totp(person, "123456")
     assert not staff_accounts.use_recovery_code(person, "a" * 64)
@@ -118,32 +124,34 @@ def test_resetting_two_factor_forces_enrolment_and_ends_sessions(app):
     assert event.detail == {} and event.ip_address == "10.0.0.9"
 
 
-def test_unlocking_clears_failures_and_the_lock(app):
+def test_unlocking_clears_every_wait(app):
     admin = _user(StaffRole.ADMIN)
     person = _user()
-    person.failed_logins = 3
-    person.locked_until = utcnow() + timedelta(minutes=15)
+    for _ in range(6):
+        staff_accounts.verify_password(person.email, "not the password", "203.0.113.9")
+    person.failed_codes = 5
+    person.codes_wait_until = utcnow() + timedelta(minutes=15)
     db.session.commit()
-    assert not staff_accounts.can_sign_in(person)
+    assert sign_in_throttle.waiting_until(person) is not None
 
     staff_admin.unlock(admin, person.id)
 
     person = _fresh(person.id)
-    assert person.failed_logins == 0 and person.locked_until is None
-    assert staff_accounts.can_sign_in(person)
+    assert person.failed_codes == 0 and person.codes_wait_until is None
+    assert sign_in_throttle.waiting_until(person) is None
     assert len(_events(Action.ACCOUNT_UNLOCKED)) == 1
 
 
 def test_deactivating_ends_sessions_and_stops_sign_in_until_reactivated(app):
     admin = _user(StaffRole.ADMIN)
     person = _user()
-    session_id = person.get_id()
+    token = staff_sessions.start(person, None, None)
 
     staff_admin.deactivate(admin, person.id)
 
     person = _fresh(person.id)
     assert not person.active
-    assert auth._load_user(session_id) is None
+    assert staff_sessions.find(token) is None
     assert staff_accounts.verify_password(person.email, "x" * 16) is None
 
     staff_admin.reactivate(admin, person.id)
@@ -152,7 +160,7 @@ def test_deactivating_ends_sessions_and_stops_sign_in_until_reactivated(app):
     assert person.active and person.totp_secret is not None
     assert staff_accounts.verify_password(person.email, "x" * 16) is not None
     # The session from before deactivation stays ended.
-    assert auth._load_user(session_id) is None
+    assert staff_sessions.find(token) is None
     assert len(_events(Action.ACCOUNT_DEACTIVATED)) == 1
     assert len(_events(Action.ACCOUNT_REACTIVATED)) == 1
 

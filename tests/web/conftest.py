@@ -24,7 +24,7 @@ from app.models import (
     StaffRole,
     StaffUser,
 )
-from app.services import staff_accounts
+from app.services import enrolment_links, staff_accounts
 from app.services.staff_accounts import create_account
 
 PASSWORD = "correct horse battery staple"
@@ -37,6 +37,8 @@ class StaffLogin:
     email: str
     password: str
     totp_secret: str | None
+    # An account without two-factor gets the one-time set-up link an administrator would give.
+    enrolment_token: str | None = None
 
     def code(self, steps_ahead: int = 0) -> str:
         """A current TOTP code; steps ahead give a code not yet used, inside the allowed window."""
@@ -72,8 +74,15 @@ def make_staff(app: Flask) -> Callable[..., StaffLogin]:
         )
         secret = pyotp.random_base32() if enrolled else None
         user.totp_secret = secret
+        token = None if enrolled else enrolment_links.create(user, None)
         db.session.commit()
-        return StaffLogin(user_id=user.id, email=email, password=PASSWORD, totp_secret=secret)
+        return StaffLogin(
+            user_id=user.id,
+            email=email,
+            password=PASSWORD,
+            totp_secret=secret,
+            enrolment_token=token,
+        )
 
     return factory
 

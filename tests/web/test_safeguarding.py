@@ -95,10 +95,11 @@ def test_signed_out_people_are_sent_to_sign_in(client, add_item):
 
 
 def test_the_queue_puts_the_most_overdue_first_the_newest_on_top_and_marks_triggers_safely(
-    client, reviewer, add_item, clock
+    client, reviewer, add_item, clock, sign_in
 ):
     # 1pm on a Wednesday: in office hours, the review target is an hour.
     clock.move_to(datetime(2026, 11, 18, 13, 0, tzinfo=UTC), tick=False)
+    sign_in(client, reviewer, steps_ahead=1)  # three idle hours ended the morning's session
     now = datetime.now(UTC)
     done = ClassificationState.DONE
     newer = _alert(add_item("Newer: he hits me", created_at=now - timedelta(minutes=5), state=done))
