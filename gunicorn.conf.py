@@ -7,6 +7,11 @@ the documented production command runs periodic work whether or not there is a w
 
 from typing import Any
 
+import gunicorn.http.wsgi
+
+# Say nothing about the server software or its version in each response's Server header.
+gunicorn.http.wsgi.SERVER = "Heard"
+
 bind = "0.0.0.0:8000"
 worker_class = "sync"
 # The app is built before forking: every worker shares the loaded code.

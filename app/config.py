@@ -58,7 +58,12 @@ class Config:
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        served_over_https = self.PUBLIC_BASE_URL.startswith("https://")
+        # Over https the cookie is Secure and __Host- (this host only, every path); HSTS too.
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", served_over_https)
+        if self.SESSION_COOKIE_SECURE:
+            self.SESSION_COOKIE_NAME = "__Host-session"
+        self.HSTS = _bool("HSTS", served_over_https)
         # A staff session ends after this long without a request (STAFF_SESSION_MINUTES).
         self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("STAFF_SESSION_MINUTES", 30))
         # However active, a staff session ends this long after sign-in.
@@ -127,7 +132,8 @@ class Config:
 def _engine_options(url: str) -> dict[str, object]:
     """Check connections before use; on PostgreSQL, give up connecting after a few seconds, so
     that a request finds out the database is down in time to keep what it carries on disk."""
-    options: dict[str, object] = {"pool_pre_ping": True}
+    # hide_parameters: a database error's log line never carries what someone wrote.
+    options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql"):
         options["connect_args"] = {"connect_timeout": _int("DATABASE_CONNECT_TIMEOUT", 3)}
     return options

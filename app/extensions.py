@@ -1,6 +1,6 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -21,10 +21,9 @@ babel = Babel()
 
 
 def _client_key() -> str:
-    """Rate-limit key: the client address plus its browser, so a school or care home
-    sharing one address is not treated as a single person."""
-    agent = request.headers.get("User-Agent", "")[:200]
-    return f"{get_remote_address()}|{agent}"
+    """Rate-limit key: the client's address, as the trusted proxies report it (ProxyFix with
+    TRUSTED_PROXIES). A browser string is not part of it: anyone can change theirs."""
+    return get_remote_address()
 
 
 limiter = Limiter(key_func=_client_key, default_limits=[])

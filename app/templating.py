@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
@@ -39,6 +39,18 @@ class _ProcessBytecodeCache(BytecodeCache):
         self._compiled[f"{bucket.key}:{bucket.checksum}"] = bucket.bytecode_to_string()
 
 
+# Characters that reorder the text after them (bidi overrides and isolates): shown to staff as
+# visible marks, so "evil.exe" cannot pass as "exe.live" and a sentence cannot hide its words.
+_BIDI_CONTROLS = {
+    code: f"[U+{code:04X}]" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def neutralise_bidi(text: object) -> str:
+    """Text with its direction-changing control characters made visible."""
+    return str(text or "").translate(_BIDI_CONTROLS)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
@@ -55,12 +67,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+    app.jinja_env.filters["visible_controls"] = neutralise_bidi
     # Without `npm run build` pages still work, unstyled; the layout says so to developers.
     app.jinja_env.globals["assets_built"] = Path(app.static_folder or "", "heard.css").exists()
     app.after_request(_security_headers)
 
 
 def _security_headers(response: Response) -> Response:
+    if current_app.config["HSTS"]:
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")

@@ -132,9 +132,10 @@ def feedback_schema(max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> dict[str, A
                 "type": "string",
                 "format": "date-time",
                 "pattern": FROM_2000,
-                "description": "When the person sent it (RFC 3339, with a timezone offset). "
-                "Defaults to when Heard receives the request. Not in the future (beyond a few "
-                "minutes of clock difference), not before 2000.",
+                "description": "When the person sent it (RFC 3339, with a timezone offset), as "
+                "you record it. Kept with the message as your claim; Heard dates the feedback "
+                "when it receives the request. Not in the future (beyond a few minutes of clock "
+                "difference), not before 2000.",
             },
             "contact": {
                 "type": "object",
@@ -323,12 +324,13 @@ def _translate(document: dict[str, Any], partner: str, now: datetime) -> Inbound
         case_reference=document.get("case_reference"),
         score=int(document["score"]) if "score" in document else None,
     )
-    received_at = document.get("received_at")
     return InboundMessage(
         channel=CHANNEL,
         external_id=namespaced_external_id(partner, document["external_id"]),
         text=clean_text(document["text"]),
-        received_at=_parse_date_time(received_at) if received_at else now,
+        # The partner's received_at is their claim, kept in the payload; the item is dated when
+        # Heard received it, so a wrong or old date cannot bury it or move its deadlines.
+        received_at=now,
         # PostgreSQL keeps "\u0000" in a json column but fails every query that reads it out;
         # the schema refuses control characters everywhere except the text.
         raw_payload={**document, "text": document["text"].replace("\x00", "")},

@@ -4,7 +4,9 @@ import re
 from html.parser import HTMLParser
 
 # Content that is never shown to a reader, so it must never reach the classifier or staff.
-_HIDDEN = {"script", "style", "head", "title", "template", "noscript", "svg", "object", "iframe"}
+# Never shown as text. <noscript> and <svg> are not here: a mail program shows a noscript
+# block (it runs no scripts), and words drawn in an SVG are words someone wrote.
+_HIDDEN = {"script", "style", "head", "title", "template", "object", "iframe"}
 _BLOCKS = {
     "address",
     "article",

@@ -45,6 +45,9 @@ class FeedbackItem(db.Model):
     # The channel of the first inbound message: set by ingest() when it creates the item and
     # never changed, so "how received" is a column rather than a look-up into the thread.
     received_via: Mapped[Channel | None] = mapped_column(enum_column(Channel), index=True)
+    # A case this item named (a reference in an email's subject, a reply) but was not let
+    # join, because it came from someone not on that case: staff see both, linked.
+    named_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -50,6 +50,7 @@ class Action(StrEnum):
     SESSIONS_ENDED = "sessions_ended"
     REAUTHENTICATED = "reauthenticated"
     ACCESS_REFUSED = "access_refused"
+    TRENDS_VIEWED = "trends_viewed"
     ACCOUNT_CHANGE_REFUSED = "account_change_refused"
     SIGN_OUT = "sign_out"
     VIEW_ITEM = "view_feedback_item"

@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -27,6 +27,7 @@ from app.models import (
     FeedbackKind,
     Message,
     PreferredChannel,
+    StaffUser,
     Team,
 )
 from channels.base import FeedbackDetails, InboundMessage
@@ -165,12 +166,22 @@ def _find(channel: str, external_id: str) -> IngestResult | None:
 
 
 def _insert(table: Table, values: dict[str, Any]) -> int:
-    """Insert one row in the session's transaction and return its primary key."""
-    return db.session.execute(insert(table), values).inserted_primary_key[0]
+    """Insert one row in the session's transaction and return its primary key. Text longer
+    than its column is cut to fit: a 400-character sender must not cost the message."""
+    return db.session.execute(insert(table), _fit(table, values)).inserted_primary_key[0]
+
+
+def _fit(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    fitted = dict(values)
+    for name, value in values.items():
+        length = getattr(table.c[name].type, "length", None)
+        if isinstance(value, str) and length and len(value) > length:
+            fitted[name] = value[:length]
+    return fitted
 
 
 def _store(msg: InboundMessage, open_thread: Thread | None) -> StoredMessage:
-    thread = open_thread or _new_item(msg)
+    thread = open_thread or _new_item(msg, _named_thread(msg))
     # Inserted before the audit link is redeemed, so a repeat meets the unique constraint
     # before it can use up a link that its first delivery already redeemed.
     message_id = _insert(
@@ -190,14 +201,17 @@ def _store(msg: InboundMessage, open_thread: Thread | None) -> StoredMessage:
         db.session.execute(
             insert(Attachment.__table__),
             [
-                {
-                    "message_id": message_id,
-                    "filename": attachment.filename,
-                    "content_type": attachment.content_type,
-                    "size": attachment.size,
-                    "data": attachment.data,
-                    "refused": attachment.refused,
-                }
+                _fit(
+                    Attachment.__table__,
+                    {
+                        "message_id": message_id,
+                        "filename": attachment.filename,
+                        "content_type": attachment.content_type,
+                        "size": attachment.size,
+                        "data": attachment.data,
+                        "refused": attachment.refused,
+                    },
+                )
                 for attachment in msg.attachments
             ],
         )
@@ -210,6 +224,16 @@ def _store(msg: InboundMessage, open_thread: Thread | None) -> StoredMessage:
 
 
 def _open_thread(msg: InboundMessage) -> Thread | None:
+    """The existing item the message names (a reference, or a reply to one of its messages);
+    None for a new item. An email joins a named case only from someone on it: see
+    _may_join."""
+    named = _named_thread(msg)
+    if named is None or _may_join(msg, named):
+        return named
+    return None
+
+
+def _named_thread(msg: InboundMessage) -> Thread | None:
     if msg.thread_reference:
         item_id = db.session.execute(_ITEM_BY_REFERENCE, {"ref": msg.thread_reference}).scalar()
         if item_id is not None:
@@ -228,7 +252,40 @@ def _open_thread(msg: InboundMessage) -> Thread | None:
     return Thread(row.id, row.reference) if row is not None else None
 
 
-def _new_item(msg: InboundMessage) -> Thread:
+def _may_join(msg: InboundMessage, thread: Thread) -> bool:
+    """Anyone can put a reference in a subject or forge In-Reply-To; an email joins the case
+    it names only from the case's contact, someone who has written on it before, or a member
+    of staff. Otherwise it becomes an item of its own, linked to the case it named."""
+    if msg.channel != Channel.EMAIL:
+        return True
+    sender = (msg.sender or "").strip().lower()
+    if not sender:
+        return False
+    on_case = select(_messages.id).where(
+        _messages.feedback_item_id == thread.feedback_item_id,
+        func.lower(_messages.sender) == sender,
+    )
+    contact = (
+        select(Contact.__table__.c.id)
+        .join_from(
+            FeedbackItem.__table__,
+            Contact.__table__,
+            _items.contact_id == Contact.__table__.c.id,
+        )
+        .where(
+            _items.id == thread.feedback_item_id, func.lower(Contact.__table__.c.email) == sender
+        )
+    )
+    staff = select(StaffUser.__table__.c.id).where(
+        func.lower(StaffUser.__table__.c.email) == sender
+    )
+    return bool(
+        db.session.execute(select(exists(on_case) | exists(contact) | exists(staff))).scalar()
+    )
+
+
+def _new_item(msg: InboundMessage, named: Thread | None = None) -> Thread:
+    """A new item; one that named a case it could not join is linked to that case."""
     details = msg.details or FeedbackDetails(kind="comment", contact_role="other")
     reference = msg.reference or new_reference()
     item_id = _insert(
@@ -249,6 +306,7 @@ def _new_item(msg: InboundMessage) -> Thread:
             "themes": [],
             # The item opens with this message, so it was received by the message's channel.
             "received_via": Channel(msg.channel),
+            "named_item_id": named.feedback_item_id if named is not None else None,
         },
     )
     return Thread(item_id, reference)

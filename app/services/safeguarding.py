@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.services import safeguarding_rota
 from app.services.feedback_list import MAX_ID, UNCHECKED_STATES, has_live_alert
+from app.templating import neutralise_bidi
 
 REVIEWER_ROLES = (StaffRole.SAFEGUARDING_REVIEWER, StaffRole.MANAGER, StaffRole.ADMIN)
 MAX_RATIONALE_CHARS = 5000
@@ -128,7 +129,9 @@ def alerts_for_item(item_id: int) -> list[SafeguardingAlert]:
 
 
 def highlight(text: str, spans: list[str]) -> Markup:
-    """The text, escaped, with every occurrence of each evidence span wrapped in <mark>."""
+    """The text, escaped, with every occurrence of each evidence span wrapped in <mark>, and
+    direction-changing characters made visible."""
+    text = neutralise_bidi(text)
     ranges = sorted(
         (match.start(), match.end())
         for span in spans

@@ -4,6 +4,9 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.web import routing
+
+    routing.init_app(app)
     from app.web import (
         accounts,
         api,

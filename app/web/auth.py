@@ -145,3 +145,9 @@ def safe_next(value: str | None) -> str | None:
         return None
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     return path if len(path) <= 500 else None
+
+
+def may_see_personal_details(user: StaffUser) -> bool:
+    """Whether this account reads messages as written, with contact details, and may reply.
+    The learning team reads them redacted: they study trends, not people."""
+    return user.role != StaffRole.LEARNING_TEAM

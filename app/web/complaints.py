@@ -417,10 +417,12 @@ def learning_log() -> str:
     """The response feedback log: learning points and actions per team."""
     team_id = _team_filter()
     open_only = request.args.get("open") == "1"
+    points = complaint_learning.log(team_id, open_only)
     return render_template(
         "staff/complaints/learning.html",
         title=_("Learning from complaints"),
-        points=complaint_learning.log(team_id, open_only),
+        points=points,
+        restricted=safeguarding.restricted_for(current_user, {p.feedback_item_id for p in points}),
         team_id=team_id,
         open_only=open_only,
         teams=teams(),

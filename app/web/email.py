@@ -26,6 +26,16 @@ def inbound() -> tuple[Response, int]:
     secret = config["EMAIL_WEBHOOK_SECRET"]
     if not secret:
         return _error(403, "Inbound email is not configured on this server.")
+    timestamp = request.headers.get(email_webhook.TIMESTAMP_HEADER)
+    signature = request.headers.get(email_webhook.SIGNATURE_HEADER)
+    window = config["EMAIL_WEBHOOK_WINDOW_SECONDS"]
+    try:
+        # Before the body is read: an unsigned or stale post costs no wait for its body.
+        email_webhook.check_headers(timestamp, signature, time.time(), window)
+    except email_webhook.SignatureMissing as error:
+        return _error(401, str(error))
+    except email_webhook.SignatureRejected as error:
+        return _error(403, str(error))
     body = request.get_data(cache=False)
     try:
         email_webhook.verify(

@@ -3,12 +3,14 @@
 import logging
 
 from flask import Flask, Response, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login
+from app.services import audit_log
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ EXPLANATIONS = {
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(HTTPException, http_error)
     for database_error in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(database_error, _database_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
@@ -65,8 +67,28 @@ def _csrf_error(error: CSRFError) -> tuple[Response | str | dict[str, object], i
     )
 
 
-def _http_error(error: HTTPException) -> tuple[Response | str | dict[str, object], int]:
+def _record_refusal() -> None:
+    """Every refusal to a signed-in member of staff goes in the audit log (pages that record
+    their own, more specific refusal say so in g)."""
+    if g.get("refusal_recorded") or not request.path.startswith("/staff"):
+        return
+    try:
+        if not current_user.is_authenticated:
+            return
+        audit_log.record(
+            audit_log.Action.ACCESS_REFUSED,
+            current_user,
+            detail={"path": request.path[:200], "method": request.method},
+            ip_address=request.remote_addr,
+        )
+    except Exception:
+        log.exception("could not record a refusal")
+
+
+def http_error(error: HTTPException) -> tuple[Response | str | dict[str, object], int]:
     code = error.code or 500
+    if code == 403:
+        _record_refusal()
     title = TITLES.get(code, error.name) if not _wants_json() else error.name
     detail = EXPLANATIONS.get(code, error.description or "")
     return _render(code, title, detail)

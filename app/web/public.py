@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from app import sessions
@@ -29,7 +30,7 @@ from app.models import FeedbackItem, FeedbackKind
 from app.services import audit_invitations, complaints, crisis, intake, public_feedback
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
 from app.services.crisis import Audience
-from app.web import equality
+from app.web import equality, errors
 from app.web.forms import (
     AdultFeedbackForm,
     AuditFeedbackForm,
@@ -61,6 +62,33 @@ def _refuse_unreadable_posts() -> None:
     than show a form full of "this is missing" errors for answers the person did give."""
     if request.method == "POST" and request.content_length and not request.form:
         abort(400)
+
+
+@bp.errorhandler(429)
+def _too_many_posts(error: HTTPException) -> Page:
+    """Too many posts from one address (a school, a care home, or a spammer): the form comes
+    back with everything that was written, and says to send it again in a few minutes."""
+    pages: dict[str, tuple[type[FlaskForm], str, str]] = {
+        "public.child_form": (ChildFeedbackForm, "public/child_form.html", _("Send us a message")),
+        "public.adult_form": (
+            AdultFeedbackForm,
+            "public/adult_form.html",
+            _("Send a complaint, compliment or comment"),
+        ),
+    }
+    if request.method != "POST" or request.endpoint not in pages:
+        return errors.http_error(error)
+    form_class, template, title = pages[request.endpoint]
+    form = form_class()
+    if isinstance(form, AdultFeedbackForm):
+        _offer_teams(form)
+    form.text.errors = [
+        _(
+            "A lot has been sent from this connection in a short time. Nothing was saved "
+            "yet: what you wrote is still here. Wait a few minutes, then send it again."
+        )
+    ]
+    return render_template(template, form=form, title=title), 429
 
 
 @bp.get("/")

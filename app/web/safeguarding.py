@@ -10,18 +10,23 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from app.database import utcnow
+from app.extensions import db
 from app.models import (
     AlertOutcome,
     Channel,
+    ComplaintStage,
+    LearningPoint,
+    MemberEnquiry,
     RotaKind,
     SafeguardingAlert,
     SecondLook,
@@ -29,7 +34,6 @@ from app.models import (
 )
 from app.services import (
     audit_log,
-    complaints,
     safeguarding,
     safeguarding_misses,
     safeguarding_queue,
@@ -66,6 +70,7 @@ def _record(action: str, object_type: str, object_id: int | None, **detail: Any)
 def _refuse(object_type: str, object_id: int | None) -> None:
     """Log the refusal, then answer 403."""
     _record(Action.SAFEGUARDING_REFUSED, object_type, object_id, path=request.path[:200])
+    g.refusal_recorded = True
     abort(403)
 
 
@@ -82,30 +87,49 @@ def reviewer_required(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
-def _item_in_request() -> int | None:
-    """The feedback item a staff or complaints page is about, from its item or stage id."""
-    args = request.view_args or {}
-    if request.blueprint not in ("staff", "complaints"):
-        return None
-    item_id = args.get("item_id")
-    if isinstance(item_id, int):
-        return item_id
-    stage_id = args.get("stage_id")
-    if request.blueprint == "complaints" and isinstance(stage_id, int):
-        stage = complaints.load_stage(stage_id)
-        return stage.feedback_item_id if stage is not None else None
-    return None
+# Every kind of id a staff route takes that leads to one feedback item, and how it leads there.
+# A new route with a new kind of id must be added here: tests/web/test_access_walk.py walks
+# every staff route and fails on an id it cannot resolve.
+_ITEM_OF = {
+    "item_id": lambda value: value,
+    "stage_id": lambda value: _column_of(ComplaintStage, value),
+    "point_id": lambda value: _column_of(LearningPoint, value),
+    "enquiry_id": lambda value: _column_of(MemberEnquiry, value),
+}
+# Ids that lead to no single item, or to pages only reviewers may open anyway.
+ID_ARGS_WITHOUT_AN_ITEM = {"alert_id", "sample_id", "shift_id", "user_id"}
+
+
+def _column_of(model: type, row_id: int) -> int | None:
+    return db.session.execute(
+        select(model.feedback_item_id).where(model.id == row_id)  # type: ignore[attr-defined]
+    ).scalar()
+
+
+def _items_in_request() -> list[int]:
+    """The feedback items a staff page is about, from any id in its address."""
+    found = []
+    for name, value in (request.view_args or {}).items():
+        resolve = _ITEM_OF.get(name)
+        if resolve is not None and isinstance(value, int):
+            item_id = resolve(value)
+            if item_id is not None:
+                found.append(item_id)
+    return found
 
 
 @bp.before_app_request
 def _guard_safeguarding_items() -> None:
-    """Every staff or complaints page about one item is closed to non-reviewers while it has a
-    live alert, whichever blueprint serves it, so new item pages are covered without asking."""
-    if not current_user.is_authenticated or safeguarding.may_review(current_user):
+    """Every staff page about an item, reached through any id (the item's, a stage's, a
+    learning point's, an enquiry's), is closed to non-reviewers while the item has a live
+    alert, whichever blueprint serves it, so new pages are covered without asking."""
+    if not request.path.startswith("/staff") or not current_user.is_authenticated:
         return
-    item_id = _item_in_request()
-    if item_id is not None and safeguarding.is_safeguarding_item(item_id):
-        _refuse("feedback_item", item_id)
+    if safeguarding.may_review(current_user):
+        return
+    for item_id in _items_in_request():
+        if safeguarding.is_safeguarding_item(item_id):
+            _refuse("feedback_item", item_id)
 
 
 @bp.app_context_processor

@@ -33,6 +33,10 @@ def _limit_size() -> None:
 def _signed_form() -> MultiDict[str, str]:
     """The posted form, once its Twilio signature is checked against the public URL."""
     config = current_app.config
+    # Without Twilio's signature header, the body is not even read.
+    if not request.headers.get("X-Twilio-Signature"):
+        log.warning("refused a request to %s without a Twilio signature", request.path)
+        abort(403)
     url = sms_channel.public_url(
         config["PUBLIC_BASE_URL"], request.path, request.query_string.decode("latin-1")
     )

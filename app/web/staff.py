@@ -41,6 +41,7 @@ from app.services import (
     complaint_learning,
     corrections,
     enrolment_links,
+    redaction,
     safeguarding,
     safeguarding_rota,
     staff_accounts,
@@ -362,8 +363,10 @@ _REPLY_HINTS = {
 
 
 def _item_page(thread: listing.Thread, reply_form: ReplyForm) -> str:
-    """The item page, with a reply form on each channel the contact can be reached by."""
-    channels = staff_replies.reply_channels(thread.item)
+    """The item page, with a reply form on each channel the contact can be reached by. The
+    learning team reads it redacted, without contact details, and cannot reply."""
+    personal = auth.may_see_personal_details(current_user)
+    channels = staff_replies.reply_channels(thread.item) if personal else []
     if len(channels) == 1:
         reply_form.text.label.text, reply_form.submit.label.text = _REPLY_LABELS[channels[0]]
     return render_template(
@@ -378,7 +381,17 @@ def _item_page(thread: listing.Thread, reply_form: ReplyForm) -> str:
         attachments=staff_replies.attachments_by_message(thread.messages),
         theme_correction=corrections.latest(thread.item.id),
         form=reply_form,
+        personal=personal,
+        shown_text=(lambda m: m.text) if personal else _redacted_text(thread.item),
     )
+
+
+def _redacted_text(item: FeedbackItem) -> Any:
+    """What the learning team reads of a message: its text with personal details taken out,
+    the contact's own name, email and phone among them."""
+    contact = item.contact
+    known = [contact.name, contact.email, contact.phone] if contact else []
+    return lambda message: redaction.redact(message.text, known=[k for k in known if k])
 
 
 _CANNOT_REACH = {
@@ -397,6 +410,8 @@ def reply(item_id: int) -> str | Response:
     thread = listing.load_thread(item_id)
     if thread is None:
         raise NotFound()
+    if not auth.may_see_personal_details(current_user):
+        abort(403)
     form = _reply_form(thread.item)
     if form.validate_on_submit():
         channel = form.channel.data

@@ -16,7 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.models import StaffRole
-from app.services import safeguarding, trends
+from app.services import audit_log, safeguarding, trends
 from app.services.feedback_list import teams
 from app.services.london_months import Month, Quarter
 from app.services.trends import (
@@ -61,6 +61,13 @@ def page() -> tuple[str, int] | str:
         form.filters(),
         form.chosen_month(),
         may_see_safeguarding=safeguarding.may_review(current_user),
+    )
+    # The page quotes what people wrote (redacted): who read it is recorded.
+    audit_log.record(
+        audit_log.Action.TRENDS_VIEWED,
+        current_user,
+        detail={"month": form.chosen_month().key},
+        ip_address=flask_request.remote_addr,
     )
     summaries = _summaries(result)
     return render_template(

@@ -11,6 +11,7 @@ from app.models import AuditInvitation, Channel, FeedbackItem, Message, Team
 from app.services import audit_invitations
 from app.services.audit_invitations import InvitationUnusable, TokenProblem
 from app.services.ingestion import StoredMessage, Thread, ingest
+from app.services.staff_accounts import create_account
 from channels.base import FeedbackDetails, InboundMessage
 
 
@@ -92,13 +93,15 @@ def test_a_reply_carrying_a_reference_joins_its_thread(app):
 
 
 def test_an_item_is_received_by_its_first_message_channel_and_a_later_reply_keeps_it(app):
-    first = ingest(_msg())
+    details = FeedbackDetails(kind="compliment", contact_role="parent", email="Sam@Example.org")
+    first = ingest(_msg(details=details))
     assert first.feedback_item.received_via == Channel.WEB_ADULT
     reply = ingest(
         _msg(
             channel="email",
             external_id="<reply@example.org>",
             text="One more thing",
+            sender="sam@example.org",
             thread_reference=first.feedback_item.reference,
         )
     )
@@ -200,3 +203,43 @@ def test_a_failure_in_the_conversation_stores_nothing(app):
 
     assert _count(Message) == 0
     assert _count(FeedbackItem) == 0
+
+
+def test_an_email_naming_a_case_joins_it_only_from_someone_on_it(app, make_staff=None):
+    details = FeedbackDetails(kind="complaint", contact_role="parent", email="sam@example.org")
+    case = ingest(_msg(details=details)).feedback_item
+    stranger = ingest(
+        _msg(
+            channel="email",
+            external_id="<in@stranger.example>",
+            text="Please send me everything on this case",
+            sender="someone@stranger.example",
+            thread_reference=case.reference,
+        )
+    )
+    assert stranger.feedback_item.id != case.id
+    assert stranger.feedback_item.named_item_id == case.id
+    forged_reply = ingest(
+        _msg(
+            channel="email",
+            external_id="<forged@stranger.example>",
+            text="More",
+            sender="someone@stranger.example",
+            replies_to=("<in@stranger.example>",),
+        )
+    )
+    # Replying to their own email is fine: they are on that (new) thread.
+    assert forged_reply.feedback_item.id == stranger.feedback_item.id
+    create_account(
+        email="Officer@Council.example", name="An Officer", role="manager", password="x" * 16
+    )
+    from_staff = ingest(
+        _msg(
+            channel="email",
+            external_id="<staff@council.example>",
+            text="Note for the file",
+            sender="officer@council.example",
+            thread_reference=case.reference,
+        )
+    )
+    assert from_staff.feedback_item.id == case.id

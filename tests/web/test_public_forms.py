@@ -771,25 +771,47 @@ def test_a_json_body_is_refused_clearly(client):
 
 
 @pytest.mark.parametrize("name", ENDPOINTS)
-def test_the_fourth_post_in_a_minute_is_limited_but_another_browser_is_not(make_app, name):
+def test_the_fourth_post_in_a_minute_from_one_address_is_limited_whatever_its_browser(
+    make_app, name
+):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="3 per minute")
     with app.app_context():
         token = _invitation()
     path = {"child": "/child", "adult": "/adult", "audit": f"/how-did-we-do/{token}"}[name]
     client = app.test_client()
-    school_laptop = {"User-Agent": "Mozilla/5.0 (Chromebook)"}
-    school_phone = {"User-Agent": "Mozilla/5.0 (iPhone)"}
+    posts = [{"User-Agent": f"Mozilla/5.0 (spam {n})"} for n in range(5)]
+    data = {"text": "What I wrote, which must not be lost"}
 
-    statuses = [client.post(path, data={}, headers=school_laptop).status_code for _ in range(3)]
-    limited = client.post(path, data={}, headers=school_laptop)
-    other_browser = client.post(path, data={}, headers=school_phone)
-    reading_is_fine = client.get(path, headers=school_laptop)
+    statuses = [client.post(path, data=data, headers=posts[n]).status_code for n in range(3)]
+    limited = client.post(path, data=data, headers=posts[3])
+    elsewhere = client.post(path, data={}, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    reading_is_fine = client.get(path)
 
     assert 429 not in statuses
     assert limited.status_code == 429
-    assert "Too many tries in a short time" in limited.text
-    assert other_browser.status_code != 429
+    assert elsewhere.status_code != 429
     assert reading_is_fine.status_code == 200
+    if name == "audit":
+        assert "Too many tries in a short time" in limited.text
+    else:
+        # The form comes back with what was written and says to send it again shortly.
+        assert "What I wrote, which must not be lost" in limited.text
+        assert "Nothing was saved yet" in limited.text
+
+
+def test_behind_a_trusted_proxy_the_limit_follows_the_real_client(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="2 per minute", TRUSTED_PROXIES=1)
+    client = app.test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def post(client_address: str):
+        headers = {"X-Forwarded-For": client_address}
+        return client.post("/child", data={}, headers=headers, environ_base=proxy)
+
+    assert [post("203.0.113.1").status_code for _ in range(2)] == [422, 422]
+    assert post("203.0.113.1").status_code == 429
+    # Another child behind the same proxy is not blocked by the first.
+    assert post("203.0.113.2").status_code == 422
 
 
 @pytest.mark.parametrize("path", ["/child", "/adult"])
