@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import Config
+from app.config import Config, settle
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -15,6 +15,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(Config())
     if config:
         app.config.update(config)
+    settle(app.config)
 
     from app import cli, extensions, sessions, templating
     from app.web import register_blueprints

@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -58,12 +59,9 @@ class Config:
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        served_over_https = self.PUBLIC_BASE_URL.startswith("https://")
-        # Over https the cookie is Secure and __Host- (this host only, every path); HSTS too.
-        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", served_over_https)
-        if self.SESSION_COOKIE_SECURE:
-            self.SESSION_COOKIE_NAME = "__Host-session"
-        self.HSTS = _bool("HSTS", served_over_https)
+        # None: decided from PUBLIC_BASE_URL by settle() (https means Secure cookies and HSTS).
+        self.SESSION_COOKIE_SECURE = _optional_bool("SESSION_COOKIE_SECURE")
+        self.HSTS = _optional_bool("HSTS")
         # A staff session ends after this long without a request (STAFF_SESSION_MINUTES).
         self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("STAFF_SESSION_MINUTES", 30))
         # However active, a staff session ends this long after sign-in.
@@ -127,6 +125,23 @@ class Config:
         self.SAFEGUARDING_FALLBACK_CONTACTS = os.environ.get("SAFEGUARDING_FALLBACK_CONTACTS", "")
         # Unflagged messages from the last week drawn each week for a reviewer's second look.
         self.SAFEGUARDING_SECOND_LOOK_SAMPLE = _int("SAFEGUARDING_SECOND_LOOK_SAMPLE", 20)
+
+
+def _optional_bool(name: str) -> bool | None:
+    value = os.environ.get(name)
+    return None if value is None else _bool(name, False)
+
+
+def settle(config: dict[str, Any]) -> None:
+    """Settings that follow from others, once the overrides are in: over https the session
+    cookie is Secure and named __Host- (this host only, every path), and HSTS is sent."""
+    https = str(config["PUBLIC_BASE_URL"]).startswith("https://")
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = https
+    if config.get("HSTS") is None:
+        config["HSTS"] = https
+    if config["SESSION_COOKIE_SECURE"]:
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
 
 
 def _engine_options(url: str) -> dict[str, object]:

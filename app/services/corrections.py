@@ -69,7 +69,14 @@ def correct_themes(
     after = _checked(chosen)
     why = _reason(reason)
     # Locked, so a classification finishing at the same moment waits and then sees this.
-    db.session.refresh(item, with_for_update=True)
+    # A plain select: refresh() would repeat any eager joins the item was first loaded with,
+    # and PostgreSQL cannot lock the nullable side of an outer join.
+    db.session.execute(
+        select(FeedbackItem)
+        .where(FeedbackItem.id == item.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     before = sorted(item.themes or [])
     correction = ThemeCorrection(
         feedback_item_id=item.id,

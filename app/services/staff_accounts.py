@@ -402,6 +402,23 @@ def password_problem(password: str, user: StaffUser | None, *context: str) -> st
     return None
 
 
+def password_change_refusal(user: StaffUser, current: str, new: str) -> AccountError | None:
+    """Why this password change cannot be made (the current password wrong, the new one
+    weak or unchanged), checked before the second factor is asked for; None if it can."""
+    if not _password_matches(user.password_hash, current[:MAX_PASSWORD_LENGTH]):
+        record(
+            Action.SIGN_IN_FAILED,
+            user,
+            detail={"reason": "wrong_current_password"},
+            ip_address=None,
+        )
+        return AccountError("Your current password is wrong")
+    problem = password_problem(new, user)
+    if problem is None and _password_matches(user.password_hash, new):
+        problem = "Choose a password you have not used here before"
+    return AccountError(problem) if problem else None
+
+
 def change_password(
     user: StaffUser, current: str, new: str, keep_session: str | None, ip_address: str | None
 ) -> None:
@@ -409,21 +426,10 @@ def change_password(
     AccountError with the reason when the current password is wrong or the new one weak."""
     locked_user = _lock_row(user.id)
     assert locked_user is not None
-    if not _password_matches(locked_user.password_hash, current[:MAX_PASSWORD_LENGTH]):
+    refusal = password_change_refusal(locked_user, current, new)
+    if refusal is not None:
         db.session.rollback()
-        record(
-            Action.SIGN_IN_FAILED,
-            user,
-            detail={"reason": "wrong_current_password"},
-            ip_address=ip_address,
-        )
-        raise AccountError("Your current password is wrong")
-    problem = password_problem(new, locked_user)
-    if problem is None and _password_matches(locked_user.password_hash, new):
-        problem = "Choose a password you have not used here before"
-    if problem is not None:
-        db.session.rollback()
-        raise AccountError(problem)
+        raise refusal
     locked_user.password_hash = hash_password(new)
     locked_user.password_expires_at = None
     locked_user.must_change_password = False

@@ -76,16 +76,22 @@ def change_password() -> str | Response:
     session of yours ends."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not staff_accounts.check_totp(current_user, form.code.data, _ip()):
+        # The passwords first, so a code is not used up on a change that cannot be made.
+        refusal = staff_accounts.password_change_refusal(
+            current_user, form.current.data, form.new.data
+        )
+        if refusal is not None:
+            field = form.current if "current" in str(refusal) else form.new
+            field.errors.append(str(refusal))
+        elif not staff_accounts.check_totp(current_user, form.code.data, _ip()):
             form.code.errors.append(_("The code is wrong or has been used already"))
         else:
             try:
                 staff_accounts.change_password(
                     current_user, form.current.data, form.new.data, auth.current_token(), _ip()
                 )
-            except AccountError as refusal:
-                field = form.current if "current" in str(refusal) else form.new
-                field.errors.append(str(refusal))
+            except AccountError as error:
+                form.new.errors.append(str(error))
             else:
                 flash(_("Your password is changed. You are signed out everywhere else."), "success")
                 return redirect(url_for("staff.feedback_list"))

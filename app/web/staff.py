@@ -150,7 +150,7 @@ def _complete_sign_in(user: StaffUser) -> str:
     auth.sign_in(user, _ip(), request.headers.get("User-Agent"))
     staff_accounts.record_sign_in(user, _ip())
     if user.must_change_password:
-        return url_for("staff.change_password")
+        return url_for("own_account.change_password")
     return next_path or url_for("staff.feedback_list")
 
 
