@@ -1,4 +1,5 @@
-"""Start an RQ worker over Heard's queues, with the periodic-job scheduler on a thread.
+"""Start an RQ worker over Heard's queues, with the periodic-job scheduler on a thread (which
+also moves RQ's due retries onto their queues).
 
 Run as many as you like, on as many machines: every worker runs a scheduler, and each periodic
 job still runs once per period (the schedulers claim each period in the database). The
@@ -25,6 +26,22 @@ from app.jobs import QUEUES
 from app.jobs.scheduler import Scheduler
 
 
+class Worker(SimpleWorker):
+    """RQ's SimpleWorker, whose command channel waits at most a second at a time.
+
+    RQ listens for commands (such as "stop") on a pubsub thread that waits up to a minute
+    for messages; on SIGTERM the worker waits for that thread, so a deploy or a scale-down
+    could take a minute per worker. A short wait lets it stop in a second or two.
+    """
+
+    def subscribe(self) -> None:
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
+
 def main() -> None:
     """Parse flags and run the worker until it is stopped."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -43,7 +60,9 @@ def main() -> None:
             scheduler.stop()
             return
         classifiers.get(app.config["CLASSIFIER"])  # load once, before the first message waits
-        SimpleWorker(QUEUES, connection=connection).work(with_scheduler=True, burst=args.burst)
+        # RQ's own scheduler would fork a process that outlives a killed worker; retries are
+        # moved onto their queues by the scheduler thread instead (app/jobs/scheduler.py).
+        Worker(QUEUES, connection=connection).work(with_scheduler=False, burst=args.burst)
     if scheduler is not None:
         scheduler.stop()
 

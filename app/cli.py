@@ -73,20 +73,30 @@ def demo(items: int, seed: int) -> None:
 @click.password_option()
 @with_appcontext
 def create_staff(email: str, name: str, role: str, phone: str | None, password: str) -> None:
-    """Create a staff account; they set up two-factor at first sign-in."""
+    """Create a staff account, and print the one-time link with which its owner sets up
+    two-factor sign-in (the way in for the first administrator)."""
     from app.extensions import db
-    from app.services.staff_accounts import AccountError, create_account
+    from app.services import enrolment_links
+    from app.services.staff_accounts import AccountError, create_account, password_problem
     from channels.sms import normalise_number
 
     number = normalise_number(phone).e164 if phone else None
     if phone and number is None:
         raise click.ClickException("--phone is not a phone number")
+    problem = password_problem(password, None, email, name)
+    if problem is not None:
+        raise click.ClickException(problem)
     try:
         user = create_account(email=email, name=name, role=role, password=password)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     user.phone = number
+    token = enrolment_links.create(user, None)
     db.session.commit()
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    click.echo(
+        f"Open this link within 72 hours to set up two-factor sign-in: {base}/staff/enrol/{token}"
+    )
     click.echo(f"Created {user.role.value} account {user.email}")
 
 

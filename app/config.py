@@ -41,6 +41,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = _engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
+        # The organisation running Heard, as the public pages and letters name it.
+        self.ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Heard")
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 256 * 1024)
         self.MAX_FEEDBACK_CHARS = _int("MAX_FEEDBACK_CHARS", 10_000)
         # Where messages wait on disk while the database cannot be reached.

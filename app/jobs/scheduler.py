@@ -20,12 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app
+from rq.scheduler import RQScheduler
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
 from app.extensions import db, queues
-from app.jobs import BoundJob, find_job, run_job
+from app.jobs import QUEUES, BoundJob, find_job, run_job
 from app.jobs.periodic import PERIODIC, Periodic
 from app.models import PeriodicRun, SchedulerBeat
 from app.services import intake, locks
@@ -154,6 +155,28 @@ def _enqueue(job: BoundJob, run_id: int) -> None:
     )
 
 
+class RetryPromoter:
+    """Moves RQ jobs whose time has come (retries after their interval) onto their queues.
+
+    RQ's worker can do this in a process it forks, which outlives a worker killed with
+    SIGKILL; here it runs on the scheduler's thread instead, so it dies with the worker. RQ's
+    own per-queue lock (it expires a minute after its holder stops) keeps it to one process.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rq: RQScheduler | None = None
+
+    def __call__(self) -> None:
+        connection = queues.connection
+        if connection is None:
+            return
+        if self.rq is None:
+            self.rq = RQScheduler(QUEUES, connection=connection, name=self.name)
+        self.rq.acquire_locks()
+        self.rq.enqueue_scheduled_jobs()
+
+
 class Scheduler:
     """The loop, on a daemon thread of this process."""
 
@@ -162,6 +185,7 @@ class Scheduler:
         self.tick_seconds = tick_seconds or app.config["SCHEDULER_TICK_SECONDS"]
         self.stopping = threading.Event()
         self.dispatch = Dispatch(app)
+        self.promote_retries = RetryPromoter(runner_name())
         self.thread = threading.Thread(target=self._loop, name="heard-scheduler", daemon=True)
 
     def start(self) -> "Scheduler":
@@ -172,6 +196,8 @@ class Scheduler:
         self.stopping.set()
         self.thread.join(timeout)
         self.dispatch.pool.shutdown(wait=True)
+        if self.promote_retries.rq is not None:
+            self.promote_retries.rq.release_locks()
 
     def _loop(self) -> None:
         runner = runner_name()
@@ -181,6 +207,10 @@ class Scheduler:
                     tick(runner, self.dispatch)
                 except Exception:
                     log.exception("scheduler tick failed; trying again next tick")
+                try:
+                    self.promote_retries()
+                except Exception:
+                    log.warning("could not move due retries onto their queues this tick")
                 try:
                     intake.replay_spool()
                 except Exception:

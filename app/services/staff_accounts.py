@@ -38,8 +38,8 @@ RECOVERY_CODE_LENGTH = 24
 TOTP_ISSUER = "Heard"
 # zxcvbn's scale of 0 to 4: 3 is "safely unguessable" against an offline attack on a slow hash.
 MIN_PASSWORD_SCORE = 3
-# Words an attacker tries first against this service (ASVS 6.1.2); the organisation's name
-# (ORGANISATION_NAME) is added where it is known.
+# Words an attacker tries first against this service (ASVS 6.1.2), with the organisation's
+# name (ORGANISATION_NAME) added.
 CONTEXT_WORDS = ("heard", "safeguarding", "children", "family", "court", "social", "care")
 
 _hasher = PasswordHasher()
@@ -381,20 +381,28 @@ def use_recovery_code(user: StaffUser, code: str, ip_address: str | None = None)
 
 
 def password_problem(password: str, user: StaffUser | None, *context: str) -> str | None:
-    """Why a new password will not do, in words for the person; None if it will.
+    """Why a new password will not do, in words for the person; None if it will. `context`
+    is more of the person's own details (their email and name, for an account not made yet).
 
     zxcvbn (offline: it carries its own word lists) estimates how guessable it is, knowing the
     person's name and email, and the service's own words, which attackers try first.
     """
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters"
-    inputs = [*CONTEXT_WORDS, *context]
+    lowered = password.lower()
+    organisation = re.split(r"\W+", current_app.config["ORGANISATION_NAME"])
+    # zxcvbn scores "Wrexham2026council" as strong even when told the words, so the name of the
+    # organisation, like the person's own, may not be in the password at all.
+    if any(len(word) >= 4 and word.lower() in lowered for word in organisation):
+        return "Do not use the name of your organisation in your password"
+    inputs = [*CONTEXT_WORDS, *organisation, *context]
     if user is not None:
-        personal = [*re.split(r"[@._+-]", user.email), *user.name.split()]
-        lowered = password.lower()
+        context = (*context, user.email, user.name)
+    personal = [part for value in context for part in re.split(r"[@._+\s-]", value or "")]
+    if personal:
         if any(len(word) >= 4 and word.lower() in lowered for word in personal):
             return "Do not use your name or email address in your password"
-        inputs += [user.email, *personal]
+        inputs += personal
     result = zxcvbn(password[:100], user_inputs=[i for i in inputs if i])
     if result["score"] < MIN_PASSWORD_SCORE:
         warning = result["feedback"].get("warning") or "It would be easy to guess"
@@ -402,15 +410,22 @@ def password_problem(password: str, user: StaffUser | None, *context: str) -> st
     return None
 
 
-def password_change_refusal(user: StaffUser, current: str, new: str) -> AccountError | None:
+def password_change_refusal(
+    user: StaffUser, current: str, new: str, ip_address: str | None = None
+) -> AccountError | None:
     """Why this password change cannot be made (the current password wrong, the new one
-    weak or unchanged), checked before the second factor is asked for; None if it can."""
+    weak or unchanged), checked before the second factor is asked for; None if it can.
+    Wrong current passwords are slowed like wrong passwords at sign-in."""
+    now = utcnow()
+    if sign_in_throttle.password_wait(user.id, ip_address, now) is not None:
+        return AccountError("Your current password is wrong, or you must wait a while to try again")
     if not _password_matches(user.password_hash, current[:MAX_PASSWORD_LENGTH]):
+        sign_in_throttle.password_failed(user.id, ip_address, now)
         record(
             Action.SIGN_IN_FAILED,
             user,
             detail={"reason": "wrong_current_password"},
-            ip_address=None,
+            ip_address=ip_address,
         )
         return AccountError("Your current password is wrong")
     problem = password_problem(new, user)
@@ -426,7 +441,7 @@ def change_password(
     AccountError with the reason when the current password is wrong or the new one weak."""
     locked_user = _lock_row(user.id)
     assert locked_user is not None
-    refusal = password_change_refusal(locked_user, current, new)
+    refusal = password_change_refusal(locked_user, current, new, ip_address)
     if refusal is not None:
         db.session.rollback()
         raise refusal

@@ -144,7 +144,11 @@ def recently_authenticated(found: StaffSession, now: datetime | None = None) -> 
     return (now or utcnow()) - found.authenticated_at <= window
 
 
-def reauthenticated(found: StaffSession) -> None:
-    """They have just proved who they are again."""
+def reauthenticated(found: StaffSession) -> str:
+    """They have just proved who they are again: the session gets a new token (an old one
+    someone may have copied stops working). Returns it."""
+    token = secrets.token_urlsafe(32)
+    found.token_hash = _hash(token)
     found.authenticated_at = utcnow()
     db.session.commit()
+    return token

@@ -62,6 +62,7 @@ def create_feedback() -> tuple[Response, int]:
     """Authenticate the partner, read and check the JSON, and hand it to ingest()."""
     partner = _partner()
     if partner is None:
+        log.warning("refused an API request without a known token from %s", request.remote_addr)
         response, status = _error(
             401, "Unauthorized", "Send your partner token as 'Authorization: Bearer <token>'."
         )

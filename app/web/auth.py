@@ -66,6 +66,11 @@ def sign_in(user: StaffUser, ip_address: str | None, user_agent: str | None) -> 
     forget_loaded_user()
 
 
+def renew_session(token: str) -> None:
+    """The cookie carries the session's new token from now on."""
+    session[SESSION_TOKEN] = token
+
+
 def sign_out() -> None:
     """End this session on the server, and forget the cookie's contents."""
     staff_sessions.end(current_token())

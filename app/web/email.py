@@ -1,5 +1,6 @@
 """POST /email/inbound: providers that post the raw MIME message (SendGrid raw, Mailgun MIME)."""
 
+import logging
 import time
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -9,12 +10,20 @@ from app.services import intake
 from channels import email_webhook
 
 bp = Blueprint("email", __name__)
+log = logging.getLogger(__name__)
 # Authenticated by the HMAC signature, not a cookie: there is no session to forge.
 csrf.exempt(bp)
 
 
 def _error(status: int, detail: str) -> tuple[Response, int]:
     return jsonify(error={"status": status, "detail": detail}), status
+
+
+def _refused(error: Exception) -> tuple[Response, int]:
+    """401 without a signature, 403 with a wrong or stale one; logged either way."""
+    status = 401 if isinstance(error, email_webhook.SignatureMissing) else 403
+    log.warning("refused an inbound email post (%s) from %s", error, request.remote_addr)
+    return _error(status, str(error))
 
 
 @bp.post("/email/inbound")
@@ -32,10 +41,8 @@ def inbound() -> tuple[Response, int]:
     try:
         # Before the body is read: an unsigned or stale post costs no wait for its body.
         email_webhook.check_headers(timestamp, signature, time.time(), window)
-    except email_webhook.SignatureMissing as error:
-        return _error(401, str(error))
-    except email_webhook.SignatureRejected as error:
-        return _error(403, str(error))
+    except (email_webhook.SignatureMissing, email_webhook.SignatureRejected) as error:
+        return _refused(error)
     body = request.get_data(cache=False)
     try:
         email_webhook.verify(
@@ -46,10 +53,8 @@ def inbound() -> tuple[Response, int]:
             now=time.time(),
             window=config["EMAIL_WEBHOOK_WINDOW_SECONDS"],
         )
-    except email_webhook.SignatureMissing as error:
-        return _error(401, str(error))
-    except email_webhook.SignatureRejected as error:
-        return _error(403, str(error))
+    except (email_webhook.SignatureMissing, email_webhook.SignatureRejected) as error:
+        return _refused(error)
     if not body.strip():
         return _error(400, "The body must be a raw RFC 5322 message.")
     receipt = intake.receive_raw_email(body)

@@ -59,6 +59,12 @@ def _render(code: int, title: str, detail: str) -> tuple[Response | str | dict[s
 
 
 def _csrf_error(error: CSRFError) -> tuple[Response | str | dict[str, object], int]:
+    log.warning(
+        "refused %s %s: CSRF token missing or expired, from %s",
+        request.method,
+        request.path[:200],
+        request.remote_addr,
+    )
     return _render(
         400,
         "Your form has expired",
@@ -89,6 +95,15 @@ def http_error(error: HTTPException) -> tuple[Response | str | dict[str, object]
     code = error.code or 500
     if code == 403:
         _record_refusal()
+    if code in (401, 403, 429):
+        # Security events for the operator's log: where, from which address; nothing sent.
+        log.warning(
+            "refused %s %s with %d from %s",
+            request.method,
+            request.path[:200],
+            code,
+            request.remote_addr,
+        )
     title = TITLES.get(code, error.name) if not _wants_json() else error.name
     detail = EXPLANATIONS.get(code, error.description or "")
     return _render(code, title, detail)

@@ -78,7 +78,7 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         # The passwords first, so a code is not used up on a change that cannot be made.
         refusal = staff_accounts.password_change_refusal(
-            current_user, form.current.data, form.new.data
+            current_user, form.current.data, form.new.data, _ip()
         )
         if refusal is not None:
             field = form.current if "current" in str(refusal) else form.new
@@ -93,6 +93,9 @@ def change_password() -> str | Response:
             except AccountError as error:
                 form.new.errors.append(str(error))
             else:
+                found = auth.current_session()
+                if found is not None:  # a new token, as after signing in
+                    auth.renew_session(staff_sessions.reauthenticated(found))
                 flash(_("Your password is changed. You are signed out everywhere else."), "success")
                 return redirect(url_for("staff.feedback_list"))
     return render_template(
@@ -117,7 +120,7 @@ def confirm_identity() -> str | Response:
         elif not staff_accounts.check_totp(current_user, form.code.data, _ip()):
             form.code.errors.append(_("The code is wrong or has been used already"))
         else:
-            staff_sessions.reauthenticated(found)
+            auth.renew_session(staff_sessions.reauthenticated(found))
             audit_log.record(audit_log.Action.REAUTHENTICATED, current_user, ip_address=_ip())
             return redirect(next_path)
     return render_template(

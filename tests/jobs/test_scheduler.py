@@ -84,19 +84,19 @@ def test_a_run_that_overlaps_an_earlier_one_is_skipped(app):
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
-    """SIGTERM, as a process manager sends; a process still there a minute later is killed, so
-    no test is left with another's scheduler running, and the test says so."""
+    """SIGTERM, as a process manager sends; a process still there 20 seconds later is killed,
+    so no test is left with another's scheduler running, and the test says so."""
     for process in processes:
         process.send_signal(signal.SIGTERM)
     stuck = []
     for process in processes:
         try:
-            process.wait(timeout=60)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
             stuck.append(process.args)
-    assert not stuck, f"did not stop within a minute of SIGTERM: {stuck}"
+    assert not stuck, f"did not stop within 20 seconds of SIGTERM: {stuck}"
 
 
 def _free_port() -> int:

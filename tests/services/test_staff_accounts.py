@@ -10,7 +10,13 @@ from sqlalchemy import select
 from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEvent, Message, StaffRole, StaffUser
-from app.services import audit_log, sign_in_throttle, staff_accounts, staff_sessions
+from app.services import (
+    audit_log,
+    enrolment_links,
+    sign_in_throttle,
+    staff_accounts,
+    staff_sessions,
+)
 from app.services.audit_log import Action
 from app.services.staff_accounts import AccountError, create_account, verify_password
 
@@ -298,3 +304,49 @@ def test_an_account_added_by_someone_else_at_the_same_instant_is_refused(app, mo
     # Only the clashing insert was undone: the session goes on and the first account stands.
     assert db.session.get(StaffUser, first.id).email == "manager@example.org"
     assert _actions() == [Action.ACCOUNT_CREATED]
+
+
+def test_the_create_staff_command_gives_a_set_up_link_and_refuses_a_weak_password(app):
+    runner = app.test_cli_runner()
+    args = ["create-staff", "--email", "first@example.org", "--name", "First", "--role", "admin"]
+    weak = runner.invoke(args=[*args, "--password", "password1234"])
+    assert weak.exit_code == 1 and "Traceback" not in weak.output
+    assert (
+        db.session.scalar(select(StaffUser).where(StaffUser.email == "first@example.org")) is None
+    )
+    created = runner.invoke(args=[*args, "--password", PASSWORD])
+    assert created.exit_code == 0, created.output
+    token = created.output.split("/staff/enrol/")[1].split()[0]
+    link = enrolment_links.find(token)
+    assert link is not None
+    assert db.session.get(StaffUser, link.staff_user_id).email == "first@example.org"
+
+
+def test_the_organisations_own_name_makes_a_password_guessable(make_app):
+    app = make_app(ORGANISATION_NAME="Wrexham Borough Council")
+    with app.app_context():
+        for password in ("Wrexham2026council", "wrexhamboroughcouncil"):
+            assert "organisation" in (staff_accounts.password_problem(password, None) or "")
+        assert staff_accounts.password_problem("plum lantern brisk otter", None) is None
+
+
+def test_guessing_the_current_password_at_a_password_change_is_slowed(app, clock):
+    user = _account()
+    for _ in range(sign_in_throttle.FREE_PASSWORD_FAILURES):
+        refusal = staff_accounts.password_change_refusal(user, "not it", "x", "192.0.2.1")
+        assert refusal is not None
+    # Now even the right password is not checked from that address...
+    assert (
+        staff_accounts.password_change_refusal(
+            user, PASSWORD, "plum lantern brisk otter", "192.0.2.1"
+        )
+        is not None
+    )
+    # ...until the wait is over.
+    clock.shift(timedelta(minutes=2))
+    assert (
+        staff_accounts.password_change_refusal(
+            user, PASSWORD, "plum lantern brisk otter", "192.0.2.1"
+        )
+        is None
+    )

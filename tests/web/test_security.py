@@ -68,10 +68,15 @@ def test_admin_pages_ask_for_the_password_and_a_code_again_after_a_while(
     assert asked.status_code == 302 and "/staff/account/confirm" in asked.location
     wrong = client.post(asked.location, data={"password": "nope", "code": admin.code(1)})
     assert "The password is wrong" in wrong.text
+    before = client.get_cookie("session")
     done = client.post(asked.location, data={"password": admin.password, "code": admin.code(1)})
     assert done.status_code == 302 and done.location.endswith("/staff/accounts/")
     assert client.get("/staff/accounts/").status_code == 200
     assert len(_events(Action.REAUTHENTICATED)) == 1
+    # Proving it again gave the session a new token: a cookie copied before it is no use.
+    copied = client.application.test_client()
+    copied.set_cookie(before.key, before.value)
+    assert copied.get("/staff/").status_code == 302
 
 
 def test_a_temporary_password_leads_straight_to_choosing_a_new_one(
@@ -93,6 +98,7 @@ def test_a_temporary_password_leads_straight_to_choosing_a_new_one(
         },
     )
     assert "harder to guess" in weak.text
+    before = client.get_cookie("session")
     done = client.post(
         "/staff/account/password",
         data={
@@ -105,6 +111,9 @@ def test_a_temporary_password_leads_straight_to_choosing_a_new_one(
     )
     assert done.status_code == 302
     assert client.get("/staff/").status_code == 200
+    copied = client.application.test_client()
+    copied.set_cookie(before.key, before.value)
+    assert copied.get("/staff/").status_code == 302  # the change gave the session a new token
 
 
 @pytest.fixture
@@ -192,6 +201,25 @@ def test_https_means_hsts_and_a_secure_host_only_cookie(make_app, make_staff, si
         cookie = client.get_cookie("__Host-session")
         assert cookie is not None and cookie.secure and cookie.path == "/"
         assert client.get_cookie("session") is None
+
+
+@pytest.mark.parametrize("path", ["/", "/child", "/staff/sign-in", "/healthz", "/nowhere"])
+def test_every_response_carries_the_security_headers(client, path):
+    response = client.get(path)
+    policy = response.headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'"):
+        assert directive in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in response.headers  # plain http: no promise
+
+
+def test_the_session_cookie_is_http_only_and_same_site(client, make_staff, sign_in):
+    sign_in(client, make_staff())
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
 
 
 def test_a_database_error_never_logs_what_someone_wrote(app, caplog):

@@ -26,6 +26,7 @@ def _nginx_conf(folder: Path, app_port: int, proxy_port: int) -> Path:
     text = text.replace("server app:8000;", f"server 127.0.0.1:{app_port};")
     text = text.replace("listen 80;", f"listen 127.0.0.1:{proxy_port};")
     text = text.replace("/tmp/heard-nginx", str(folder / "nginx"))
+    text = text.replace("access_log /dev/stdout", f"access_log {folder / 'access.log'}")
     if os.geteuid() == 0:
         text = "user root;\n" + text  # its workers must reach this test's folders
     conf = folder / "nginx.conf"
@@ -184,3 +185,17 @@ def test_a_text_without_twilios_signature_is_refused_before_its_body_is_read(mak
         environ_overrides={"wsgi.input": _NeverRead(), "CONTENT_LENGTH": "1000"},
     )
     assert response.status_code == 403
+
+
+def test_the_access_log_keeps_no_query_string_or_link_secret(behind_nginx, tmp_path):
+    _, proxy_port = behind_nginx
+    base = f"http://127.0.0.1:{proxy_port}"
+    requests.get(f"{base}/staff/enrol/SECRET-ENROLMENT-TOKEN", timeout=5, allow_redirects=False)
+    requests.get(f"{base}/how-did-we-do/SECRET-SURVEY-TOKEN", timeout=5)
+    requests.get(f"{base}/healthz?name=Jessica+Smith", timeout=5)
+    log = tmp_path / "access.log"
+    _wait_until(lambda: log.exists() and log.read_text().count("\n") >= 3, "the access log")
+    text = log.read_text()
+    assert "SECRET" not in text and "Jessica" not in text, text
+    assert "/staff/enrol/- 302" in text.replace('"', "")
+    assert "/healthz 200" in text.replace('"', "")
