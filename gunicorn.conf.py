@@ -23,7 +23,7 @@ def post_worker_init(worker: Any) -> None:
     """Start this web process's scheduler, if the app asks for one, and load the classifier
     now if this process classifies (no Redis)."""
     from app.jobs.scheduler import start_in_web_process
-    from app.services.classification import warm_up_in_background
+    from app.services.classification.pipeline import warm_up_in_background
 
     start_in_web_process(worker.wsgi)
     warm_up_in_background(worker.wsgi)

@@ -37,7 +37,7 @@ def serve(host: str, port: int) -> None:
     upgrade()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     from app.jobs.scheduler import start_in_web_process
-    from app.services.classification import warm_up_in_background
+    from app.services.classification.pipeline import warm_up_in_background
 
     start_in_web_process(app)
     warm_up_in_background(app)
@@ -76,8 +76,8 @@ def create_staff(email: str, name: str, role: str, phone: str | None, password: 
     """Create a staff account, and print the one-time link with which its owner sets up
     two-factor sign-in (the way in for the first administrator)."""
     from app.extensions import db
-    from app.services import enrolment_links
-    from app.services.staff_accounts import AccountError, create_account, password_problem
+    from app.services.staff import enrolment_links
+    from app.services.staff.accounts import AccountError, create_account, password_problem
     from channels.sms import normalise_number
 
     number = normalise_number(phone).e164 if phone else None
@@ -109,7 +109,7 @@ def email() -> None:
 @with_appcontext
 def email_poll() -> None:
     """Fetch and store the waiting emails once, as the periodic job does."""
-    from app.services.inbound_email import imap_settings, poll_mailbox
+    from app.services.intake.email_conversations import imap_settings, poll_mailbox
 
     if imap_settings() is None:
         raise click.ClickException("IMAP_HOST is not set: there is no mailbox to poll")
@@ -122,10 +122,10 @@ def email_poll() -> None:
 @with_appcontext
 def spool_command(replay: bool) -> None:
     """What waits in the spool (kept on disk while the database was down), and replaying it."""
-    from app.services import intake, spool
+    from app.services.intake import receiving, spool
 
     if replay:
-        summary = intake.replay_spool()
+        summary = receiving.replay_spool()
         click.echo(f"stored {summary.replayed}; {summary.waiting} still waiting")
         return
     waiting = spool.waiting()

@@ -72,7 +72,7 @@ def train(target_recall: float | None, output: Path | None, include_corrections:
 def _correction_examples() -> list[Example]:
     """Staff corrections as examples, less any in the test split or the calibration set,
     saying what was added."""
-    from app.services.correction_examples import outside, training_examples
+    from app.services.classification.correction_examples import outside, training_examples
     from classifiers.corpus import load_calibration, load_test, load_training
     from classifiers.train import with_extra
 

@@ -75,7 +75,8 @@ class Config:
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.WTF_CSRF_TIME_LIMIT = _int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
         self.BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
-        self.HOLIDAY_CALENDAR = os.environ.get("HOLIDAY_CALENDAR", "ENG")
+        # The UK nation whose bank holidays count: ENG, WLS, SCT or NIR (HOLIDAY_CALENDAR before).
+        self.NATION = os.environ.get("NATION") or os.environ.get("HOLIDAY_CALENDAR", "ENG")
         # Copied on every complaint deadline reminder and overdue warning.
         self.HEAD_OF_SERVICE_EMAIL = os.environ.get("HEAD_OF_SERVICE_EMAIL", "")
         self.AUDIT_TOKEN_DAYS = _int("AUDIT_TOKEN_DAYS", 28)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.services.annual_report import build_report  # noqa: E402
+from app.services.reports.annual import build_report  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DB = "heard_bench_report"

@@ -35,9 +35,9 @@ import annual_report as seeding  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Channel, ContactRole  # noqa: E402
-from app.services import trends  # noqa: E402
-from app.services.london_months import Month  # noqa: E402
 from app.services.redaction import redact  # noqa: E402
+from app.services.reports import trends  # noqa: E402
+from app.services.reports.months import Month  # noqa: E402
 from app.web.trends import _charts, _summaries  # noqa: E402
 
 DB = "heard_bench_trends"

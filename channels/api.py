@@ -315,6 +315,7 @@ def _translate(document: dict[str, Any], partner: str, now: datetime) -> Inbound
         contact_role=contact.get("role", "other"),
         name=contact.get("name"),
         phone=contact.get("phone"),
+        phone_raw=contact.get("phone"),
         email=validate_email(email, check_deliverability=False).normalized if email else None,
         preferred_channel=contact.get("preferred_channel"),
         may_contact=contact.get("may_contact", False),

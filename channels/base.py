@@ -24,7 +24,9 @@ class FeedbackDetails:
     kind: str
     contact_role: str
     name: str | None = None
+    # A number in E.164 where it is a valid one; `phone_raw` is what the person typed or sent.
     phone: str | None = None
+    phone_raw: str | None = None
     email: str | None = None
     postal_address: str | None = None
     preferred_channel: str | None = None

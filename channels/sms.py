@@ -88,6 +88,12 @@ def normalise_number(raw: str, region: str = DEFAULT_REGION) -> PhoneNumber:
     )
 
 
+def is_textable(sender: str | None) -> bool:
+    """Whether texts can go back to this sender: a valid number, already in E.164 (a malformed
+    or alphanumeric sender cannot be texted)."""
+    return bool(sender) and normalise_number(sender or "").e164 == sender
+
+
 def _required(form: Form, name: str, pattern: re.Pattern[str] | None = None) -> str:
     value = form.get(name)
     if value is None or (pattern is not None and not pattern.match(value)):

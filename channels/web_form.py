@@ -54,6 +54,7 @@ class _ContactAnswer:
     preferred_channel: str | None = None
     email: str | None = None
     phone: str | None = None
+    phone_raw: str | None = None
     postal_address: str | None = None
 
     @property
@@ -108,6 +109,7 @@ def child_message(answers: Mapping[str, Any], received_at: datetime) -> InboundM
         name=_line(answers.get("name")),
         email=contact.email,
         phone=contact.phone,
+        phone_raw=contact.phone_raw,
         preferred_channel=contact.preferred_channel,
         may_contact=contact.may_contact,
         topic=topic,
@@ -135,6 +137,7 @@ def adult_message(answers: Mapping[str, Any], received_at: datetime) -> InboundM
         name=_line(answers.get("name")),
         email=contact.email,
         phone=contact.phone,
+        phone_raw=contact.phone_raw,
         postal_address=contact.postal_address,
         preferred_channel=contact.preferred_channel,
         may_contact=contact.may_contact,
@@ -207,6 +210,7 @@ def _contact(answers: Mapping[str, Any]) -> _ContactAnswer:
         preferred_channel=method,
         email=_line(answers.get("email")),
         phone=phone,
+        phone_raw=raw_phone,
         postal_address=_line(answers.get("address")),
     )
 

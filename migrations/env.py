@@ -1,5 +1,6 @@
 import logging
 from logging.config import fileConfig
+from pathlib import Path
 
 from alembic import context
 from flask import current_app
@@ -13,6 +14,12 @@ config = context.config
 # Keep the app's own loggers working after migrations run in the same process.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+
+
+def _next_number() -> str:
+    """The next revision's id: one more than the revisions there are, as four digits."""
+    versions = Path(config.get_main_option("script_location")) / "versions"
+    return f"{len(list(versions.glob('[0-9][0-9][0-9][0-9]_*.py'))) + 1:04d}"
 
 
 def get_engine():
@@ -81,6 +88,9 @@ def run_migrations_online():
             if script.upgrade_ops.is_empty():
                 directives[:] = []
                 logger.info("No changes in schema detected.")
+                return
+        if directives:
+            directives[0].rev_id = _next_number()
 
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:

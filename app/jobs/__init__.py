@@ -87,6 +87,16 @@ class BoundJob:
             pipeline.execute()
         return job_id
 
+    def delay_or_log(self, *args: Any, new: bool = False) -> str | None:
+        """Enqueue after the caller's commit; if the queue cannot be reached, log it and go on.
+        For work whose row is already stored: a sweeper finds it when the queue is back, so
+        the request that stored it never fails for want of Redis."""
+        try:
+            return self.delay(*args, new=new)
+        except Exception:
+            log.exception("could not enqueue %s for %s", self.__name__, args)
+            return None
+
     def delay_or_run(self, *args: Any) -> str | None:
         """Enqueue, or run now in this process if the queue cannot be reached: for the
         sweepers, which exist for the times the queue is down."""

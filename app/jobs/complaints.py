@@ -4,7 +4,7 @@ import logging
 from datetime import date
 
 from app.jobs import job
-from app.services import complaint_reminders, complaints
+from app.services.complaints import reminders, stages
 
 log = logging.getLogger(__name__)
 
@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 @job("periodic", timeout=300)
 def open_complaint_stages() -> int:
     """Start the Stage 1 clock of every complaint that has none yet."""
-    opened = complaints.open_missing_stage_ones()
+    opened = stages.open_missing_stage_ones()
     if opened:
         log.info("opened Stage 1 for %d complaints", opened)
     return opened
@@ -21,5 +21,5 @@ def open_complaint_stages() -> int:
 @job("periodic", timeout=600)
 def send_complaint_reminders(today: str | None = None) -> int:
     """Send the deadline nudges and overdue warnings due today (an ISO date, for tests)."""
-    complaints.open_missing_stage_ones()
-    return complaint_reminders.send_reminders(date.fromisoformat(today) if today else None)
+    stages.open_missing_stage_ones()
+    return reminders.send_reminders(date.fromisoformat(today) if today else None)

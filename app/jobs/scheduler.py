@@ -29,7 +29,8 @@ from app.extensions import db, queues
 from app.jobs import QUEUES, BoundJob, find_job, run_job
 from app.jobs.periodic import PERIODIC, Periodic
 from app.models import PeriodicRun, SchedulerBeat
-from app.services import intake, locks
+from app.services import locks
+from app.services.intake import receiving
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ class Scheduler:
                 except Exception:
                     log.warning("could not move due retries onto their queues this tick")
                 try:
-                    intake.replay_spool()
+                    receiving.replay_spool()
                 except Exception:
                     log.exception("spool replay failed; trying again next tick")
                 finally:

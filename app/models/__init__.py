@@ -13,11 +13,17 @@ from app.models.correspondence import (
     OmbudsmanReferral,
 )
 from app.models.enums import (
+    ANALYST_ROLES,
+    COMPLAINTS_ROLES,
+    LEADERSHIP_ROLES,
+    POPULATION_ROLES,
+    SAFEGUARDING_ROLES,
     AlertSource,
     AlertStatus,
     Channel,
     ClassificationState,
     ContactRole,
+    DeliveryStatus,
     Direction,
     FeedbackKind,
     FeedbackStatus,
@@ -46,6 +52,11 @@ from app.models.staff import (
 )
 
 __all__ = [
+    "ANALYST_ROLES",
+    "COMPLAINTS_ROLES",
+    "LEADERSHIP_ROLES",
+    "POPULATION_ROLES",
+    "SAFEGUARDING_ROLES",
     "AlertDecision",
     "AlertOutcome",
     "AlertSource",
@@ -61,6 +72,7 @@ __all__ = [
     "ComplimentCredit",
     "Contact",
     "ContactRole",
+    "DeliveryStatus",
     "Direction",
     "ElectedMember",
     "EnrolmentLink",

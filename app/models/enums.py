@@ -53,12 +53,40 @@ class ClassificationState(StrEnum):
     FAILED = "failed"  # gave up after retries: a person must read it
 
 
+class DeliveryStatus(StrEnum):
+    """Where an outbound message is: ours first, then what the provider reported, in order."""
+
+    PENDING = "pending"  # stored, its send queued or waiting for the resend sweep
+    SENT = "sent"  # the provider took it
+    OPTED_OUT = "opted_out"  # the person asked for no more on this channel: never sent
+    REFUSED = "refused"  # sending again cannot help (a bad number, no provider set up)
+    # Replies given in the webhook's own response: the provider sends them, no job does.
+    ANSWERED_IN_RESPONSE = "answered_in_response"
+    # The provider's own statuses, reported by its callbacks.
+    QUEUED = "queued"
+    ACCEPTED = "accepted"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
 class StaffRole(StrEnum):
     SAFEGUARDING_REVIEWER = "safeguarding_reviewer"
     COMPLAINTS_OFFICER = "complaints_officer"
     MANAGER = "manager"
     LEARNING_TEAM = "learning_team"
     ADMIN = "admin"
+
+
+# Who may do what, by role: one tuple each, read by the services and by the pages' guards.
+SAFEGUARDING_ROLES = (StaffRole.SAFEGUARDING_REVIEWER, StaffRole.MANAGER, StaffRole.ADMIN)
+COMPLAINTS_ROLES = (StaffRole.COMPLAINTS_OFFICER, StaffRole.MANAGER, StaffRole.ADMIN)
+ANALYST_ROLES = (StaffRole.LEARNING_TEAM, StaffRole.MANAGER, StaffRole.ADMIN)
+LEADERSHIP_ROLES = (StaffRole.MANAGER, StaffRole.ADMIN)
+POPULATION_ROLES = (StaffRole.ADMIN, StaffRole.LEARNING_TEAM)
 
 
 class PreferredChannel(StrEnum):

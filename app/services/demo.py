@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import FeedbackItem, FeedbackStatus, Team
-from app.services.ingestion import ingest
+from app.services.intake.ingestion import ingest
 from channels.base import FeedbackDetails, InboundMessage
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data"

@@ -1,13 +1,15 @@
-"""What staff read: the feedback list, newest first, and one item's whole thread."""
+"""What staff read: the feedback list, newest first, one item's whole thread, and what the page
+shows of an email's attachments."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
     AlertOutcome,
+    Attachment,
     Channel,
     ClassificationState,
     Direction,
@@ -18,10 +20,10 @@ from app.models import (
     SafeguardingAlert,
     Team,
 )
+from app.services.common import can_exist
+from channels.email import ORIGINAL_FILENAME
 
 PER_PAGE = 50
-# Ids are PostgreSQL integers: a larger one in a URL cannot exist, and must not reach the query.
-MAX_ID = 2**31 - 1
 
 # A message in any of these states has not been read by the classifier, so a person must read it.
 UNCHECKED_STATES = (
@@ -160,7 +162,7 @@ def find_feedback(
 
 def load_thread(item_id: int) -> Thread | None:
     """An item with every message, in and out, in the order they happened."""
-    if not 0 < item_id <= MAX_ID:
+    if not can_exist(item_id):
         return None
     item = db.session.execute(
         select(FeedbackItem)
@@ -186,3 +188,24 @@ def load_thread(item_id: int) -> Thread | None:
 def teams() -> list[Team]:
     """Every team, by name, for the filter."""
     return list(db.session.execute(select(Team).order_by(Team.name)).scalars())
+
+
+def attachments_by_message(messages: list[Message]) -> dict[int, list[Attachment]]:
+    """Each message's attachments (without their contents), by message id."""
+    ids = [m.id for m in messages if m.direction == Direction.INBOUND]
+    found: dict[int, list[Attachment]] = {}
+    if not ids:
+        return found
+    # The original bytes of each email are kept as an attachment too; they are not something
+    # the sender attached, so they are not listed as one.
+    is_original = and_(
+        Attachment.filename == ORIGINAL_FILENAME, Attachment.content_type == "message/rfc822"
+    )
+    rows = db.session.execute(
+        select(Attachment)
+        .where(Attachment.message_id.in_(ids), not_(is_original))
+        .order_by(Attachment.id)
+    ).scalars()
+    for attachment in rows:
+        found.setdefault(attachment.message_id, []).append(attachment)
+    return found

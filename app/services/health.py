@@ -12,7 +12,8 @@ from sqlalchemy import func, select, text
 from app.database import utcnow
 from app.extensions import db, queues
 from app.models import ClassificationState, Direction, Message, SchedulerBeat
-from app.services import notifications, spool
+from app.services.intake import spool
+from app.services.safeguarding import notifications
 
 # A scheduler that has not beaten for this long is taken to be gone.
 SCHEDULER_STALE = timedelta(minutes=3)

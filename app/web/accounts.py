@@ -24,7 +24,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.models import StaffRole, StaffUser
-from app.services import sign_in_throttle, staff_accounts, staff_admin, staff_sessions
+from app.services.staff import accounts as staff_accounts
+from app.services.staff import admin, sessions, sign_in_throttle
 from app.web import auth, staff
 from app.web.account_forms import AddAccountForm, ConfirmForm, PhoneForm, RoleForm
 
@@ -38,7 +39,7 @@ def _confirm_identity_first() -> Response | None:
     if not current_user.is_authenticated or current_user.role != StaffRole.ADMIN:
         return None  # the view refuses anyone else
     found = auth.current_session()
-    if found is not None and staff_sessions.recently_authenticated(found):
+    if found is not None and sessions.recently_authenticated(found):
         return None
     return redirect(url_for("own_account.confirm_identity", next=request.full_path.rstrip("?")))
 
@@ -61,7 +62,7 @@ class Change:
 
 CHANGES = {
     "reset-two-factor": Change(
-        staff_admin.reset_two_factor,
+        admin.reset_two_factor,
         _l("Reset two-factor sign-in"),
         _l(
             "Their authenticator app and recovery codes will stop working, and they will be "
@@ -72,7 +73,7 @@ CHANGES = {
         _l("Two-factor sign-in is reset."),
     ),
     "reset-password": Change(
-        staff_admin.reset_password,
+        admin.reset_password,
         _l("Give them a temporary password"),
         _l(
             "For someone who has forgotten their password. Their password stops working and "
@@ -83,14 +84,14 @@ CHANGES = {
         _l("They have a temporary password."),
     ),
     "unlock": Change(
-        staff_admin.unlock,
+        admin.unlock,
         _l("Unlock account"),
         _l("Wrong attempts are forgotten and they can sign in again straight away."),
         _l("Unlock account"),
         _l("The account is unlocked."),
     ),
     "deactivate": Change(
-        staff_admin.deactivate,
+        admin.deactivate,
         _l("Deactivate account"),
         _l(
             "They will be signed out everywhere and cannot sign in until an administrator "
@@ -100,7 +101,7 @@ CHANGES = {
         _l("The account is deactivated."),
     ),
     "reactivate": Change(
-        staff_admin.reactivate,
+        admin.reactivate,
         _l("Reactivate account"),
         _l("They can sign in again with their password and two-factor sign-in."),
         _l("Reactivate account"),
@@ -120,7 +121,7 @@ def _titled(title: str, refusal: str | None) -> str:
 
 
 def _account_or_404(user_id: int) -> StaffUser:
-    user = staff_admin.account(user_id)
+    user = admin.account(user_id)
     if user is None:
         abort(404)
     return user
@@ -133,7 +134,7 @@ def list_accounts() -> str:
     return render_template(
         "staff/accounts/list.html",
         title=_("Staff accounts"),
-        accounts=staff_admin.accounts(),
+        accounts=admin.accounts(),
         waiting_until=sign_in_throttle.waiting_until,
     )
 
@@ -143,10 +144,10 @@ def list_accounts() -> str:
 def add_account() -> str | Response:
     """Add an account; its temporary password is shown on the response to this post only."""
     form = AddAccountForm()
-    form.set_teams(staff_admin.teams())
+    form.set_teams(admin.teams())
     if form.validate_on_submit():
         try:
-            created = staff_admin.add_account(
+            created = admin.add_account(
                 current_user, form.email.data, form.name.data, form.role.data, form.team_id, _ip()
             )
         except staff_accounts.AccountError as error:
@@ -208,8 +209,8 @@ def change_role(user_id: int) -> str | Response:
     refusal = None
     if form.validate_on_submit():
         try:
-            staff_admin.change_role(current_user, user_id, form.role.data, _ip())
-        except staff_admin.ChangeRefused as error:
+            admin.change_role(current_user, user_id, form.role.data, _ip())
+        except admin.ChangeRefused as error:
             refusal = str(error)
         else:
             flash(_("The role is changed."), "success")
@@ -232,8 +233,8 @@ def change_phone(user_id: int) -> str | Response:
     refusal = None
     if form.validate_on_submit():
         try:
-            staff_admin.change_phone(current_user, user_id, form.phone.data, _ip())
-        except staff_admin.ChangeRefused as error:
+            admin.change_phone(current_user, user_id, form.phone.data, _ip())
+        except admin.ChangeRefused as error:
             refusal = str(error)
         else:
             flash(_("The mobile number is saved."), "success")
@@ -260,7 +261,7 @@ def confirm_change(user_id: int, change_name: str) -> str | Response:
     if form.validate_on_submit():
         try:
             result = change.apply(current_user, user_id, _ip())
-        except staff_admin.ChangeRefused as error:
+        except admin.ChangeRefused as error:
             refusal = str(error)
         else:
             if isinstance(result, str):

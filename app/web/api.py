@@ -9,8 +9,9 @@ from flask_limiter.util import get_remote_address
 
 from app.extensions import csrf, db, limiter
 from app.models import Message
-from app.services import crisis, intake
-from app.services.crisis import Audience
+from app.services.intake import receiving
+from app.services.safeguarding import crisis
+from app.services.safeguarding.crisis import Audience
 from app.web.openapi import openapi_document
 from channels import api as api_channel
 
@@ -98,7 +99,7 @@ def create_feedback() -> tuple[Response, int]:
         else Audience.ADULT
     )
     safety = crisis.assess(message.text, audience)
-    receipt = intake.receive_message(message)
+    receipt = receiving.receive_message(message)
     if not receipt.stored:
         log.warning("api feedback from %s kept in the spool", partner)
         return jsonify(_receipt_body(receipt, "accepted", safety)), 202
@@ -116,7 +117,7 @@ def create_feedback() -> tuple[Response, int]:
 
 
 def _receipt_body(
-    receipt: intake.Receipt, status: str, safety: crisis.SafetyResponse
+    receipt: receiving.Receipt, status: str, safety: crisis.SafetyResponse
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "reference": receipt.reference,

@@ -11,7 +11,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from app.models import StaffUser
-from app.services.audit_log import AuditSearch
+from app.services.staff.audit_log import AuditSearch
 from app.web import labels
 
 # Day, month and year boxes, joined by a space before parsing.

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from app.extensions import login
 from app.models import StaffRole, StaffSession, StaffUser
-from app.services import staff_accounts, staff_sessions
+from app.services.staff import accounts, sessions
 
 # Long enough to install an authenticator app during first sign-in, short enough that a
 # password typed on a shared computer does not stay half-used for the day.
@@ -41,7 +41,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 @login.request_loader
 def _load_user(_request: object) -> StaffUser | None:
     """The owner of the live server-side session the cookie names, or nobody."""
-    found = staff_sessions.find(session.get(SESSION_TOKEN))
+    found = sessions.find(session.get(SESSION_TOKEN))
     if found is None:
         return None
     g.staff_session = found
@@ -59,7 +59,7 @@ def current_token() -> str | None:
 
 def sign_in(user: StaffUser, ip_address: str | None, user_agent: str | None) -> None:
     """Both factors passed: a fresh cookie holding a new server-side session's token."""
-    token = staff_sessions.start(user, ip_address, user_agent)
+    token = sessions.start(user, ip_address, user_agent)
     session.clear()
     session.permanent = True
     session[SESSION_TOKEN] = token
@@ -73,7 +73,7 @@ def renew_session(token: str) -> None:
 
 def sign_out() -> None:
     """End this session on the server, and forget the cookie's contents."""
-    staff_sessions.end(current_token())
+    sessions.end(current_token())
     session.clear()
     forget_loaded_user()
 
@@ -121,8 +121,8 @@ def pending_user() -> StaffUser | None:
     if time.time() - pending.get("at", 0) > PENDING_SECONDS:
         clear_pending()
         return None
-    user = staff_accounts.load_user(pending["id"])
-    if not staff_accounts.can_sign_in(user):
+    user = accounts.load_user(pending["id"])
+    if not accounts.can_sign_in(user):
         clear_pending()
         return None
     return user

@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.models import ComplaintOutcome, StaffUser, Team
-from app.services.complaints import MAX_REASON_CHARS
+from app.services.complaints.stages import MAX_REASON_CHARS
 from app.web.date_fields import UkDateField
 
 OUTCOME_LABELS = {

@@ -28,9 +28,13 @@ from app.models import (
     StaffUser,
     Team,
 )
-from app.services import complaint_learning, complaints, correspondence, safeguarding
-from app.services.complaints import ComplaintRuleError, Deadline
+from app.services.classification import themes as classification_themes
+from app.services.complaints import correspondence
+from app.services.complaints import learning as complaint_learning
+from app.services.complaints import stages as complaint_stages
+from app.services.complaints.stages import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
+from app.services.safeguarding import alerts
 from app.web import auth, staff
 from app.web.complaint_forms import (
     OUTCOME_LABELS,
@@ -71,17 +75,17 @@ class StagePanel:
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
     """The stage panel for a complaint's item page; opens Stage 1 if nobody has yet."""
-    if complaints.open_stage_one(item) is None:
+    if complaint_stages.open_stage_one(item) is None:
         return None
-    stages = complaints.stages_of(item)
+    stages = complaint_stages.stages_of(item)
     current = stages[-1]
     return StagePanel(
         stages=stages,
         current=current,
-        deadline=complaints.deadline(current),
-        days_left=complaints.days_left(current),
-        escalation_closes=complaints.escalation_closes(current),
-        can_extend=complaints.can_extend(current),
+        deadline=complaint_stages.deadline(current),
+        days_left=complaint_stages.days_left(current),
+        escalation_closes=complaint_stages.escalation_closes(current),
+        can_extend=complaint_stages.can_extend(current),
         may_act=current_user.is_authenticated and current_user.role in ROLES,
         acknowledge_form=AcknowledgeForm(),
         learning=complaint_learning.points_of(item),
@@ -98,7 +102,7 @@ def _complaint_helpers() -> dict[str, Any]:
         "complaint_panel_for": panel_for,
         "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
         "days_left_text": days_left_text,
-        "theme_name": lambda value: complaint_learning.themes().get(value, value),
+        "theme_name": lambda value: classification_themes.taxonomy_themes().get(value, value),
     }
 
 
@@ -118,7 +122,7 @@ def days_left_text(days: int) -> str:
 
 
 def _load(stage_id: int) -> ComplaintStage:
-    stage = complaints.load_stage(stage_id)
+    stage = complaint_stages.load_stage(stage_id)
     if stage is None:
         abort(404)
     return stage
@@ -151,7 +155,7 @@ def acknowledge(stage_id: int) -> Response:
     stage = _load(stage_id)
     if AcknowledgeForm().validate_on_submit():
         try:
-            complaints.acknowledge(stage, current_user, ip=request.remote_addr)
+            complaint_stages.acknowledge(stage, current_user, ip=request.remote_addr)
             flash(_("Stage %(n)d is acknowledged.", n=stage.stage), "success")
         except ComplaintRuleError as error:
             flash(str(error), "info")
@@ -169,7 +173,7 @@ def extend(stage_id: int) -> str | Response:
     if form.validate_on_submit():
         days = form.working_days.data if stage.stage == 2 else None
         try:
-            due = complaints.extend(
+            due = complaint_stages.extend(
                 stage, current_user, form.reason.data, days, request.remote_addr
             )
             flash(
@@ -187,12 +191,12 @@ def owner(stage_id: int) -> str | Response:
     """Choose the team and manager who must respond."""
     stage = _load(stage_id)
     form = OwnerForm(team=str(stage.team_id or ""), manager=str(stage.manager_id or ""))
-    form.set_choices(teams(), complaints.owners())
+    form.set_choices(teams(), complaint_stages.owners())
     if form.validate_on_submit():
         team = db.session.get(Team, int(form.team.data)) if form.team.data else None
         manager = db.session.get(StaffUser, int(form.manager.data)) if form.manager.data else None
         try:
-            complaints.set_owner(stage, current_user, team, manager, request.remote_addr)
+            complaint_stages.set_owner(stage, current_user, team, manager, request.remote_addr)
             flash(_("The owner of Stage %(n)d is saved.", n=stage.stage), "success")
             return _to_item(stage)
         except ComplaintRuleError as error:
@@ -208,7 +212,7 @@ def outcome(stage_id: int) -> str | Response:
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            complaints.record_outcome(
+            complaint_stages.record_outcome(
                 stage,
                 current_user,
                 ComplaintOutcome(form.outcome.data),
@@ -231,7 +235,7 @@ def escalate(stage_id: int) -> str | Response:
     form = EscalateForm()
     if form.validate_on_submit():
         try:
-            following = complaints.escalate(
+            following = complaint_stages.escalate(
                 stage, current_user, form.requested_on.data, request.remote_addr
             )
             flash(
@@ -253,7 +257,7 @@ def escalate(stage_id: int) -> str | Response:
 @auth.staff_required(*ROLES)
 def panel(stage_id: int) -> str | Response:
     """Stage 3: record the date the review panel met."""
-    return _stage_three_date(stage_id, complaints.record_panel, _("When did the panel meet?"))
+    return _stage_three_date(stage_id, complaint_stages.record_panel, _("When did the panel meet?"))
 
 
 @bp.route("/stages/<int:stage_id>/recommendations", methods=["GET", "POST"])
@@ -261,7 +265,7 @@ def panel(stage_id: int) -> str | Response:
 def recommendations(stage_id: int) -> str | Response:
     """Stage 3: record the date the panel's recommendations arrived."""
     return _stage_three_date(
-        stage_id, complaints.record_recommendations, _("When did the recommendations arrive?")
+        stage_id, complaint_stages.record_recommendations, _("When did the recommendations arrive?")
     )
 
 
@@ -288,11 +292,11 @@ def _team_filter() -> int | None:
 def due() -> str:
     """Open stages due by the end of this week, overdue ones first, grouped by team, and the
     MP and councillor enquiries due by then."""
-    today = complaints.today()
+    today = complaint_stages.today()
     week_ends = today + timedelta(days=6 - today.weekday())
     team_id = _team_filter()
-    stages = complaints.due_by(week_ends, team_id)
-    rows = [(s, complaints.deadline(s), complaints.days_left(s, today)) for s in stages]
+    stages = complaint_stages.due_by(week_ends, team_id)
+    rows = [(s, complaint_stages.deadline(s), complaint_stages.days_left(s, today)) for s in stages]
     by_team = groupby(
         sorted(rows, key=lambda r: (r[0].team.name if r[0].team else "", r[1].due)),
         key=lambda r: r[0].team,
@@ -309,7 +313,7 @@ def due() -> str:
         title=_("Complaints due this week"),
         groups=[(team, list(group)) for team, group in by_team],
         enquiries=enquiries,
-        restricted=safeguarding.restricted_for(current_user, item_ids),
+        restricted=alerts.restricted_for(current_user, item_ids),
         week_ends=week_ends,
         team_id=team_id,
         teams=teams(),
@@ -370,7 +374,9 @@ def _learning_page(
     heading: str,
 ) -> str | Response:
     """The learning point form: on a valid post, `save` it under the service's rules."""
-    form.set_choices(complaint_learning.themes(), teams(), complaint_learning.action_owners())
+    form.set_choices(
+        classification_themes.taxonomy_themes(), teams(), complaint_learning.action_owners()
+    )
     if form.validate_on_submit():
         team = db.session.get(Team, int(form.team.data)) if form.team.data else None
         owner = db.session.get(StaffUser, int(form.owner.data)) if form.owner.data else None
@@ -422,10 +428,10 @@ def learning_log() -> str:
         "staff/complaints/learning.html",
         title=_("Learning from complaints"),
         points=points,
-        restricted=safeguarding.restricted_for(current_user, {p.feedback_item_id for p in points}),
+        restricted=alerts.restricted_for(current_user, {p.feedback_item_id for p in points}),
         team_id=team_id,
         open_only=open_only,
         teams=teams(),
         done_form=LearningDoneForm(),
-        today=complaints.today(),
+        today=complaint_stages.today(),
     )

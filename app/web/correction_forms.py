@@ -7,7 +7,7 @@ from wtforms import Field, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from app.services.corrections import MAX_REASON_CHARS
+from app.services.classification.corrections import MAX_REASON_CHARS
 
 
 class ThemesForm(FlaskForm):

@@ -15,9 +15,9 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.models import ElectedMember, FeedbackItem, FeedbackKind, OmbudsmanFinding, Team
-from app.services import correspondence
-from app.services.complaints import ComplaintRuleError
-from app.services.deadlines import uk_date
+from app.services.common import uk_date
+from app.services.complaints import correspondence
+from app.services.complaints.stages import ComplaintRuleError
 from app.services.feedback_list import teams
 from app.web import auth, staff
 from app.web.complaints import ROLES, uk_day

@@ -15,8 +15,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.models import ElectedMember, OmbudsmanFinding, Team
-from app.services.complaints import MAX_REASON_CHARS
-from app.services.correspondence import MAX_OMBUDSMAN_REFERENCE_CHARS, MAX_WORKER_NAME_CHARS
+from app.services.complaints.correspondence import (
+    MAX_OMBUDSMAN_REFERENCE_CHARS,
+    MAX_WORKER_NAME_CHARS,
+)
+from app.services.complaints.stages import MAX_REASON_CHARS
 from app.web.date_fields import UkDateField
 
 MEMBER_LABELS = {"mp": _l("An MP"), "councillor": _l("A councillor")}

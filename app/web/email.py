@@ -6,7 +6,7 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from app.extensions import csrf
-from app.services import intake
+from app.services.intake import receiving
 from channels import email_webhook
 
 bp = Blueprint("email", __name__)
@@ -57,7 +57,7 @@ def inbound() -> tuple[Response, int]:
         return _refused(error)
     if not body.strip():
         return _error(400, "The body must be a raw RFC 5322 message.")
-    receipt = intake.receive_raw_email(body)
+    receipt = receiving.receive_raw_email(body)
     if not receipt.stored:
         # Kept on disk while the database is down; stored as soon as it is back.
         return jsonify({"status": "accepted"}), 202

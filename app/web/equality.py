@@ -25,9 +25,9 @@ from werkzeug.wrappers import Response
 
 from app.extensions import csrf, limiter
 from app.models import StaffRole
-from app.services import equality
-from app.services.equality import AlreadyAnswered, PopulationError, Unit
-from app.services.equality_questions import BY_COLUMN, QUESTIONS, Question
+from app.services.reports import equality
+from app.services.reports.equality import AlreadyAnswered, PopulationError, Unit
+from app.services.reports.equality_questions import BY_COLUMN, QUESTIONS, Question
 from app.web import auth, staff
 from app.web.equality_forms import (
     FIELD_PREFIX,

@@ -11,8 +11,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import Field, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
-from app.services.equality import Unit
-from app.services.equality_questions import PREFER_NOT_TO_SAY, QUESTIONS, Question
+from app.services.reports.equality import Unit
+from app.services.reports.equality_questions import PREFER_NOT_TO_SAY, QUESTIONS, Question
 from app.web.forms import ChoiceField
 
 # A figure such as 1234567.125 fits; anything longer is not a population share or count.

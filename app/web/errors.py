@@ -10,7 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login
-from app.services import audit_log
+from app.services.staff import audit_log
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.services import audit_log, staff_accounts, staff_sessions
-from app.services.staff_accounts import AccountError
+from app.services.staff import accounts, audit_log
+from app.services.staff import sessions as staff_sessions
+from app.services.staff.accounts import AccountError
 from app.web import auth, staff
 from app.web.staff_forms import ChangePasswordForm, ConfirmIdentityForm, SignOutForm
 
@@ -77,17 +78,17 @@ def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         # The passwords first, so a code is not used up on a change that cannot be made.
-        refusal = staff_accounts.password_change_refusal(
+        refusal = accounts.password_change_refusal(
             current_user, form.current.data, form.new.data, _ip()
         )
         if refusal is not None:
             field = form.current if "current" in str(refusal) else form.new
             field.errors.append(str(refusal))
-        elif not staff_accounts.check_totp(current_user, form.code.data, _ip()):
+        elif not accounts.check_totp(current_user, form.code.data, _ip()):
             form.code.errors.append(_("The code is wrong or has been used already"))
         else:
             try:
-                staff_accounts.change_password(
+                accounts.change_password(
                     current_user, form.current.data, form.new.data, auth.current_token(), _ip()
                 )
             except AccountError as error:
@@ -114,10 +115,10 @@ def confirm_identity() -> str | Response:
     next_path = auth.safe_next(request.args.get("next")) or url_for("staff.feedback_list")
     found = auth.current_session()
     if form.validate_on_submit() and found is not None:
-        password_ok = staff_accounts.verify_password(current_user.email, form.password.data, _ip())
+        password_ok = accounts.verify_password(current_user.email, form.password.data, _ip())
         if password_ok is None:
             form.password.errors.append(_("The password is wrong"))
-        elif not staff_accounts.check_totp(current_user, form.code.data, _ip()):
+        elif not accounts.check_totp(current_user, form.code.data, _ip()):
             form.code.errors.append(_("The code is wrong or has been used already"))
         else:
             auth.renew_session(staff_sessions.reauthenticated(found))

@@ -27,9 +27,11 @@ from app import sessions
 from app.database import utcnow
 from app.extensions import csrf, db, limiter
 from app.models import FeedbackItem, FeedbackKind
-from app.services import audit_invitations, complaints, crisis, intake, public_feedback
-from app.services.audit_invitations import InvitationUnusable, TokenProblem
-from app.services.crisis import Audience
+from app.services.complaints import stages
+from app.services.intake import audit_invitations, public_feedback, receiving
+from app.services.intake.audit_invitations import InvitationUnusable, TokenProblem
+from app.services.safeguarding import crisis
+from app.services.safeguarding.crisis import Audience
 from app.web import equality, errors
 from app.web.forms import (
     AdultFeedbackForm,
@@ -107,7 +109,7 @@ def child_form() -> Page:
         # The rules read the words in the request, so the answer fits what was written.
         safety = crisis.assess(form.text.data, Audience.CHILD)
         message = web_form.child_message(form.data, received_at=utcnow())
-        receipt = intake.receive_message(message)
+        receipt = receiving.receive_message(message)
         details = message.details
         assert details is not None
         session[CHILD_SENT] = {
@@ -159,7 +161,7 @@ def child_follow_up() -> Page:
         return _follow_up_page(form, expired=True)
     if not form.validate_on_submit():
         return _follow_up_page(form)
-    intake.receive_message(
+    receiving.receive_message(
         web_form.child_follow_up(
             form.who.data, token["reference"], token["id"], received_at=utcnow()
         )
@@ -211,7 +213,7 @@ def adult_form() -> Page:
     if form.validate_on_submit():
         safety = crisis.assess(form.text.data, Audience.ADULT)
         message = web_form.adult_message(form.data, received_at=utcnow())
-        receipt = intake.receive_message(message)
+        receipt = receiving.receive_message(message)
         details = message.details
         assert details is not None
         kind = FeedbackKind(details.kind)
@@ -274,7 +276,7 @@ def audit_form(token: str) -> Page:
         # ingest() looks for this submission before redeeming the token, so a double click
         # reaches the thank-you page rather than "this link has been used".
         try:
-            intake.receive_message(
+            receiving.receive_message(
                 web_form.audit_message(form.data, token=token, received_at=utcnow())
             )
         except InvitationUnusable as unusable:
@@ -320,7 +322,7 @@ def _offer_teams(form: AdultFeedbackForm) -> None:
     try:
         teams = public_feedback.team_names()
     except Exception as error:
-        if not intake.database_unreachable(error):
+        if not receiving.database_unreachable(error):
             raise
         db.session.rollback()
         teams = []
@@ -333,18 +335,18 @@ def _offer_teams(form: AdultFeedbackForm) -> None:
 def _respond_by(kind: FeedbackKind, received_at: datetime) -> str | None:
     """The Stage 1 date for a complaint received then, as ISO text to keep in the session."""
     due = public_feedback.stage_one_due(
-        kind, public_feedback.uk_date(received_at), current_app.config["HOLIDAY_CALENDAR"]
+        kind, public_feedback.uk_date(received_at), current_app.config["NATION"]
     )
     return due.isoformat() if due else None
 
 
-def _responder(receipt: intake.Receipt, kind: FeedbackKind) -> dict[str, str | None]:
+def _responder(receipt: receiving.Receipt, kind: FeedbackKind) -> dict[str, str | None]:
     """Who will respond to a complaint, by name as far as is known, for the confirmation; not
     known yet for a message kept on disk while the database was down."""
     if kind != FeedbackKind.COMPLAINT or receipt.feedback_item_id is None:
         return {}
     item = db.session.get_one(FeedbackItem, receipt.feedback_item_id)
-    who = complaints.responder(item)
+    who = stages.responder(item)
     return {"responder_manager": who.manager, "responder_team": who.team}
 
 

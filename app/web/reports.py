@@ -18,9 +18,11 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from app.models import StaffRole
-from app.services import annual_report, audit_log, complaints, report_export, report_periods
-from app.services.report_periods import Period, PeriodError
-from app.services.report_tables import Report
+from app.services.complaints import stages
+from app.services.reports import annual, export, periods
+from app.services.reports.periods import Period, PeriodError
+from app.services.reports.tables import Report
+from app.services.staff import audit_log
 from app.web import auth, staff
 from app.web.date_fields import UkDateField
 
@@ -57,19 +59,19 @@ def _chosen() -> tuple[Period | None, YearOrQuarterForm, DatesForm]:
     """The period the query asks for, if any and if valid, and the two forms showing it."""
     choice = YearOrQuarterForm(formdata=request.args)
     choice.period.choices = [("", _("Choose a period"))] + [
-        (offered.code, offered.name) for offered in report_periods.recent(complaints.today())
+        (offered.code, offered.name) for offered in periods.recent(stages.today())
     ]
     asked_dates = "start" in request.args or "end" in request.args
     dates = DatesForm(formdata=request.args if asked_dates else None)
     if "period" in request.args:
         try:
-            return report_periods.named(choice.period.data or ""), choice, dates
+            return periods.named(choice.period.data or ""), choice, dates
         except PeriodError as error:
             choice.period.errors = [str(error)]
             return None, choice, dates
     if asked_dates and dates.validate():
         try:
-            return report_periods.checked(dates.start.data, dates.end.data), choice, dates
+            return periods.checked(dates.start.data, dates.end.data), choice, dates
         except PeriodError as error:
             dates.end.errors = [str(error)]
     return None, choice, dates
@@ -92,8 +94,8 @@ def complaints_report() -> tuple[str, int] | str:
     period, choice, dates = _chosen()
     report = None
     if period is not None:
-        report = annual_report.build_report(period.start, period.end)
-        _audited(annual_report.Action.VIEWED, period)
+        report = annual.build_report(period.start, period.end)
+        _audited(audit_log.Action.COMPLAINTS_REPORT_VIEWED, period)
     return _page(choice, dates, report)
 
 
@@ -118,15 +120,15 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
         if not (choice.errors or dates.errors):
             choice.period.errors = [_("Choose a financial year, a quarter or two dates")]
         return _page(choice, dates, None)
-    report = annual_report.build_report(period.start, period.end)
-    _audited(annual_report.Action.DOWNLOADED, period, file_format)
+    report = annual.build_report(period.start, period.end)
+    _audited(audit_log.Action.COMPLAINTS_REPORT_DOWNLOADED, period, file_format)
     if file_format == "xlsx":
-        body, mimetype, name = report_export.to_xlsx(report), XLSX, "xlsx"
+        body, mimetype, name = export.to_xlsx(report), XLSX, "xlsx"
     else:
-        body, mimetype, name = report_export.to_csv_zip(report), "application/zip", "zip"
+        body, mimetype, name = export.to_csv_zip(report), "application/zip", "zip"
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{report_export.file_stem(report)}.{name}"'
+        f'attachment; filename="{export.file_stem(report)}.{name}"'
     )
     return response
 

@@ -32,14 +32,11 @@ from app.models import (
     SecondLook,
     StaffRole,
 )
-from app.services import (
-    audit_log,
-    safeguarding,
-    safeguarding_misses,
-    safeguarding_queue,
-    safeguarding_rota,
-)
 from app.services import feedback_list as listing
+from app.services.safeguarding import alerts, misses
+from app.services.safeguarding import queue as safeguarding_queue
+from app.services.safeguarding import rota as safeguarding_rota
+from app.services.staff import audit_log
 from app.web import auth, labels, staff
 from app.web.safeguarding_forms import (
     OUTCOME_LABELS,
@@ -80,7 +77,7 @@ def reviewer_required(view: View) -> View:
     @auth.staff_required()
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not safeguarding.may_review(current_user):
+        if not alerts.may_review(current_user):
             _refuse("safeguarding_alert", kwargs.get("alert_id"))
         return view(*args, **kwargs)
 
@@ -125,10 +122,10 @@ def _guard_safeguarding_items() -> None:
     alert, whichever blueprint serves it, so new pages are covered without asking."""
     if not request.path.startswith("/staff") or not current_user.is_authenticated:
         return
-    if safeguarding.may_review(current_user):
+    if alerts.may_review(current_user):
         return
     for item_id in _items_in_request():
-        if safeguarding.is_safeguarding_item(item_id):
+        if alerts.is_safeguarding_item(item_id):
             _refuse("feedback_item", item_id)
 
 
@@ -136,9 +133,9 @@ def _guard_safeguarding_items() -> None:
 def _safeguarding_panel() -> dict[str, Any]:
     """What the item page's safeguarding panel needs."""
     return {
-        "safeguarding_alerts_for": safeguarding.alerts_for_item,
+        "safeguarding_alerts_for": alerts.alerts_for_item,
         "may_review_safeguarding": current_user.is_authenticated
-        and safeguarding.may_review(current_user),
+        and alerts.may_review(current_user),
     }
 
 
@@ -198,17 +195,17 @@ def queue() -> str:
         title=_("Safeguarding alerts"),
         view=view,
         filters=filters,
-        unchecked=safeguarding.unchecked_messages(),
+        unchecked=alerts.unchecked_messages(),
         now=now,
         since=lambda at: duration(now - at),
         countdown=lambda target: _countdown(target, now),
-        highlight=safeguarding.highlight,
+        highlight=alerts.highlight,
         subtype_label=labels.humanise,
         subtypes=labels.SUBTYPES,
         channels=[c for c in Channel if c.value in view.channel_counts],
-        miss_rate=safeguarding_misses.miss_rate(),
-        false_alarm_rate=safeguarding_misses.false_alarm_rate(),
-        second_looks_waiting=len(safeguarding_misses.waiting()),
+        miss_rate=misses.miss_rate(),
+        false_alarm_rate=misses.false_alarm_rate(),
+        second_looks_waiting=len(misses.waiting()),
         refresh_seconds=REFRESH_SECONDS,
         stop_refresh_url=url_for(
             "safeguarding.queue", **{**request.args.to_dict(), "refresh": "0"}
@@ -218,7 +215,7 @@ def queue() -> str:
 
 
 def _load_alert(alert_id: int) -> SafeguardingAlert:
-    alert = safeguarding.load_alert(alert_id)
+    alert = alerts.load_alert(alert_id)
     if alert is None:
         raise NotFound()
     return alert
@@ -244,9 +241,9 @@ def _alert_page(alert: SafeguardingAlert, **forms: Any) -> str:
             alert.message.text if alert.message else "", alert.evidence
         ),
         countdown=_countdown(safeguarding_rota.review_target(received), now),
-        highlight=safeguarding.highlight,
+        highlight=alerts.highlight,
         outcome_labels=OUTCOME_LABELS,
-        names_you=safeguarding.names_reviewer(alert.feedback_item, current_user),
+        names_you=alerts.names_reviewer(alert.feedback_item, current_user),
         form=failed,
         **forms,
     )
@@ -261,7 +258,7 @@ def alert(alert_id: int) -> str:
     return _alert_page(found)
 
 
-def _refused_decision(alert_id: int, error: safeguarding.DecisionRefused, action: str) -> None:
+def _refused_decision(alert_id: int, error: alerts.DecisionRefused, action: str) -> None:
     _record(
         Action.SAFEGUARDING_DECISION_REFUSED,
         "safeguarding_alert",
@@ -279,8 +276,8 @@ def acknowledge(alert_id: int) -> str | Response:
     form = AcknowledgeForm()
     if form.validate_on_submit():
         try:
-            safeguarding.acknowledge(found, current_user)
-        except safeguarding.DecisionRefused as error:
+            alerts.acknowledge(found, current_user)
+        except alerts.DecisionRefused as error:
             _refused_decision(alert_id, error, "acknowledge")
             form.submit.errors = [str(error)]
             return _alert_page(found, acknowledge_form=form)
@@ -301,8 +298,8 @@ def close(alert_id: int) -> str | Response:
     if form.validate_on_submit():
         outcome = AlertOutcome(form.outcome.data)
         try:
-            safeguarding.close(found, current_user, outcome, form.rationale.data)
-        except safeguarding.DecisionRefused as error:
+            alerts.close(found, current_user, outcome, form.rationale.data)
+        except alerts.DecisionRefused as error:
             _refused_decision(alert_id, error, "close")
             form.outcome.errors = [str(error)]
             return _alert_page(found, close_form=form)
@@ -320,8 +317,8 @@ def reopen(alert_id: int) -> str | Response:
     form = ReopenForm()
     if form.validate_on_submit():
         try:
-            safeguarding.reopen(found, current_user, form.rationale.data)
-        except safeguarding.DecisionRefused as error:
+            alerts.reopen(found, current_user, form.rationale.data)
+        except alerts.DecisionRefused as error:
             _refused_decision(alert_id, error, "reopen")
             form.rationale.errors = [str(error)]
             return _alert_page(found, reopen_form=form)
@@ -335,14 +332,14 @@ def reopen(alert_id: int) -> str | Response:
 @auth.staff_required()
 def flag(item_id: int) -> str | Response:
     """Any member of staff may flag any item for safeguarding review, saying why."""
-    item = safeguarding.load_item(item_id)
+    item = alerts.load_item(item_id)
     if item is None:
         raise NotFound()
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            raised = safeguarding.flag_manually(item, current_user, form.reason.data)
-        except safeguarding.DecisionRefused as error:
+            raised = alerts.flag_manually(item, current_user, form.reason.data)
+        except alerts.DecisionRefused as error:
             form.reason.errors = [str(error)]
         else:
             _record(Action.SAFEGUARDING_FLAGGED, "safeguarding_alert", raised.id, item_id=item_id)
@@ -375,14 +372,14 @@ def second_look() -> str:
     return render_template(
         "safeguarding/second_look.html",
         title=_("Second look at unflagged messages"),
-        samples=safeguarding_misses.waiting(),
+        samples=misses.waiting(),
         fine_form=SecondLookFineForm(),
-        miss_rate=safeguarding_misses.miss_rate(),
+        miss_rate=misses.miss_rate(),
     )
 
 
 def _load_sample(sample_id: int) -> SecondLook:
-    sample = safeguarding_misses.load(sample_id)
+    sample = misses.load(sample_id)
     if sample is None:
         raise NotFound()
     return sample
@@ -396,8 +393,8 @@ def second_look_fine(sample_id: int) -> Response:
     if not SecondLookFineForm().validate_on_submit():
         abort(400)
     try:
-        safeguarding_misses.mark_fine(sample, current_user)
-    except safeguarding.DecisionRefused as error:
+        misses.mark_fine(sample, current_user)
+    except alerts.DecisionRefused as error:
         flash(str(error), "info")
     else:
         _record(Action.SAFEGUARDING_SECOND_LOOK_FINE, "second_look", sample_id)
@@ -413,8 +410,8 @@ def second_look_flag(sample_id: int) -> str | Response:
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            raised = safeguarding_misses.mark_missed(sample, current_user, form.reason.data)
-        except safeguarding.DecisionRefused as error:
+            raised = misses.mark_missed(sample, current_user, form.reason.data)
+        except alerts.DecisionRefused as error:
             form.reason.errors = [str(error)]
         else:
             _record(

@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.models import AlertOutcome, RotaKind
-from app.services.safeguarding import MAX_RATIONALE_CHARS
+from app.services.safeguarding.alerts import MAX_RATIONALE_CHARS
 
 LONDON = ZoneInfo("Europe/London")
 TIME_FORMAT = "%Y-%m-%d %H:%M"

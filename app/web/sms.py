@@ -13,8 +13,9 @@ from werkzeug.datastructures import MultiDict
 
 from app.database import utcnow
 from app.extensions import csrf, limiter
-from app.services import intake, outbound
-from app.services import sms as sms_service
+from app.services.intake import receiving
+from app.services.intake import sms_conversations as sms_service
+from app.services.outbound import delivery, surveys
 from channels import sms as sms_channel
 
 bp = Blueprint("sms", __name__)
@@ -62,7 +63,7 @@ def inbound() -> Response:
         message = sms_channel.parse_inbound(form, received_at=utcnow())
     except sms_channel.InvalidWebhook as error:
         abort(400, description=str(error))
-    receipt = intake.receive_text(message)
+    receipt = receiving.receive_text(message)
     if receipt is None:
         # Kept on disk while the database is down: Twilio gets its 200, the person an answer.
         return _twiml(sms_service.spooled_reply(message))
@@ -77,7 +78,7 @@ def status() -> tuple[str, int]:
         update = sms_channel.parse_status(form)
     except sms_channel.InvalidWebhook as error:
         abort(400, description=str(error))
-    outbound.record_delivery_status("sms", update.message_sid, update.status, update.error_code)
+    delivery.record_delivery_status("sms", update.message_sid, update.status, update.error_code)
     return "", 204
 
 
@@ -87,7 +88,7 @@ def status() -> tuple[str, int]:
 @click.option("--team-id", default=None, type=int, help="The team that worked the case.")
 def survey(phone: str, case_reference: str | None, team_id: int | None) -> None:
     """Text the audit survey ("how did we do, reply 1-5") to a number whose case has closed."""
-    message = sms_service.send_audit_survey(phone, case_reference, team_id)
+    message = surveys.send_audit_survey(phone, case_reference, team_id)
     if message is None:
         raise click.ClickException("not sent: the number is not valid, or it has opted out")
     click.echo(f"survey queued as message {message.id}")

@@ -36,18 +36,13 @@ from app.models import (
     StaffRole,
     StaffUser,
 )
-from app.services import (
-    audit_log,
-    complaint_learning,
-    corrections,
-    enrolment_links,
-    redaction,
-    safeguarding,
-    safeguarding_rota,
-    staff_accounts,
-    staff_replies,
-)
 from app.services import feedback_list as listing
+from app.services import redaction
+from app.services.classification import corrections
+from app.services.classification import themes as classification_themes
+from app.services.outbound import replies
+from app.services.safeguarding import alerts, rota
+from app.services.staff import accounts, audit_log, enrolment_links
 from app.web import auth, labels
 from app.web.audit_forms import AuditSearchForm
 from app.web.correction_forms import ThemesForm
@@ -110,7 +105,7 @@ def _staff_globals() -> dict[str, Any]:
         "action_label": labels.humanise,
         "sign_out_form": SignOutForm() if current_user.is_authenticated else None,
         # Read only when a page shows the banner: whether a new alert would reach a person.
-        "safety_chain": safeguarding_rota.chain_status,
+        "safety_chain": rota.chain_status,
         "is_admin": current_user.is_authenticated and current_user.role == StaffRole.ADMIN,
     }
 
@@ -128,7 +123,7 @@ def sign_in() -> str | Response:
         return redirect(url_for("staff.feedback_list"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = staff_accounts.verify_password(form.email.data, form.password.data, _ip())
+        user = accounts.verify_password(form.email.data, form.password.data, _ip())
         if user is not None:
             auth.start_pending(user, request.args.get("next"))
             target = "staff.two_factor" if user.totp_secret else "staff.two_factor_setup"
@@ -148,7 +143,7 @@ def _complete_sign_in(user: StaffUser) -> str:
     next: the password page first, if the password was a temporary one."""
     next_path = auth.pending_next()
     auth.sign_in(user, _ip(), request.headers.get("User-Agent"))
-    staff_accounts.record_sign_in(user, _ip())
+    accounts.record_sign_in(user, _ip())
     if user.must_change_password:
         return url_for("own_account.change_password")
     return next_path or url_for("staff.feedback_list")
@@ -174,9 +169,9 @@ def two_factor() -> str | Response:
         return redirect(url_for("staff.two_factor_setup"))
     form = CodeForm()
     if form.validate_on_submit():
-        if staff_accounts.check_totp(user, form.code.data, _ip()):
+        if accounts.check_totp(user, form.code.data, _ip()):
             return redirect(_complete_sign_in(user))
-        waiting = staff_accounts.code_wait(user)
+        waiting = accounts.code_wait(user)
         form.code.errors.append(
             _wait_words(waiting)
             if waiting
@@ -220,10 +215,10 @@ def two_factor_setup() -> str | Response:
         return render_template(
             "staff/two_factor_link_needed.html", title=_("Ask for a set-up link")
         )
-    enrolment = staff_accounts.new_enrolment(user, staff_accounts.enrolment_secret(token))
+    enrolment = accounts.new_enrolment(user, accounts.enrolment_secret(token))
     form = CodeForm()
     if form.validate_on_submit():
-        codes = staff_accounts.complete_enrolment(user, enrolment.secret, form.code.data, _ip())
+        codes = accounts.complete_enrolment(user, enrolment.secret, form.code.data, _ip())
         if codes is not None:
             enrolment_links.use(token)
             session.pop(auth.ENROLMENT_LINK, None)
@@ -233,7 +228,7 @@ def two_factor_setup() -> str | Response:
                 codes=codes,
                 next_url=_complete_sign_in(user),
             )
-        waiting = staff_accounts.code_wait(user)
+        waiting = accounts.code_wait(user)
         form.code.errors.append(
             _wait_words(waiting)
             if waiting
@@ -258,7 +253,7 @@ def recovery() -> str | Response:
         return redirect(url_for("staff.two_factor_setup"))
     form = RecoveryForm()
     if form.validate_on_submit():
-        if staff_accounts.use_recovery_code(user, form.code.data, _ip()):
+        if accounts.use_recovery_code(user, form.code.data, _ip()):
             remaining = len(user.recovery_codes)
             destination = _complete_sign_in(user)
             flash(
@@ -269,7 +264,7 @@ def recovery() -> str | Response:
                 "info",
             )
             return redirect(destination)
-        waiting = staff_accounts.code_wait(user)
+        waiting = accounts.code_wait(user)
         form.code.errors.append(
             _wait_words(waiting)
             if waiting
@@ -320,7 +315,7 @@ def feedback_list() -> str:
     form = FeedbackFilterForm(formdata=request.args)
     form.set_teams(listing.teams())
     filters = _filters(form)
-    may_see_safeguarding = safeguarding.may_review(current_user)
+    may_see_safeguarding = alerts.may_review(current_user)
     result = listing.find_feedback(filters, _page_number(), may_see_safeguarding)
     return render_template(
         "staff/feedback_list.html",
@@ -348,7 +343,7 @@ def item(item_id: int) -> str:
 def _reply_form(item: FeedbackItem) -> ReplyForm:
     """The reply form, set to the contact's preferred channel that staff can use; a post that
     names no channel means that one."""
-    channels = staff_replies.reply_channels(item)
+    channels = replies.reply_channels(item)
     return ReplyForm(channel=channels[0] if channels else "sms")
 
 
@@ -366,7 +361,7 @@ def _item_page(thread: listing.Thread, reply_form: ReplyForm) -> str:
     """The item page, with a reply form on each channel the contact can be reached by. The
     learning team reads it redacted, without contact details, and cannot reply."""
     personal = auth.may_see_personal_details(current_user)
-    channels = staff_replies.reply_channels(thread.item) if personal else []
+    channels = replies.reply_channels(thread.item) if personal else []
     if len(channels) == 1:
         reply_form.text.label.text, reply_form.submit.label.text = _REPLY_LABELS[channels[0]]
     return render_template(
@@ -378,7 +373,7 @@ def _item_page(thread: listing.Thread, reply_form: ReplyForm) -> str:
         reply_hint=_REPLY_HINTS[channels[0]]
         if len(channels) == 1
         else _l("Do not repeat what they wrote: someone else may read their phone or email."),
-        attachments=staff_replies.attachments_by_message(thread.messages),
+        attachments=listing.attachments_by_message(thread.messages),
         theme_correction=corrections.latest(thread.item.id),
         form=reply_form,
         personal=personal,
@@ -415,7 +410,7 @@ def reply(item_id: int) -> str | Response:
     form = _reply_form(thread.item)
     if form.validate_on_submit():
         channel = form.channel.data
-        sent = staff_replies.send_reply(channel, thread.item, form.text.data, current_user)
+        sent = replies.send_reply(channel, thread.item, form.text.data, current_user)
         if sent is not None:
             audit_log.record(
                 audit_log.Action.STAFF_REPLY,
@@ -440,11 +435,11 @@ def reply(item_id: int) -> str | Response:
 @auth.staff_required(*corrections.THEME_CORRECTION_ROLES)
 def item_themes(item_id: int) -> str | Response:
     """Correct an item's themes, with an optional reason; the form comes back with errors."""
-    item = safeguarding.load_item(item_id)
+    item = alerts.load_item(item_id)
     if item is None:
         raise NotFound()
     form = ThemesForm(themes=list(item.themes or []))
-    form.set_choices(complaint_learning.themes())
+    form.set_choices(classification_themes.taxonomy_themes())
     if form.validate_on_submit():
         try:
             corrections.correct_themes(
@@ -462,7 +457,9 @@ def item_themes(item_id: int) -> str | Response:
         item=item,
         form=form,
         history=corrections.history(item_id),
-        theme_name=lambda value: complaint_learning.themes().get(value, labels.humanise(value)),
+        theme_name=lambda value: classification_themes.taxonomy_themes().get(
+            value, labels.humanise(value)
+        ),
     )
 
 

@@ -24,8 +24,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.models import Team
-from app.services.staff_accounts import MAX_PASSWORD_LENGTH
-from app.services.staff_replies import MAX_EMAIL_REPLY_CHARS
+from app.services.outbound.replies import MAX_EMAIL_REPLY_CHARS
+from app.services.staff.accounts import MAX_PASSWORD_LENGTH
 from app.web.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
 
 MAX_SMS_REPLY_CHARS = 640

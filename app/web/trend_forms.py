@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from app.models import Channel, ContactRole, FeedbackKind, Team
-from app.services.london_months import Month
-from app.services.trends import TrendFilters
+from app.services.reports.months import Month
+from app.services.reports.trends import TrendFilters
 from app.web.labels import CHANNEL_LABELS, CONTACT_ROLE_LABELS, KIND_LABELS
 from app.web.staff_forms import check_team_offered, filter_select, team_choices
 

@@ -16,16 +16,18 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.models import StaffRole
-from app.services import audit_log, safeguarding, trends
 from app.services.feedback_list import teams
-from app.services.london_months import Month, Quarter
-from app.services.trends import (
+from app.services.reports import trends
+from app.services.reports.months import Month, Quarter
+from app.services.reports.trends import (
     SPIKE_MIN_COUNT,
     ScoreGroup,
     ScoreSummary,
     ThemeTable,
     Trends,
 )
+from app.services.safeguarding import alerts
+from app.services.staff import audit_log
 from app.web import auth, staff, trend_charts
 from app.web.trend_forms import TrendFilterForm
 
@@ -60,7 +62,7 @@ def page() -> tuple[str, int] | str:
     result = trends.build(
         form.filters(),
         form.chosen_month(),
-        may_see_safeguarding=safeguarding.may_review(current_user),
+        may_see_safeguarding=alerts.may_review(current_user),
     )
     # The page quotes what people wrote (redacted): who read it is recorded.
     audit_log.record(

@@ -21,7 +21,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from app.services import staff_accounts
+from app.services.staff import accounts
 
 CHROMIUM = Path(os.environ.get("HEARD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -245,5 +245,5 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Staff accounts made for a browser test are hashed cheaply: production's argon2 cost
     buys nothing here and costs seconds on every sign-in."""
     monkeypatch.setattr(
-        staff_accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from app.database import utcnow
 from app.extensions import db
-from app.services.audit_invitations import create_invitation
+from app.services.intake.audit_invitations import create_invitation
 
 pytestmark = pytest.mark.browser
 

@@ -19,8 +19,8 @@ from app.models import (
     Message,
     StaffRole,
 )
-from app.services import staff_accounts
-from app.services.deadlines import uk_date
+from app.services.common import uk_date
+from app.services.staff import accounts
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 def officer_and_complaint(live_server):
     """A signed-up complaints officer (with a TOTP secret) and a complaint from two days ago."""
     with live_server.app.app_context():
-        officer = staff_accounts.create_account(
+        officer = accounts.create_account(
             email="officer@council.example",
             name="Olu Officer",
             role=StaffRole.COMPLAINTS_OFFICER.value,

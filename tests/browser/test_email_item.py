@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Message, StaffRole
-from app.services import staff_accounts
-from app.services.inbound_email import receive_email
+from app.services.intake.email_conversations import receive_email
+from app.services.staff import accounts
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
@@ -25,7 +25,7 @@ def officer_and_email(live_server):
     """A complaints officer with a TOTP secret, and an email with attachments from someone
     who also gave a phone number."""
     with live_server.app.app_context():
-        officer = staff_accounts.create_account(
+        officer = accounts.create_account(
             email=EMAIL,
             name="Olu Officer",
             role=StaffRole.COMPLAINTS_OFFICER.value,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.database import utcnow
 from app.extensions import db
 from app.models import FeedbackItem, FeedbackKind, Message
-from app.services.public_feedback import stage_one_due, uk_date
+from app.services.intake.public_feedback import stage_one_due, uk_date
 
 pytestmark = pytest.mark.browser
 

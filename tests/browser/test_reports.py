@@ -24,7 +24,7 @@ from app.models import (
     Team,
 )
 from app.models.enums import Channel
-from app.services import staff_accounts
+from app.services.staff import accounts
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ SECTIONS = 9
 def learning_lead(live_server):
     """A learning-team account with a TOTP secret, and a year of complaints and compliments."""
     with live_server.app.app_context():
-        lead = staff_accounts.create_account(
+        lead = accounts.create_account(
             email="learning@council.example",
             name="Lee Learning",
             role=StaffRole.LEARNING_TEAM.value,

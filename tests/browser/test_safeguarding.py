@@ -20,7 +20,7 @@ from app.models import (
     SafeguardingAlert,
     StaffRole,
 )
-from app.services import staff_accounts
+from app.services.staff import accounts
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
@@ -33,7 +33,7 @@ EMAIL = "reviewer@council.example"
 def reviewer_and_alert(live_server):
     """A reviewer with a TOTP secret and an open alert on a text from twenty minutes ago."""
     with live_server.app.app_context():
-        reviewer = staff_accounts.create_account(
+        reviewer = accounts.create_account(
             email=EMAIL,
             name="Rhiannon Reviewer",
             role=StaffRole.SAFEGUARDING_REVIEWER.value,

@@ -21,7 +21,8 @@ from app.models import (
     SecondLookVerdict,
     StaffRole,
 )
-from app.services import safeguarding_misses, staff_accounts
+from app.services.safeguarding import misses
+from app.services.staff import accounts as staff_accounts
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
@@ -74,7 +75,7 @@ def accounts(live_server):
         }
         _message(1, "The new foster home is lovely")
         _message(2, "I am scared to go home because of what he does")
-        safeguarding_misses.draw_weekly_sample()
+        misses.draw_weekly_sample()
         db.session.remove()
     return secrets
 

@@ -19,7 +19,7 @@ from app.models import (
     SafeguardingAlert,
     StaffRole,
 )
-from app.services import staff_accounts
+from app.services.staff import accounts
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
@@ -89,7 +89,7 @@ def test_after_sending_and_exiting_back_shows_neither_the_message_nor_the_confir
 def queue_of_a_hundred(live_server):
     """A reviewer, and 100 open alerts: 99 old and overdue, and one disclosure just in."""
     with live_server.app.app_context():
-        reviewer = staff_accounts.create_account(
+        reviewer = accounts.create_account(
             email="duty@council.example",
             name="Duty Reviewer",
             role=StaffRole.SAFEGUARDING_REVIEWER.value,

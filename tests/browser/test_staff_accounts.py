@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import StaffUser
-from app.services import staff_accounts
+from app.services.staff import accounts
 from tests.browser.conftest import DESKTOP, axe_violations, describe_violations
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
@@ -21,11 +21,11 @@ EMAIL = "admin@council.example"
 @pytest.fixture
 def setup(live_server) -> tuple[str, int]:
     with live_server.app.app_context():
-        admin = staff_accounts.create_account(
+        admin = accounts.create_account(
             email=EMAIL, name="Ada Admin", role="admin", password=STAFF_PASSWORD
         )
         admin.totp_secret = pyotp.random_base32()
-        colleague = staff_accounts.create_account(
+        colleague = accounts.create_account(
             email="colleague@council.example",
             name="Cal Colleague",
             role="manager",

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from app.database import utcnow
 from app.extensions import db
 from app.models import ClassificationState, Direction, FeedbackItem, FeedbackKind, Message
-from app.services import staff_accounts
-from app.services.themes import set_item_themes
+from app.services.classification.themes import set_item_themes
+from app.services.staff import accounts
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
@@ -23,7 +23,7 @@ EMAIL = "officer@council.example"
 @pytest.fixture
 def setup(live_server) -> tuple[str, int]:
     with live_server.app.app_context():
-        user = staff_accounts.create_account(
+        user = accounts.create_account(
             email=EMAIL, name="Olu Officer", role="complaints_officer", password=STAFF_PASSWORD
         )
         user.totp_secret = pyotp.random_base32()

@@ -23,9 +23,10 @@ from app.models import (
     StaffRole,
     Team,
 )
-from app.services import staff_accounts, trends
-from app.services.london_months import Month
-from app.services.themes import set_item_themes
+from app.services.classification.themes import set_item_themes
+from app.services.reports import trends
+from app.services.reports.months import Month
+from app.services.staff import accounts
 from tests.browser.staff import STAFF_PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
@@ -72,7 +73,7 @@ def learning_team(live_server, monkeypatch):
     """A learning team account, and a March 2026 with a spike for North."""
     monkeypatch.setattr(trends, "current_month", lambda: Month(2026, 3))
     with live_server.app.app_context():
-        user = staff_accounts.create_account(
+        user = accounts.create_account(
             email=EMAIL,
             name="Lee Learning",
             role=StaffRole.LEARNING_TEAM.value,

@@ -229,3 +229,10 @@ def test_a_submission_id_must_be_a_uuid4():
 def test_a_message_without_a_good_submission_id_is_refused():
     with pytest.raises(ValueError):
         web_form.child_message(_child(submission_id="1; DROP TABLE message"), RECEIVED)
+
+
+def test_a_phone_number_is_kept_as_typed_beside_its_international_form():
+    msg = web_form.adult_message(_adult(contact="sms", phone=" 07700 900 982 "), RECEIVED)
+
+    assert msg.details.phone == "+447700900982"
+    assert msg.details.phone_raw == "07700 900 982"

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from app.extensions import db
 from app.models import Classification, ClassificationState, Message
-from app.services.ingestion import ingest
+from app.services.intake.ingestion import ingest
 from channels.base import FeedbackDetails, InboundMessage
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import classifiers.train as training
-from app.services import corrections
+from app.services.classification import corrections
 from classifiers.corpus import Example, load_calibration, load_test, load_training
-from tests.services.test_corrections import item_with, staff
+from tests.services.classification.test_corrections import item_with, staff
 
 
 def _example(id: str, text: str, themes: tuple[str, ...] = (), flag: bool = False) -> Example:

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.jobs import QUEUES
 from app.jobs.classify import classify_message, sweep_unclassified
 from app.models import Classification, ClassificationState, Message, SafeguardingAlert
-from app.services.ingestion import ingest
+from app.services.intake.ingestion import ingest
 from channels.base import FeedbackDetails, InboundMessage
 from classifiers import Prediction
 

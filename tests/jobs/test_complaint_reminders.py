@@ -19,8 +19,8 @@ from app.models import (
     StaffUser,
     Team,
 )
-from app.services import complaints
-from app.services.complaint_reminders import send_reminders
+from app.services.complaints import stages
+from app.services.complaints.reminders import send_reminders
 
 HEAD = "head.of.service@council.example"
 TEXT = "My son's report called him by the wrong name"
@@ -45,7 +45,7 @@ def setup(make_app, smtp_server, redis, redis_url):
         db.session.add_all([manager, item])
         db.session.commit()
         # Received 19 December 2025: Stage 1 is due on 7 January 2026.
-        stage = complaints.open_stage_one(item)
+        stage = stages.open_stage_one(item)
         stage.manager_id = manager.id
         db.session.commit()
         yield app, captured, stage.id, redis
@@ -108,6 +108,6 @@ def test_an_extension_moves_the_clock_and_the_nudges_with_it(setup):
     _app, _captured, stage_id, _redis = setup
     assert send_reminders(date(2025, 12, 30)) == 2
     stage = db.session.get(ComplaintStage, stage_id)
-    complaints.extend(stage, stage.manager, "Waiting for the court bundle")
+    stages.extend(stage, stage.manager, "Waiting for the court bundle")
     assert send_reminders(date(2026, 1, 8)) == 0  # extended to 21 January: 9 left
     assert send_reminders(date(2026, 1, 14)) == 2  # 5 left of the new deadline

@@ -67,9 +67,9 @@ def test_a_message_that_cannot_be_stored_stays_unread_for_the_next_poll(
     for n in range(2):
         dovecot.append(raw_mail(n))
     app = make_app(**dovecot.config())
-    from app.services import inbound_email
+    from app.services.intake import email_conversations
 
-    real = inbound_email.receive_email
+    real = email_conversations.receive_email
     calls = []
 
     def flaky(raw):
@@ -79,10 +79,10 @@ def test_a_message_that_cannot_be_stored_stays_unread_for_the_next_poll(
         return real(raw)
 
     with app.app_context():
-        monkeypatch.setattr(inbound_email, "receive_email", flaky)
-        assert inbound_email.poll_mailbox() == email_imap.PollSummary(stored=1, failed=1)
+        monkeypatch.setattr(email_conversations, "receive_email", flaky)
+        assert email_conversations.poll_mailbox() == email_imap.PollSummary(stored=1, failed=1)
         assert len(dovecot.messages(seen=False)) == 1
-        assert inbound_email.poll_mailbox().stored == 1
+        assert email_conversations.poll_mailbox().stored == 1
         assert stored() == 2
 
 

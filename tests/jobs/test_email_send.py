@@ -5,9 +5,9 @@ from email.message import EmailMessage
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Direction, Message
-from app.services import outbound
-from app.services.inbound_email import receive_email
+from app.models import DeliveryStatus, Direction, Message
+from app.services.intake.email_conversations import receive_email
+from app.services.outbound import delivery
 
 
 def raw_mail(
@@ -53,7 +53,7 @@ def test_a_new_complaint_is_acknowledged_with_its_reference_and_stage_one_date(
         assert "A complaints manager will respond to your complaint by" in plain
         assert "Nobody has called me back" not in plain
         (stored,) = outbound_messages()
-        assert stored.delivery_status == outbound.SENT
+        assert stored.delivery_status == DeliveryStatus.SENT
         assert f"<{stored.external_id}>" == sent["Message-ID"]
         assert stored.feedback_item_id == item.id
 
@@ -93,7 +93,7 @@ def test_a_permanent_smtp_refusal_is_recorded_and_not_retried(make_app, smtp_ser
     with app.app_context():
         receive_email(raw_mail())
         (stored,) = outbound_messages()
-        assert stored.delivery_status == outbound.REFUSED
+        assert stored.delivery_status == DeliveryStatus.REFUSED
         assert stored.provider_error_code == "550"
 
 
@@ -104,18 +104,18 @@ def test_a_temporary_smtp_failure_stays_pending_for_a_retry(make_app, smtp_serve
     with app.app_context():
         receive_email(raw_mail())
         (stored,) = outbound_messages()
-        assert stored.delivery_status == outbound.PENDING
+        assert stored.delivery_status == DeliveryStatus.PENDING
         assert stored.send_attempts == 1
         captured.refuse_with = None
-        assert outbound.send(stored.id) == outbound.SENT
+        assert delivery.send(stored.id) == DeliveryStatus.SENT
         assert len(captured.messages) == 1
 
 
 def test_without_smtp_the_acknowledgement_fails_where_staff_can_see_it(app):
     receive_email(raw_mail())
     (stored,) = outbound_messages()
-    assert stored.delivery_status == outbound.REFUSED
-    assert stored.provider_error_code == outbound.NOT_CONFIGURED
+    assert stored.delivery_status == DeliveryStatus.REFUSED
+    assert stored.provider_error_code == delivery.NOT_CONFIGURED
 
 
 def test_an_email_that_needs_help_lines_is_acknowledged_with_them_first(make_app, smtp_server):

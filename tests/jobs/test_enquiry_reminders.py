@@ -16,8 +16,8 @@ from app.models import (
     StaffUser,
     Team,
 )
-from app.services import complaints
-from app.services.complaint_reminders import send_reminders
+from app.services.complaints import stages
+from app.services.complaints.reminders import send_reminders
 
 HEAD = "head.of.service@council.example"
 WORDS = "Writing on behalf of my constituent about her son's placement"
@@ -81,7 +81,7 @@ def test_the_complaints_manager_owns_an_enquiry_about_a_complaint(mail):
     manager.password_hash = "not-used"
     db.session.add(manager)
     enquiry = _enquiry(FeedbackKind.COMPLAINT)
-    stage = complaints.open_stage_one(enquiry.feedback_item)
+    stage = stages.open_stage_one(enquiry.feedback_item)
     stage.manager_id = manager.id
     db.session.commit()
 

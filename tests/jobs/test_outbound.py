@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.jobs.outbound import send_message, sweep_unsent
 from app.models import Contact, ContactRole, Message
-from app.services import outbound
+from app.services.outbound import delivery, messages
 
 PHONE = "+447700900123"
 TWILIO = {
@@ -32,7 +32,7 @@ def fake(make_app, fake_twilio):
 
 
 def test_a_queued_text_is_sent_through_twilio_with_auth_and_a_status_callback(fake):
-    message = outbound.queue_message("sms", PHONE, "Thank you for your feedback.", "test")
+    message = messages.queue_message("sms", PHONE, "Thank you for your feedback.", "test")
 
     db.session.expire_all()
     stored = db.session.get(Message, message.id)
@@ -55,13 +55,13 @@ def test_a_messaging_service_is_used_when_configured(make_app, fake_twilio):
     fake, base = fake_twilio
     app = make_app(TWILIO_API_BASE=base, **{**TWILIO, "TWILIO_MESSAGING_SERVICE_SID": "MG1"})
     with app.app_context():
-        outbound.queue_message("sms", PHONE, "Hello", "test")
+        messages.queue_message("sms", PHONE, "Hello", "test")
         assert fake.sent[0]["MessagingServiceSid"] == "MG1"
         assert "From" not in fake.sent[0]
 
 
 def test_a_sent_message_is_never_sent_twice(fake):
-    message = outbound.queue_message("sms", PHONE, "Once only", "test")
+    message = messages.queue_message("sms", PHONE, "Once only", "test")
     send_message(message.id)
     send_message(message.id)
     assert len(fake.requests) == 1
@@ -73,19 +73,19 @@ def test_twilio_opted_out_error_marks_the_contact_and_is_not_retried(fake):
     db.session.commit()
     fake.failures.append(21610)
 
-    message = outbound.queue_message("sms", PHONE, "Hello", "test")
+    message = messages.queue_message("sms", PHONE, "Hello", "test")
 
     db.session.expire_all()
     stored = db.session.get(Message, message.id)
     assert stored.delivery_status == "opted_out"
     assert stored.provider_error_code == "21610"
     assert db.session.get(Contact, contact.id).opted_out_at is not None
-    assert outbound.messages_to_resend(older_than_seconds=0) == []
+    assert delivery.messages_to_resend(older_than_seconds=0) == []
 
 
 def test_nothing_is_sent_to_an_opted_out_number_even_if_queued_before_they_opted_out(fake):
     db.session.add(Contact(role=ContactRole.PARENT, phone=PHONE, opted_out_at=datetime.now(UTC)))
-    message = outbound.new_outbound("sms", PHONE, "Hello", "test")
+    message = messages.new_outbound("sms", PHONE, "Hello", "test")
     db.session.commit()
 
     assert send_message(message.id) == "opted_out"
@@ -94,7 +94,7 @@ def test_nothing_is_sent_to_an_opted_out_number_even_if_queued_before_they_opted
 
 def test_a_refused_number_is_not_retried(fake):
     fake.failures.append(400)
-    message = outbound.queue_message("sms", "+15005550001", "Hello", "test")
+    message = messages.queue_message("sms", "+15005550001", "Hello", "test")
     db.session.expire_all()
     assert db.session.get(Message, message.id).delivery_status == "refused"
 
@@ -108,7 +108,7 @@ def test_a_server_error_is_retried_by_the_worker_until_it_goes(
     monkeypatch.setattr(send_message, "spec", replace(send_message.spec, retry=Retry(max=5)))
     with app.app_context():
         fake.failures.extend([500, 503])
-        message_id = outbound.queue_message("sms", PHONE, "Hello", "test").id
+        message_id = messages.queue_message("sms", PHONE, "Hello", "test").id
         assert Queue("outbound", connection=redis).count == 1
         assert fake.requests == []
 
@@ -122,7 +122,7 @@ def test_a_server_error_is_retried_by_the_worker_until_it_goes(
 
 
 def test_the_sweeper_resends_what_was_stored_but_never_sent(fake):
-    message = outbound.new_outbound("sms", PHONE, "Hello", "test")
+    message = messages.new_outbound("sms", PHONE, "Hello", "test")
     message.delivery_updated_at = datetime.now(UTC) - timedelta(minutes=5)
     db.session.commit()
 
@@ -133,12 +133,12 @@ def test_the_sweeper_resends_what_was_stored_but_never_sent(fake):
 
 
 def test_status_callbacks_move_forward_only(fake):
-    message = outbound.queue_message("sms", PHONE, "Hello", "test")
+    message = messages.queue_message("sms", PHONE, "Hello", "test")
     sid = db.session.get(Message, message.id).external_id
 
-    assert outbound.record_delivery_status("sms", sid, "delivered")
-    assert outbound.record_delivery_status("sms", sid, "sent")  # late, out of order
-    assert not outbound.record_delivery_status("sms", "SMunknown", "delivered")
+    assert delivery.record_delivery_status("sms", sid, "delivered")
+    assert delivery.record_delivery_status("sms", sid, "sent")  # late, out of order
+    assert not delivery.record_delivery_status("sms", "SMunknown", "delivered")
 
     stored = db.session.scalars(select(Message).where(Message.external_id == sid)).one()
     assert stored.delivery_status == "delivered"

@@ -29,6 +29,14 @@ def test_there_is_one_head():
     assert len(heads) == 1, heads
 
 
+def test_the_files_list_in_the_order_they_run():
+    """`ls migrations/versions` reads as the chain: 0001_..., 0002_..., each after the last."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    chain = [Path(revision.path).name for revision in script.walk_revisions()][::-1]
+    assert chain == sorted(chain)
+    assert [name[:5] for name in chain] == [f"{n:04d}_" for n in range(1, len(chain) + 1)]
+
+
 def test_upgrade_on_sqlite_matches_the_models(make_app, tmp_path):
     url = f"sqlite:///{tmp_path / 'heard.sqlite'}"
     app = make_app(SQLALCHEMY_DATABASE_URI=url)

@@ -24,8 +24,8 @@ from app.models import (
     StaffRole,
     StaffUser,
 )
-from app.services import enrolment_links, staff_accounts
-from app.services.staff_accounts import create_account
+from app.services.staff import accounts, enrolment_links
+from app.services.staff.accounts import create_account
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
@@ -57,7 +57,7 @@ def _quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 with its production cost takes most of a second a hash on a small machine;
     the pages behave the same with a cheap one."""
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(staff_accounts, "_hasher", cheap)
+    monkeypatch.setattr(accounts, "_hasher", cheap)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from app.models import (
     SafeguardingAlert,
     StaffRole,
 )
-from app.services import safeguarding
+from app.services.safeguarding import alerts
 from app.web import safeguarding as safeguarding_pages
 from tests.web.conftest import _add_item
 
@@ -106,7 +106,7 @@ def test_no_role_but_reviewers_reads_a_safeguarding_item_through_any_route(
 ):
     login = make_staff(role)
     assert sign_in(client, login).status_code == 302
-    reviewer = safeguarding.may_review(login.user)
+    reviewer = alerts.may_review(login.user)
     seen_ordinary = False
     for rule in _staff_rules(app):
         if rule.endpoint in ("staff.sign_out", "static"):

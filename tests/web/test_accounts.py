@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, StaffRole, StaffUser
-from app.services.audit_log import Action
+from app.services.staff.audit_log import Action
 
 
 @pytest.fixture

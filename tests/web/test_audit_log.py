@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, StaffRole
-from app.services import audit_log
-from app.services.audit_log import AuditSearch, safe_cell
+from app.services.common import safe_cell, uk_midnight
+from app.services.staff import audit_log
+from app.services.staff.audit_log import AuditSearch
 
 
 @pytest.fixture
@@ -85,8 +86,8 @@ def test_days_are_english_calendar_days():
     criteria = AuditSearch(since=date(2026, 6, 1), until=date(2026, 6, 1))
     conditions = audit_log._conditions(criteria)
     assert len(conditions) == 2
-    assert audit_log._start_of(date(2026, 6, 1)) == datetime(2026, 5, 31, 23, tzinfo=UTC)
-    assert audit_log._start_of(date(2026, 1, 1)) == datetime(2026, 1, 1, 0, tzinfo=UTC)
+    assert uk_midnight(date(2026, 6, 1)) == datetime(2026, 5, 31, 23, tzinfo=UTC)
+    assert uk_midnight(date(2026, 1, 1)) == datetime(2026, 1, 1, 0, tzinfo=UTC)
 
 
 def test_viewing_and_searching_are_recorded(client, admin):

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, ComplaintOutcome, LearningPoint, StaffRole, Team
-from app.services import complaints
+from app.services.complaints import stages
 
 
 @pytest.fixture
 def closed(add_item, signed_in, monkeypatch):
-    monkeypatch.setattr(complaints, "today", lambda: date(2026, 1, 20))
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 20))
     team = Team(name="North")
     db.session.add(team)
     db.session.commit()
@@ -23,10 +23,8 @@ def closed(add_item, signed_in, monkeypatch):
         themes=["communication", "delay"],
         team_id=team.id,
     )
-    stage = complaints.open_stage_one(item)
-    complaints.record_outcome(
-        stage, signed_in.user, ComplaintOutcome.UPHELD, None, date(2026, 1, 9)
-    )
+    stage = stages.open_stage_one(item)
+    stages.record_outcome(stage, signed_in.user, ComplaintOutcome.UPHELD, None, date(2026, 1, 9))
     return stage
 
 
@@ -47,7 +45,7 @@ def test_an_open_complaint_offers_no_learning_form(client, signed_in, add_item):
     item = add_item("The report is wrong", created_at=datetime(2025, 12, 19, 9, tzinfo=UTC))
     page = client.get(f"/staff/items/{item.id}")
     assert "Record a learning point" not in page.text
-    stage = complaints.open_stage_one(item)
+    stage = stages.open_stage_one(item)
     refused = client.get(f"/staff/complaints/stages/{stage.id}/learning")
     assert refused.status_code == 302 and refused.location.endswith(f"/staff/items/{item.id}")
 

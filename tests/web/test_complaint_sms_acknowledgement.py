@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import FeedbackItem, FeedbackKind, Message, Team
-from app.services import complaints
-from app.services.complaints import SMS_ACKNOWLEDGEMENT, Responder, sms_acknowledgement_text
+from app.services.complaints import stages
+from app.services.complaints.stages import SMS_ACKNOWLEDGEMENT, Responder, sms_acknowledgement_text
 from tests.web.test_sms import BASE, PHONE, TOKEN, text
 
 WORDS = "My son's placement was moved without anyone telling me"
@@ -56,9 +56,9 @@ def test_opening_stage_1_texts_the_reference_who_and_when_once(twilio):
     db.session.commit()
     before = len(twilio.sent)
 
-    assert complaints.open_missing_stage_ones() == 1
-    stage = complaints.open_stage_one(item)  # the lazy path, after the sweep
-    assert complaints.open_missing_stage_ones() == 0
+    assert stages.open_missing_stage_ones() == 1
+    stage = stages.open_stage_one(item)  # the lazy path, after the sweep
+    assert stages.open_missing_stage_ones() == 0
 
     [sent] = twilio.sent[before:]
     assert sent["To"] == PHONE
@@ -75,7 +75,7 @@ def test_no_text_to_an_opted_out_number(twilio):
     text(twilio.client, "STOP")
     item = _texted_complaint(twilio.client, "They never call back")
     before = len(twilio.sent)
-    assert complaints.open_stage_one(item) is not None
+    assert stages.open_stage_one(item) is not None
     assert twilio.sent[before:] == []
     assert _acknowledgements() == []
 
@@ -89,7 +89,7 @@ def test_a_complaint_that_did_not_begin_as_a_text_gets_no_text(twilio):
     )
     db.session.add(item)
     db.session.commit()
-    assert complaints.open_stage_one(item) is not None
+    assert stages.open_stage_one(item) is not None
     assert twilio.sent == []
 
 
@@ -97,8 +97,8 @@ def test_a_race_to_open_stage_1_texts_once(twilio, monkeypatch):
     item = _texted_complaint(twilio.client)
     before = len(twilio.sent)
     # Another process opens Stage 1, and texts, between our look and our insert.
-    assert complaints.open_stage_one(item) is not None
-    real_lookup = complaints._stage
+    assert stages.open_stage_one(item) is not None
+    real_lookup = stages._stage
     missed = []
 
     def lookup_missing_once(*args):
@@ -107,8 +107,8 @@ def test_a_race_to_open_stage_1_texts_once(twilio, monkeypatch):
             return None
         return real_lookup(*args)
 
-    monkeypatch.setattr(complaints, "_stage", lookup_missing_once)
-    assert complaints.open_stage_one(item).stage == 1
+    monkeypatch.setattr(stages, "_stage", lookup_missing_once)
+    assert stages.open_stage_one(item).stage == 1
     assert len(twilio.sent[before:]) == 1
     assert len(_acknowledgements()) == 1 and missed
 

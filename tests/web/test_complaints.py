@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, ComplaintStage, FeedbackKind, StaffRole, Team
-from app.services import complaints
+from app.services.complaints import stages
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_a_compliment_has_no_stage_panel(client, signed_in, add_item):
 def test_acknowledge_extend_outcome_and_escalate_through_the_forms(
     client, signed_in, complaint, monkeypatch
 ):
-    monkeypatch.setattr(complaints, "today", lambda: date(2026, 3, 1))
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 3, 1))
     client.get(f"/staff/items/{complaint.id}")
     stage = stage_of(complaint.id)
     done = client.post(f"/staff/complaints/stages/{stage.id}/acknowledge")
@@ -105,7 +105,7 @@ def test_hostile_outcomes_come_back_as_form_errors(client, signed_in, complaint,
 
 
 def test_stage_2_extension_days_are_bounded(client, signed_in, complaint, monkeypatch):
-    monkeypatch.setattr(complaints, "today", lambda: date(2026, 1, 10))
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 10))
     client.get(f"/staff/items/{complaint.id}")
     stage = stage_of(complaint.id)
     client.post(
@@ -161,7 +161,7 @@ def test_due_this_week_lists_open_stages_by_team(client, signed_in, add_item):
     now = datetime.now(UTC)
     due_soon = add_item("Due soon", created_at=now - timedelta(days=14), team_id=north.id)
     later = add_item("Later", created_at=now)
-    complaints.open_missing_stage_ones()
+    stages.open_missing_stage_ones()
     page = client.get("/staff/complaints/due")
     assert page.status_code == 200
     assert "North" in page.text and due_soon.reference in page.text

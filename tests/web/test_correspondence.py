@@ -17,12 +17,12 @@ from app.models import (
     StaffRole,
     Team,
 )
-from app.services import complaints
+from app.services.complaints import stages
 
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr(complaints, "today", lambda: date(2026, 1, 20))
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 20))
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Direction, FeedbackItem, Message
-from app.services import outbound
-from app.services.inbound_email import receive_email
+from app.models import AuditEvent, DeliveryStatus, Direction, FeedbackItem, Message
+from app.services.intake.email_conversations import receive_email
+from app.services.outbound import opt_outs
 
 BASE = "https://heard.example.org"
 
@@ -94,7 +94,7 @@ def test_staff_reply_by_email_threads_on_the_reference_and_the_last_email(
     (stored,) = staff_replies()
     assert stored.direction == Direction.OUTBOUND
     assert stored.feedback_item_id == item.id
-    assert stored.delivery_status == outbound.SENT
+    assert stored.delivery_status == DeliveryStatus.SENT
     assert f"<{stored.external_id}>" == sent["Message-ID"]
 
     page = client.get(f"/staff/items/{item.id}")
@@ -176,7 +176,7 @@ def test_an_email_reply_needs_an_address_that_may_be_written_to(mail, make_staff
         raw_mail("I am away", "<a@x>", headers={"Auto-Submitted": "auto-replied"})
     ).feedback_item
     opted_out = receive_email(raw_mail("Hello", "<b@x>", sender="other@example.org")).feedback_item
-    outbound.set_opted_out("email", "other@example.org", opted_out=True)
+    opt_outs.set_opted_out("email", "other@example.org", opted_out=True)
     db.session.commit()
     sign_in(client, make_staff())
     sent_before = len(captured.messages)

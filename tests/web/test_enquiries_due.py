@@ -6,12 +6,12 @@ import pytest
 
 from app.extensions import db
 from app.models import ElectedMember, FeedbackKind, MemberEnquiry, Team
-from app.services import complaints
+from app.services.complaints import stages
 
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr(complaints, "today", lambda: date(2026, 1, 6))  # a Tuesday
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 6))  # a Tuesday
 
 
 def _enquiry(item, due_on: date, member=ElectedMember.MP, responded_on=None) -> MemberEnquiry:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, EqualityResponse, FeedbackItem, ServicePopulation, StaffRole
-from app.services import equality
+from app.services.reports import equality
 from app.web.equality import INVITED
 from tests.web.test_public_forms import _adult_answers, _child_answers, _csrf_token
 

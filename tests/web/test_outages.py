@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 import classifiers
 from app.extensions import db
 from app.models import ClassificationState, Direction, Message
-from app.services import intake, spool
+from app.services.intake import receiving, spool
 from channels.email_webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from classifiers import Prediction
 
@@ -182,10 +182,10 @@ def test_with_the_database_down_for_20_seconds_every_accepted_post_is_stored_onc
         assert staff_page.status_code in (302, 503)
         scratch_postgres.start()
 
-        summary = intake.replay_spool()
+        summary = receiving.replay_spool()
         assert summary.replayed == 5 * rounds and summary.waiting == 0
         # A second replay (or a cut-short one) stores nothing twice.
-        assert intake.replay_spool().replayed == 0
+        assert receiving.replay_spool().replayed == 0
 
         texts = _inbound_texts()
         assert sorted(texts) == sorted(accepted)
@@ -218,6 +218,6 @@ def test_a_signed_in_member_of_staff_sees_an_explanation_when_the_database_is_do
 def test_a_spooled_message_that_cannot_be_read_is_kept_aside_not_lost(app, tmp_path, door):
     app.config["SPOOL_DIR"] = str(tmp_path)
     name = spool.write(door, {"nonsense": True})
-    assert intake.replay_spool().replayed == 0
+    assert receiving.replay_spool().replayed == 0
     assert not (tmp_path / name).exists()
     assert (tmp_path / name).with_suffix(".unreadable").exists()

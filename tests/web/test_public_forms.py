@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.database import utcnow
 from app.extensions import db
 from app.models import AuditInvitation, Contact, FeedbackItem, Message, Team
-from app.services import audit_invitations
+from app.services.intake import audit_invitations
 from app.web import public
 
 # Page titles and the Welsh example use an en dash, which linters rightly ask to be explicit.

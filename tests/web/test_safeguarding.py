@@ -18,7 +18,7 @@ from app.models import (
     SafeguardingCorrection,
     StaffRole,
 )
-from app.services import safeguarding
+from app.services.safeguarding import alerts
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_an_alert_page_shows_the_message_and_the_childs_answers_before_the_decis
 
 
 def test_highlight_merges_overlaps_and_escapes():
-    marked = safeguarding.highlight("a <b> he hits me hits", ["hits me", "he hits", "", "zz"])
+    marked = alerts.highlight("a <b> he hits me hits", ["hits me", "he hits", "", "zz"])
     assert str(marked) == "a &lt;b&gt; <mark>he hits me</mark> hits"
 
 

@@ -19,7 +19,7 @@ from app.models import (
     SafeguardingAlert,
     StaffRole,
 )
-from app.services import safeguarding, safeguarding_rota
+from app.services.safeguarding import alerts, rota
 from tests.web.conftest import _add_item
 
 LONDON = ZoneInfo("Europe/London")
@@ -59,14 +59,14 @@ def app(make_app, fake_twilio, smtp_server):
     ],
 )
 def test_the_review_target_depends_on_office_hours(app, received, minutes):
-    assert safeguarding_rota.review_target(received) == received + timedelta(minutes=minutes)
+    assert rota.review_target(received) == received + timedelta(minutes=minutes)
 
 
 def test_the_targets_are_configurable(make_app):
     app = make_app(SAFEGUARDING_TARGET_MINUTES_DAY=15)
     with app.app_context():
         at = london(2026, 11, 25, 10, 0)
-        assert safeguarding_rota.review_target(at) == at + timedelta(minutes=15)
+        assert rota.review_target(at) == at + timedelta(minutes=15)
 
 
 @pytest.fixture
@@ -81,10 +81,10 @@ def staff(app, make_staff):
     }
     starts, ends = london(2026, 11, 25, 9, 0), london(2026, 11, 25, 17, 0)
     for order, key in enumerate(["first", "second", "third"]):
-        safeguarding_rota.set_shift(
+        rota.set_shift(
             people[key].user_id, starts, ends, RotaKind.DAY, order, f"+44770090010{order}"
         )
-    safeguarding_rota.set_shift(
+    rota.set_shift(
         people["night"].user_id,
         london(2026, 11, 25, 17, 0),
         london(2026, 11, 26, 9, 0),
@@ -122,7 +122,7 @@ def _recipients(batch: list[Message]) -> set[str]:
 def test_a_new_alert_goes_to_the_first_reviewer_on_duty_with_a_link_only(staff):
     received = london(2026, 11, 25, 10, 0)
     alert = _alert_at(received)
-    assert safeguarding_rota.notify_new_alert(alert.id, received + timedelta(seconds=5)) == 2
+    assert rota.notify_new_alert(alert.id, received + timedelta(seconds=5)) == 2
     sent = _notifications()
     assert _recipients(sent) == {staff["first"].email, "+447700900100"}
     link = (
@@ -134,58 +134,58 @@ def test_a_new_alert_goes_to_the_first_reviewer_on_duty_with_a_link_only(staff):
         assert SECRET not in message.text and "please help" not in str(message.raw_payload)
         assert message.feedback_item_id is None
     # Telling them twice helps nobody.
-    assert safeguarding_rota.notify_new_alert(alert.id, received + timedelta(seconds=6)) == 0
+    assert rota.notify_new_alert(alert.id, received + timedelta(seconds=6)) == 0
 
 
 def test_out_of_hours_goes_to_the_out_of_hours_rota(staff):
     received = london(2026, 11, 25, 22, 0)
     alert = _alert_at(received)
-    safeguarding_rota.notify_new_alert(alert.id, received)
+    rota.notify_new_alert(alert.id, received)
     assert _recipients(_notifications()) == {staff["night"].email, "+447700900200"}
 
 
 def test_with_nobody_on_the_rota_the_managers_are_told(app, make_staff):
     manager = make_staff(StaffRole.MANAGER)
     alert = _alert_at(london(2026, 11, 25, 10, 0))
-    safeguarding_rota.notify_new_alert(alert.id, london(2026, 11, 25, 10, 0))
+    rota.notify_new_alert(alert.id, london(2026, 11, 25, 10, 0))
     assert _recipients(_notifications()) == {manager.email}
 
 
 def test_an_unacknowledged_alert_escalates_until_someone_acknowledges_it(staff):
     received = london(2026, 11, 25, 10, 0)
     alert = _alert_at(received)
-    safeguarding_rota.notify_new_alert(alert.id, received)
+    rota.notify_new_alert(alert.id, received)
     told = len(_notifications())
 
     # Before the hour is up, nothing more is sent.
-    assert safeguarding_rota.escalate_overdue(received + timedelta(minutes=59)) == []
+    assert rota.escalate_overdue(received + timedelta(minutes=59)) == []
     assert len(_notifications()) == told
 
     # At the target: the next reviewer and the manager.
     at_target = received + timedelta(minutes=60)
-    assert safeguarding_rota.escalate_overdue(at_target) == [alert.id]
+    assert rota.escalate_overdue(at_target) == [alert.id]
     batch = _notifications()[told:]
     assert _recipients(batch) == {staff["second"].email, "+447700900101", staff["manager"].email}
     told += len(batch)
 
     # Not again until the repeat interval has passed, then the next reviewer and the manager.
-    assert safeguarding_rota.escalate_overdue(at_target + timedelta(minutes=14)) == []
-    assert safeguarding_rota.escalate_overdue(at_target + timedelta(minutes=15)) == [alert.id]
+    assert rota.escalate_overdue(at_target + timedelta(minutes=14)) == []
+    assert rota.escalate_overdue(at_target + timedelta(minutes=15)) == [alert.id]
     batch = _notifications()[told:]
     assert _recipients(batch) == {staff["third"].email, "+447700900102", staff["manager"].email}
     told += len(batch)
 
     # Someone acknowledges: no more escalation, however late it gets.
-    safeguarding.acknowledge(db.session.get(SafeguardingAlert, alert.id), staff["third"].user)
-    assert safeguarding_rota.escalate_overdue(at_target + timedelta(hours=5)) == []
+    alerts.acknowledge(db.session.get(SafeguardingAlert, alert.id), staff["third"].user)
+    assert rota.escalate_overdue(at_target + timedelta(hours=5)) == []
     assert len(_notifications()) == told
 
 
 def test_an_alert_whose_notification_job_was_lost_is_notified_by_the_sweep(staff):
     received = london(2026, 11, 25, 10, 0)
     alert = _alert_at(received)
-    assert safeguarding_rota.escalate_overdue(received + timedelta(minutes=1)) == []
-    assert safeguarding_rota.escalate_overdue(received + timedelta(minutes=2)) == [alert.id]
+    assert rota.escalate_overdue(received + timedelta(minutes=1)) == []
+    assert rota.escalate_overdue(received + timedelta(minutes=2)) == [alert.id]
     assert _recipients(_notifications()) == {staff["first"].email, "+447700900100"}
 
 
@@ -205,7 +205,7 @@ def test_the_worker_notifies_the_reviewer_by_text_and_email_then_escalates(
         manager = make_staff(StaffRole.MANAGER)
         now = datetime.now(UTC)
         for kind in RotaKind:
-            safeguarding_rota.set_shift(
+            rota.set_shift(
                 reviewer.user_id,
                 now - timedelta(hours=1),
                 now + timedelta(hours=1),

@@ -17,8 +17,9 @@ from app.models import (
     StaffRole,
     Team,
 )
-from app.services import complaints, safeguarding
 from app.services import feedback_list as listing
+from app.services.complaints import stages
+from app.services.safeguarding import alerts
 
 
 def _alert(item, outcome=None):
@@ -111,7 +112,7 @@ def test_the_list_and_the_item_guard_agree(app, add_item):
     plain = add_item("four")
     rows = listing.find_feedback(listing.FeedbackFilters()).rows
     for row in rows:
-        assert row.restricted == safeguarding.is_safeguarding_item(row.item.id)
+        assert row.restricted == alerts.is_safeguarding_item(row.item.id)
     assert {r.item.id for r in rows if r.restricted} == {open_alert.id, referred.id}
     assert plain.id in {r.item.id for r in rows}
     reviewer_rows = listing.find_feedback(listing.FeedbackFilters(), may_see_safeguarding=True)
@@ -139,7 +140,7 @@ def test_the_list_and_the_item_guard_agree(app, add_item):
 def test_complaint_stage_pages_refuse_a_complaints_officer_and_log_it(
     client, make_staff, sign_in, flagged, method, path
 ):
-    stage = complaints.open_stage_one(flagged)
+    stage = stages.open_stage_one(flagged)
     officer = _signed_in(client, make_staff, sign_in, StaffRole.COMPLAINTS_OFFICER)
     response = getattr(client, method)(
         f"/staff/complaints/stages/{stage.id}/{path}", data={"reason": "Social worker away"}
@@ -155,7 +156,7 @@ def test_complaint_stage_pages_refuse_a_complaints_officer_and_log_it(
 
 
 def test_a_manager_may_still_act_on_the_stage(client, make_staff, sign_in, flagged):
-    stage = complaints.open_stage_one(flagged)
+    stage = stages.open_stage_one(flagged)
     _signed_in(client, make_staff, sign_in, StaffRole.MANAGER)
     assert client.get(f"/staff/complaints/stages/{stage.id}/extend").status_code == 200
     done = client.post(f"/staff/complaints/stages/{stage.id}/acknowledge")
@@ -166,7 +167,7 @@ def test_a_manager_may_still_act_on_the_stage(client, make_staff, sign_in, flagg
 def test_complaint_stages_of_ordinary_items_stay_open_to_officers(
     client, make_staff, sign_in, add_item
 ):
-    stage = complaints.open_stage_one(add_item("The report got my name wrong"))
+    stage = stages.open_stage_one(add_item("The report got my name wrong"))
     _signed_in(client, make_staff, sign_in, StaffRole.COMPLAINTS_OFFICER)
     assert client.get(f"/staff/complaints/stages/{stage.id}/extend").status_code == 200
     assert _refusals() == []
@@ -208,7 +209,7 @@ def test_due_this_week_keeps_a_safeguarding_complaint_but_not_its_link(
 ):
     item = add_item("He hits me", created_at=datetime.now(UTC) - timedelta(days=14))
     _alert(item)
-    complaints.open_missing_stage_ones()
+    stages.open_missing_stage_ones()
     _signed_in(client, make_staff, sign_in, role)
     page = client.get("/staff/complaints/due").text
     # The statutory clock runs whoever may read the item, so the stage is always listed.

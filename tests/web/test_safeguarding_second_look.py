@@ -23,7 +23,7 @@ from app.models import (
     SecondLookVerdict,
     StaffRole,
 )
-from app.services import safeguarding, safeguarding_misses
+from app.services.safeguarding import alerts, misses
 
 DONE = ClassificationState.DONE
 
@@ -95,10 +95,10 @@ def test_the_sample_is_last_weeks_unflagged_checked_inbound_messages(app, add_it
     reply.messages[0].direction = Direction.OUTBOUND
     db.session.commit()
 
-    assert safeguarding_misses.draw_weekly_sample(now) == 2
+    assert misses.draw_weekly_sample(now) == 2
     assert _sampled_texts() == {"fine one", "fine two"}
     assert {s.week_of for s in db.session.execute(select(SecondLook)).scalars()} == {
-        safeguarding_misses.week_of(now)
+        misses.week_of(now)
     }
 
 
@@ -108,12 +108,12 @@ def test_one_sample_a_week_of_the_configured_size_never_the_same_message_twice(m
         monday = datetime(2026, 6, 1, 9, tzinfo=UTC)
         for n in range(5):
             add_item(f"message {n}", state=DONE, created_at=monday - timedelta(hours=n + 1))
-        assert safeguarding_misses.draw_weekly_sample(monday) == 3
-        assert safeguarding_misses.draw_weekly_sample(monday + timedelta(hours=1)) == 0
+        assert misses.draw_weekly_sample(monday) == 3
+        assert misses.draw_weekly_sample(monday + timedelta(hours=1)) == 0
         assert len(_sampled_texts()) == 3
         # Early next Monday, when all five are still within the last seven days.
         next_week = monday + timedelta(days=7, hours=-6)
-        assert safeguarding_misses.draw_weekly_sample(next_week) == 2
+        assert misses.draw_weekly_sample(next_week) == 2
         assert len(_sampled_texts()) == 5
         count = db.session.execute(select(func.count(SecondLook.id))).scalar_one()
         assert count == 5
@@ -128,7 +128,7 @@ def test_the_weekly_draw_is_a_periodic_job_that_runs_in_process_without_redis(ap
 
 def test_a_complaints_officer_cannot_see_the_second_look(client, make_staff, sign_in, add_item):
     add_item("private words", state=DONE)
-    safeguarding_misses.draw_weekly_sample()
+    misses.draw_weekly_sample()
     officer = make_staff(StaffRole.COMPLAINTS_OFFICER)
     sign_in(client, officer)
     sample = db.session.execute(select(SecondLook)).scalar_one()
@@ -146,7 +146,7 @@ def test_a_complaints_officer_cannot_see_the_second_look(client, make_staff, sig
 def test_a_reviewer_marks_one_fine_and_flags_another_as_a_miss(client, reviewer, add_item):
     add_item("We had a lovely visit", state=DONE)
     add_item("he locks me in my room at night", state=DONE)
-    safeguarding_misses.draw_weekly_sample()
+    misses.draw_weekly_sample()
     samples = {s.message.text: s for s in db.session.execute(select(SecondLook)).scalars()}
     fine, missed = samples["We had a lovely visit"], samples["he locks me in my room at night"]
 
@@ -176,7 +176,7 @@ def test_a_reviewer_marks_one_fine_and_flags_another_as_a_miss(client, reviewer,
     assert alert.source == AlertSource.MANUAL and alert.status == AlertStatus.OPEN
     assert alert.message_id == sample.message_id
     assert "Being locked in is a concern" in alert.reason
-    assert safeguarding.is_safeguarding_item(sample.feedback_item_id)
+    assert alerts.is_safeguarding_item(sample.feedback_item_id)
     assert _actions(reviewer.user_id).count("safeguarding_second_look_fine") == 1
     assert "safeguarding_second_look_missed" in _actions(reviewer.user_id)
     assert "safeguarding_view_second_look" in _actions(reviewer.user_id)
@@ -191,15 +191,15 @@ def test_a_miss_on_a_message_flagged_and_closed_before_reopens_that_alert(
     app, make_staff, add_item
 ):
     item = add_item("ambiguous words", state=DONE)
-    safeguarding_misses.draw_weekly_sample()
+    misses.draw_weekly_sample()
     earlier = _alert(item, source=AlertSource.MANUAL, outcome=AlertOutcome.ALREADY_KNOWN)
     sample = db.session.execute(select(SecondLook)).scalar_one()
     reviewer = make_staff(StaffRole.SAFEGUARDING_REVIEWER).user
-    raised = safeguarding_misses.mark_missed(sample, reviewer, "Read again: it is a disclosure")
+    raised = misses.mark_missed(sample, reviewer, "Read again: it is a disclosure")
     assert raised.id == earlier.id
     assert raised.status == AlertStatus.OPEN
-    with pytest.raises(safeguarding.DecisionRefused):
-        safeguarding_misses.mark_fine(sample, reviewer)
+    with pytest.raises(alerts.DecisionRefused):
+        misses.mark_fine(sample, reviewer)
 
 
 def test_false_alarms_count_classifier_alerts_closed_as_not_safeguarding(app, add_item):
@@ -208,7 +208,7 @@ def test_false_alarms_count_classifier_alerts_closed_as_not_safeguarding(app, ad
     _alert(add_item("real"), outcome=AlertOutcome.REFERRED_TO_SOCIAL_WORKER)
     _alert(add_item("still open"))
     _alert(add_item("staff flag"), source=AlertSource.MANUAL, outcome=AlertOutcome.NOT_SAFEGUARDING)
-    rate = safeguarding_misses.false_alarm_rate()
+    rate = misses.false_alarm_rate()
     assert (rate.found, rate.out_of) == (3, 4)
 
 
@@ -216,7 +216,7 @@ def test_the_fine_button_needs_a_csrf_token(make_app, make_staff, sign_in, add_i
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         add_item("ordinary", state=DONE)
-        safeguarding_misses.draw_weekly_sample()
+        misses.draw_weekly_sample()
         sample = db.session.execute(select(SecondLook)).scalar_one()
         client = app.test_client()
         login = make_staff(StaffRole.SAFEGUARDING_REVIEWER)
@@ -239,7 +239,7 @@ def test_sample_ids_no_row_could_have_are_404(client, reviewer, number):
 
 def test_an_overlong_reason_is_refused_with_a_reason(client, reviewer, add_item):
     add_item("ordinary", state=DONE)
-    safeguarding_misses.draw_weekly_sample()
+    misses.draw_weekly_sample()
     sample = db.session.execute(select(SecondLook)).scalar_one()
     response = client.post(
         f"/staff/safeguarding/second-look/{sample.id}/flag", data={"reason": "x" * 20_000}

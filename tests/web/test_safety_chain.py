@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AlertSource, Message, RotaKind, SafeguardingAlert, StaffRole
-from app.services import safeguarding_rota
-from app.services.classification import classify_message
+from app.services.classification.pipeline import classify_message
+from app.services.safeguarding import rota
 from tests.web.conftest import _add_item
 
 BANNER = "Safeguarding alerts may not reach anyone"
@@ -54,7 +54,7 @@ def test_an_alert_nobody_can_be_told_of_shows_on_every_staff_page_and_in_healthz
     officer = make_staff(StaffRole.COMPLAINTS_OFFICER)
     sign_in(client, officer)
     alert = _alert()
-    safeguarding_rota.notify_new_alert(alert.id)  # no rota, no fallback contact, no manager
+    rota.notify_new_alert(alert.id)  # no rota, no fallback contact, no manager
     ordinary = _add_item("The report was late")
 
     for page in _staff_pages(client, ordinary.id):
@@ -74,7 +74,7 @@ def test_with_senders_unconfigured_the_managers_cannot_be_reached_and_it_shows(
     manager = make_staff(StaffRole.MANAGER)
     sign_in(client, manager)
     alert = _alert()
-    safeguarding_rota.notify_new_alert(alert.id)
+    rota.notify_new_alert(alert.id)
 
     sent = _notifications()
     assert {m.recipient for m in sent} == {manager.email}
@@ -89,7 +89,7 @@ def test_a_fallback_contact_gets_the_alert_when_the_rota_is_empty(make_app, smtp
     app = make_app(SAFEGUARDING_FALLBACK_CONTACTS="duty-team@example.org, 07700 900555", **smtp)
     with app.app_context():
         alert = _alert()
-        safeguarding_rota.notify_new_alert(alert.id)
+        rota.notify_new_alert(alert.id)
         assert [e[1] for e in captured.envelopes] == [["duty-team@example.org"]]
         texts = [m for m in _notifications() if m.channel == "sms"]
         assert [m.recipient for m in texts] == ["+447700900555"]  # Twilio not set up: refused
@@ -104,20 +104,20 @@ def test_when_every_notification_fails_the_fallback_chain_is_told_once(
         reviewer = make_staff(StaffRole.SAFEGUARDING_REVIEWER)
         admin = make_staff(StaffRole.ADMIN)
         now = datetime.now(UTC)
-        safeguarding_rota.set_shift(
+        rota.set_shift(
             reviewer.user_id, now - timedelta(hours=1), now + timedelta(hours=8), RotaKind.DAY
         )
         captured.refuse_with = "550 5.1.1 No such mailbox"
         alert = _alert()
-        safeguarding_rota.notify_new_alert(alert.id)
+        rota.notify_new_alert(alert.id)
         assert {m.delivery_status for m in _notifications()} == {"refused"}
 
         captured.refuse_with = None
-        assert safeguarding_rota.escalate_overdue() == [alert.id]
+        assert rota.escalate_overdue() == [alert.id]
         told = {r for _, rcpts in captured.envelopes for r in rcpts}
         assert told == {"duty-team@example.org", admin.email}
         # Once: the next sweep finds the alert reached and not yet due.
-        assert safeguarding_rota.escalate_overdue() == []
+        assert rota.escalate_overdue() == []
 
 
 def test_two_overlapping_escalation_runs_take_one_escalation_step(
@@ -129,7 +129,7 @@ def test_two_overlapping_escalation_runs_take_one_escalation_step(
         second = make_staff(StaffRole.SAFEGUARDING_REVIEWER)
         now = datetime.now(UTC)
         for order, person in enumerate((first, second)):
-            safeguarding_rota.set_shift(
+            rota.set_shift(
                 person.user_id,
                 now - timedelta(hours=3),
                 now + timedelta(hours=3),
@@ -138,7 +138,7 @@ def test_two_overlapping_escalation_runs_take_one_escalation_step(
             )
         # Received at 8am, out of office hours: due for review four hours later, by now.
         alert = _alert(created_at=now - timedelta(hours=6))
-        safeguarding_rota.notify_new_alert(alert.id, now - timedelta(hours=6))
+        rota.notify_new_alert(alert.id, now - timedelta(hours=6))
         assert db.session.get(SafeguardingAlert, alert.id).notified_level == 0
 
     start = threading.Barrier(2)
@@ -147,7 +147,7 @@ def test_two_overlapping_escalation_runs_take_one_escalation_step(
     def run() -> None:
         with app.app_context():
             start.wait()
-            results.append(safeguarding_rota.escalate_overdue(now))
+            results.append(rota.escalate_overdue(now))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:

@@ -11,9 +11,9 @@ from sqlalchemy.exc import DataError
 from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEvent, Channel, Contact, FeedbackItem, Message, StaffRole
-from app.services import staff_admin
-from app.services.audit_log import Action
-from app.services.ingestion import ingest
+from app.services.intake.ingestion import ingest
+from app.services.staff import admin as staff_admin
+from app.services.staff.audit_log import Action
 from channels import html_text
 from channels.base import InboundMessage
 

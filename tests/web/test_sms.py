@@ -14,7 +14,8 @@ from twilio.request_validator import RequestValidator
 import classifiers
 from app.extensions import db
 from app.models import Contact, FeedbackItem, Message, SafeguardingAlert
-from app.services import sms as sms_service
+from app.services.intake import sms_conversations as sms_service
+from app.services.outbound import surveys
 from classifiers import Prediction
 
 TOKEN = "test-auth-token"
@@ -135,7 +136,7 @@ def test_a_whole_conversation_text_acknowledgement_survey_score_thanks(sms):
     reference = _inbound()[0].feedback_item.reference
     assert reference in first
 
-    survey = sms_service.send_audit_survey("07700 900123", case_reference="CASE-77")
+    survey = surveys.send_audit_survey("07700 900123", case_reference="CASE-77")
     assert survey is not None
     assert sms.sent[-1]["To"] == PHONE
     assert "1" in sms.sent[-1]["Body"] and "5" in sms.sent[-1]["Body"]
@@ -173,7 +174,7 @@ def test_stop_is_stored_honoured_and_not_answered(sms, word):
 
     assert [m.text for m in _inbound()] == ["Hello", word]
     assert db.session.scalars(select(Contact)).one().opted_out_at is not None
-    assert sms_service.send_audit_survey(PHONE) is None
+    assert surveys.send_audit_survey(PHONE) is None
     assert reply_of(text(sms.client, "help")) is None
     before = len(sms.requests)
     assert reply_of(text(sms.client, "Are you there?", sender=PHONE)) is None
@@ -185,7 +186,7 @@ def test_start_after_stop_opts_back_in(sms):
     assert reply_of(text(sms.client, "START")) is None
     assert db.session.scalars(select(Contact)).one().opted_out_at is None
     assert reply_of(text(sms.client, "help")) is not None
-    assert sms_service.send_audit_survey(PHONE) is not None
+    assert surveys.send_audit_survey(PHONE) is not None
 
 
 def test_a_disclosure_is_answered_with_the_help_lines_at_once_and_raises_an_alert(sms):
@@ -358,7 +359,7 @@ def test_webhooks_need_no_csrf_token_and_have_no_public_rate_limit(make_app):
 
 
 def test_status_callbacks_record_delivery(sms):
-    message = sms_service.send_audit_survey(PHONE)
+    message = surveys.send_audit_survey(PHONE)
     sid = db.session.get(Message, message.id).external_id
     form = {"MessageSid": sid, "MessageStatus": "delivered", "To": PHONE}
     response = sms.client.post("/sms/status", data=form, headers=_sign("/sms/status", form))

@@ -21,7 +21,7 @@ from app.models import (
     StaffRole,
     Team,
 )
-from app.services.audit_log import Action
+from app.services.staff.audit_log import Action
 from app.web import auth
 
 

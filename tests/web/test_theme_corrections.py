@@ -14,7 +14,7 @@ from app.models import (
     StaffRole,
     ThemeCorrection,
 )
-from app.services.themes import set_item_themes
+from app.services.classification.themes import set_item_themes
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 
 from app.extensions import db
 from app.models import AlertSource, Contact, ContactRole, SafeguardingAlert, StaffRole, Team
-from app.services import trends
-from app.services.london_months import Month
-from app.services.themes import set_item_themes
+from app.services.classification.themes import set_item_themes
+from app.services.reports import trends
+from app.services.reports.months import Month
 
 MARCH = Month(2026, 3)
 

@@ -1,0 +1,10 @@
+"""The statutory complaint stages and everything that runs on their clocks.
+
+`stages` opens, acknowledges, extends, records and escalates complaint stages under the
+regulations; `deadlines` counts working days in each UK nation's calendar; `reminders` chases
+stages and enquiries that fall due; `learning` is the log of what a closed stage taught;
+`correspondence` is MP and councillor enquiries, Ombudsman referrals and compliment credits.
+
+May import `common`, `locks`, `staff.audit_log`, `classification.themes` and `outbound`;
+never `intake`, `safeguarding` or `reports`.
+"""

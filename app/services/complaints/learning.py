@@ -1,0 +1,215 @@
+"""Learning points: what a closed complaint stage taught, the action that follows, who owns it
+and when it is due — the "response feedback log" the learning team reports from.
+
+Every staff action writes an audit event, which also commits the change with it. Audit details
+hold ids and dates, never the words of a lesson, which may quote the complaint.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ComplaintStage, FeedbackItem, LearningPoint, StaffUser, Team
+from app.services.classification.themes import taxonomy_themes
+from app.services.complaints import stages
+from app.services.complaints.stages import MAX_REASON_CHARS, ComplaintRuleError
+from app.services.staff import audit_log
+from app.services.staff.audit_log import Action
+
+
+def default_themes(item: FeedbackItem) -> list[str]:
+    """The item's own themes that the taxonomy knows, as a starting point for a lesson."""
+    return [theme for theme in taxonomy_themes() if theme in (item.themes or [])]
+
+
+def _text(value: str | None, required: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ComplaintRuleError(required)
+        return None
+    if len(text) > MAX_REASON_CHARS:
+        raise ComplaintRuleError(f"Keep it to {MAX_REASON_CHARS} characters or fewer")
+    return text
+
+
+def _checked_themes(chosen: list[str]) -> list[str]:
+    unknown = set(chosen) - set(taxonomy_themes())
+    if unknown:
+        raise ComplaintRuleError("Choose themes from the list")
+    return [theme for theme in taxonomy_themes() if theme in chosen]
+
+
+@dataclass(frozen=True)
+class PointDetails:
+    """What a member of staff says of a learning point, before `_checked` trims and checks it."""
+
+    lesson: str | None
+    action: str | None = None
+    owner: StaffUser | None = None
+    due_on: date | None = None
+    themes: list[str] = field(default_factory=list)
+    team: Team | None = None
+
+
+def _checked(stage: ComplaintStage, details: PointDetails) -> PointDetails:
+    """The details with their text trimmed, or the rule they break. An owner or due date needs
+    an action for them to be about."""
+    text = _text(details.lesson, "Say what was learned")
+    action_text = _text(details.action, None)
+    if action_text is None and (details.owner is not None or details.due_on is not None):
+        raise ComplaintRuleError("Say what the action is, or leave out its owner and due date")
+    if details.owner is not None and not details.owner.active:
+        raise ComplaintRuleError("Choose an active member of staff to own the action")
+    due_on = details.due_on
+    if due_on is not None and stage.responded_on is not None and due_on < stage.responded_on:
+        raise ComplaintRuleError("The action cannot be due before the stage's response")
+    return replace(details, lesson=text, action=action_text, themes=_checked_themes(details.themes))
+
+
+def _apply(point: LearningPoint, details: PointDetails) -> None:
+    point.lesson = details.lesson or ""
+    point.action = details.action
+    point.owner_id = details.owner.id if details.owner else None
+    point.due_on = details.due_on
+    point.themes = details.themes
+    point.team_id = details.team.id if details.team else None
+
+
+def record(
+    stage: ComplaintStage,
+    staff: StaffUser,
+    lesson: str | None,
+    action: str | None = None,
+    owner: StaffUser | None = None,
+    due_on: date | None = None,
+    chosen_themes: list[str] | None = None,
+    team: Team | None = None,
+    ip: str | None = None,
+) -> LearningPoint:
+    """Add a learning point to a stage that has its outcome."""
+    if stage.outcome is None:
+        raise ComplaintRuleError("Record the stage's outcome before its learning points")
+    details = PointDetails(lesson, action, owner, due_on, chosen_themes or [], team)
+    checked = _checked(stage, details)
+    point = LearningPoint(
+        feedback_item_id=stage.feedback_item_id, stage_id=stage.id, created_by_id=staff.id
+    )
+    _apply(point, checked)
+    db.session.add(point)
+    db.session.flush()
+    _audit(
+        Action.LEARNING_RECORDED,
+        point,
+        staff,
+        ip,
+        themes=point.themes,
+        team_id=point.team_id,
+        owner_id=point.owner_id,
+        due_on=point.due_on.isoformat() if point.due_on else None,
+    )
+    return point
+
+
+def amend(
+    point: LearningPoint,
+    staff: StaffUser,
+    lesson: str | None,
+    action: str | None = None,
+    owner: StaffUser | None = None,
+    due_on: date | None = None,
+    chosen_themes: list[str] | None = None,
+    team: Team | None = None,
+    ip: str | None = None,
+) -> None:
+    """Change a learning point under the rules it was recorded by. An action already done
+    stays: the log would otherwise show a completion of nothing."""
+    stage = db.session.get_one(ComplaintStage, point.stage_id)
+    details = PointDetails(lesson, action, owner, due_on, chosen_themes or [], team)
+    checked = _checked(stage, details)
+    if point.done_on is not None and checked.action is None:
+        raise ComplaintRuleError("This action is done, so it cannot be taken away")
+    before = _fields(point)
+    _apply(point, checked)
+    changed = sorted(name for name, value in _fields(point).items() if before[name] != value)
+    if changed:
+        _audit(Action.LEARNING_AMENDED, point, staff, ip, changed=changed)
+
+
+def _fields(point: LearningPoint) -> dict[str, object]:
+    return {
+        "lesson": point.lesson,
+        "action": point.action,
+        "owner_id": point.owner_id,
+        "due_on": point.due_on,
+        "themes": list(point.themes or []),
+        "team_id": point.team_id,
+    }
+
+
+def mark_done(
+    point: LearningPoint, staff: StaffUser, done_on: date | None = None, ip: str | None = None
+) -> None:
+    """Record that a learning point's action is done."""
+    if point.action is None:
+        raise ComplaintRuleError("This learning point has no action to complete")
+    if point.done_on is not None:
+        raise ComplaintRuleError("This action is done already")
+    done = done_on or stages.today()
+    if done > stages.today():
+        raise ComplaintRuleError("The date it was done cannot be in the future")
+    point.done_on = done
+    _audit(Action.LEARNING_DONE, point, staff, ip, done_on=done.isoformat())
+
+
+def _audit(
+    action: Action, point: LearningPoint, staff: StaffUser, ip: str | None, **detail: object
+) -> None:
+    audit_log.record(
+        action,
+        staff,
+        "learning_point",
+        point.id,
+        detail={"feedback_item_id": point.feedback_item_id, "stage_id": point.stage_id, **detail},
+        ip_address=ip,
+    )
+
+
+def load(point_id: int) -> LearningPoint | None:
+    """One learning point by id."""
+    return db.session.get(LearningPoint, point_id)
+
+
+def points_of(item: FeedbackItem) -> list[LearningPoint]:
+    """An item's learning points, oldest first."""
+    query = (
+        select(LearningPoint)
+        .where(LearningPoint.feedback_item_id == item.id)
+        .order_by(LearningPoint.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def log(team_id: int | None = None, open_actions_only: bool = False) -> list[LearningPoint]:
+    """The response feedback log: learning points of one team or all, open actions first by
+    due date, then the rest newest first."""
+    query = select(LearningPoint)
+    if team_id is not None:
+        query = query.where(LearningPoint.team_id == team_id)
+    if open_actions_only:
+        query = query.where(LearningPoint.action.is_not(None), LearningPoint.done_on.is_(None))
+    points = list(db.session.execute(query).scalars())
+    waiting = sorted(
+        (p for p in points if p.action and not p.done),
+        key=lambda p: (p.due_on or date.max, p.id),
+    )
+    rest = sorted((p for p in points if not (p.action and not p.done)), key=lambda p: -p.id)
+    return waiting + rest
+
+
+def action_owners() -> list[StaffUser]:
+    """Active staff who may own an action, by name."""
+    query = select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.name)
+    return list(db.session.execute(query).scalars())

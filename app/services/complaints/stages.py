@@ -1,0 +1,462 @@
+"""The statutory complaint stages: opening Stage 1, acknowledging, extending, recording an
+outcome and escalating, each checked against the regulations' working-day rules.
+
+Every staff action writes an audit event, which also commits the change with it.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import (
+    COMPLAINTS_ROLES,
+    Channel,
+    ComplaintOutcome,
+    ComplaintStage,
+    Direction,
+    FeedbackItem,
+    FeedbackKind,
+    Message,
+    StaffUser,
+    Team,
+)
+from app.services.common import Refusal, get_by_id, nation, uk_date
+from app.services.complaints import deadlines as wd
+from app.services.outbound import messages, opt_outs
+from app.services.staff import audit_log
+from app.services.staff.audit_log import Action
+from channels.sms import normalise_number
+
+MAX_REASON_CHARS = 2000
+SMS_ACKNOWLEDGEMENT = "complaint_acknowledgement"
+# Who may own a stage: the people who answer complaints.
+_FIRST_DAYS = {
+    1: wd.STAGE_1_WORKING_DAYS,
+    2: wd.STAGE_2_WORKING_DAYS,
+    3: wd.STAGE_3_PANEL_WORKING_DAYS,
+}
+_MOST_DAYS = {1: wd.STAGE_1_EXTENDED_WORKING_DAYS, 2: wd.STAGE_2_EXTENDED_WORKING_DAYS}
+
+
+class ComplaintRuleError(Refusal):
+    """An action the regulations (or the stage's state) do not allow; the message says why."""
+
+
+@dataclass(frozen=True)
+class Responder:
+    """Who will respond to a complaint, as far as is known: the names only, never contacts."""
+
+    manager: str | None
+    team: str | None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    what: str  # "response", "panel", "recommendations" or "final response"
+    due: date
+
+
+def today() -> date:
+    """Today's date in the UK."""
+    return uk_date(utcnow())
+
+
+def stages_of(item: FeedbackItem) -> list[ComplaintStage]:
+    """An item's stages, Stage 1 first."""
+    query = (
+        select(ComplaintStage)
+        .where(ComplaintStage.feedback_item_id == item.id)
+        .order_by(ComplaintStage.stage)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def responder(item: FeedbackItem) -> Responder:
+    """Who will respond: the current stage's manager and team if chosen, else the item's team."""
+    stages = stages_of(item) if item.id is not None else []
+    current = stages[-1] if stages else None
+    manager = current.manager if current else None
+    team = (current.team if current else None) or item.team
+    return Responder(manager.name if manager else None, team.name if team else None)
+
+
+def responder_words(who: Responder) -> str:
+    """Who will respond, as the start of an English sentence for an email or a letter."""
+    if who.manager and who.team:
+        return f"{who.manager}, of {who.team},"
+    if who.manager:
+        return who.manager
+    if who.team:
+        return f"A manager in {who.team}"
+    return "A complaints manager"
+
+
+def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
+    """Start a complaint's Stage 1 clock from the day it was received; None if not a complaint.
+
+    Idempotent: a second call, or a race with another process, returns the existing row.
+    """
+    if item.kind != FeedbackKind.COMPLAINT:
+        return None
+    existing = _stage(item.id, 1)
+    if existing is not None:
+        return existing
+    received = uk_date(item.created_at)
+    stage = ComplaintStage(
+        feedback_item_id=item.id,
+        stage=1,
+        team_id=item.team_id,
+        received_on=received,
+        due_on=wd.add_working_days(received, _FIRST_DAYS[1], nation()),
+    )
+    db.session.add(stage)
+    try:
+        db.session.flush()
+        # Stored with the stage in one commit: only the process that opens Stage 1 texts, once.
+        text = _sms_acknowledgement(item, stage)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _stage(item.id, 1)
+    if text is not None:
+        messages.enqueue_send(text.id)
+    return stage
+
+
+def sms_acknowledgement_text(reference: str, who: Responder, due: date) -> str:
+    """The text acknowledging a complaint: reference, who will respond and by when, and never
+    what the person wrote, as a shared phone may be read by someone else."""
+    return _(
+        "Heard: we are treating your message as a complaint. Your reference is "
+        "%(reference)s. %(who)s will respond by %(due)s. Text STOP to stop texts.",
+        reference=reference,
+        who=responder_words(who),
+        due=f"{due:%A} {due.day} {due:%B}",
+    )
+
+
+def _first_inbound_phone(item: FeedbackItem) -> str | None:
+    """The number the complaint's first message came from, if it came by text from a number
+    that can be texted back."""
+    first = db.session.execute(
+        select(Message)
+        .where(Message.feedback_item_id == item.id, Message.direction == Direction.INBOUND)
+        .order_by(Message.received_at, Message.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if first is None or first.channel != Channel.SMS or not first.sender:
+        return None
+    return first.sender if normalise_number(first.sender).e164 == first.sender else None
+
+
+def _sms_acknowledgement(item: FeedbackItem, stage: ComplaintStage) -> Message | None:
+    """The acknowledgement text for a complaint that began as a text, added to the session."""
+    phone = _first_inbound_phone(item)
+    if phone is None or opt_outs.is_opted_out("sms", phone):
+        return None
+    if item.contact is not None and item.contact.opted_out_at is not None:
+        return None
+    text = sms_acknowledgement_text(item.reference, responder(item), stage.due_on)
+    return messages.new_outbound("sms", phone, text, SMS_ACKNOWLEDGEMENT, item)
+
+
+def open_missing_stage_ones(limit: int = 500) -> int:
+    """Open Stage 1 for complaints that have no stage yet; returns how many were opened."""
+    query = (
+        select(FeedbackItem)
+        .outerjoin(ComplaintStage, ComplaintStage.feedback_item_id == FeedbackItem.id)
+        .where(FeedbackItem.kind == FeedbackKind.COMPLAINT, ComplaintStage.id.is_(None))
+        .order_by(FeedbackItem.id)
+        .limit(limit)
+    )
+    items = list(db.session.execute(query).scalars())
+    for item in items:
+        open_stage_one(item)
+    return len(items)
+
+
+def _stage(item_id: int, number: int) -> ComplaintStage | None:
+    return db.session.execute(
+        select(ComplaintStage).where(
+            ComplaintStage.feedback_item_id == item_id, ComplaintStage.stage == number
+        )
+    ).scalar_one_or_none()
+
+
+def deadline(stage: ComplaintStage) -> Deadline:
+    """What is due next on a stage, and when."""
+    if stage.stage == 3 and stage.recommendations_on is not None:
+        due = wd.add_working_days(
+            stage.recommendations_on, wd.STAGE_3_RESPONSE_WORKING_DAYS, nation()
+        )
+        return Deadline("final response", due)
+    if stage.stage == 3 and stage.panel_held_on is not None:
+        due = wd.add_working_days(
+            stage.panel_held_on, wd.STAGE_3_RECOMMENDATIONS_WORKING_DAYS, nation()
+        )
+        return Deadline("recommendations", due)
+    if stage.stage == 3:
+        return Deadline("panel", stage.due_on)
+    return Deadline("response", stage.extended_due_on or stage.due_on)
+
+
+def days_left(stage: ComplaintStage, on: date | None = None) -> int:
+    """Working days until the stage's next deadline; negative once it has passed."""
+    return wd.working_days_until(on or today(), deadline(stage).due, nation())
+
+
+def escalation_closes(stage: ComplaintStage) -> date | None:
+    """The last day the complainant may ask for the next stage, or None if they cannot."""
+    if stage.responded_on is None or stage.stage >= 3:
+        return None
+    if stage.outcome == ComplaintOutcome.WITHDRAWN:
+        return None
+    if _stage(stage.feedback_item_id, stage.stage + 1) is not None:
+        return None
+    return wd.add_working_days(stage.responded_on, wd.ESCALATION_WINDOW_WORKING_DAYS, nation())
+
+
+def can_extend(stage: ComplaintStage) -> bool:
+    """Whether the stage may still be given more time."""
+    if not stage.is_open or stage.stage not in _MOST_DAYS:
+        return False
+    if stage.stage == 1:
+        return stage.extended_due_on is None
+    return deadline(stage).due < _latest_due(stage)
+
+
+def _latest_due(stage: ComplaintStage) -> date:
+    return wd.add_working_days(stage.received_on, _MOST_DAYS[stage.stage], nation())
+
+
+def _reason(reason: str | None, required: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ComplaintRuleError(required)
+    if len(text) > MAX_REASON_CHARS:
+        raise ComplaintRuleError(f"Keep the reason to {MAX_REASON_CHARS} characters or fewer")
+    return text
+
+
+def _must_be_open(stage: ComplaintStage) -> None:
+    if not stage.is_open:
+        raise ComplaintRuleError("This stage has had its response already")
+
+
+def _audit(
+    action: Action, stage: ComplaintStage, staff: StaffUser, ip: str | None, **detail: object
+) -> None:
+    audit_log.record(
+        action,
+        staff,
+        "complaint_stage",
+        stage.id,
+        detail={"feedback_item_id": stage.feedback_item_id, "stage": stage.stage, **detail},
+        ip_address=ip,
+    )
+
+
+def acknowledge(
+    stage: ComplaintStage, staff: StaffUser, now: datetime | None = None, ip: str | None = None
+) -> None:
+    """Record that the complainant has been told who will respond and by when."""
+    if stage.acknowledged_at is not None:
+        raise ComplaintRuleError("This stage has been acknowledged already")
+    stage.acknowledged_at = now or utcnow()
+    _audit(Action.COMPLAINT_ACKNOWLEDGED, stage, staff, ip)
+
+
+def extend(
+    stage: ComplaintStage,
+    staff: StaffUser,
+    reason: str | None,
+    working_days: int | None = None,
+    ip: str | None = None,
+) -> date:
+    """Give a stage more time, with a recorded reason: Stage 1 once to 20 working days,
+    Stage 2 up to 65. Returns the new due date."""
+    _must_be_open(stage)
+    if stage.stage not in _MOST_DAYS:
+        raise ComplaintRuleError("A review panel's timescales cannot be extended")
+    if not can_extend(stage):
+        raise ComplaintRuleError("This stage has had all the extension the regulations allow")
+    text = _reason(reason, "Say why the stage needs more time")
+    most = _MOST_DAYS[stage.stage]
+    days = most if working_days is None else working_days
+    if not _FIRST_DAYS[stage.stage] < days <= most:
+        raise ComplaintRuleError(
+            f"Stage {stage.stage} can be extended to at most {most} working days in all"
+        )
+    new_due = wd.add_working_days(stage.received_on, days, nation())
+    if new_due <= deadline(stage).due:
+        raise ComplaintRuleError("An extension must give a later date than the current one")
+    stage.extended_due_on = new_due
+    stage.extension_reason = text
+    _audit(
+        Action.COMPLAINT_EXTENDED,
+        stage,
+        staff,
+        ip,
+        working_days=days,
+        due=new_due.isoformat(),
+        reason=text,
+    )
+    return new_due
+
+
+def set_owner(
+    stage: ComplaintStage,
+    staff: StaffUser,
+    team: Team | None,
+    manager: StaffUser | None,
+    ip: str | None = None,
+) -> None:
+    """Say which team and manager must respond to this stage."""
+    if manager is not None and (manager.role not in COMPLAINTS_ROLES or not manager.active):
+        raise ComplaintRuleError("Choose an active manager or complaints officer")
+    stage.team_id = team.id if team else None
+    stage.manager_id = manager.id if manager else None
+    _audit(
+        Action.COMPLAINT_OWNER_SET,
+        stage,
+        staff,
+        ip,
+        team_id=stage.team_id,
+        manager_id=stage.manager_id,
+    )
+
+
+def record_outcome(
+    stage: ComplaintStage,
+    staff: StaffUser,
+    outcome: ComplaintOutcome,
+    reason: str | None,
+    responded_on: date | None = None,
+    ip: str | None = None,
+) -> None:
+    """Record the stage's response and its outcome; a withdrawal needs a reason."""
+    _must_be_open(stage)
+    responded = responded_on or today()
+    if responded < stage.received_on:
+        raise ComplaintRuleError("The response cannot be dated before the stage was received")
+    if responded > today():
+        raise ComplaintRuleError("The response date cannot be in the future")
+    if outcome == ComplaintOutcome.WITHDRAWN or (reason or "").strip():
+        text: str | None = _reason(reason, "Say why the complaint was withdrawn")
+    else:
+        text = None
+    stage.responded_on = responded
+    stage.outcome = outcome
+    stage.outcome_reason = text
+    _audit(
+        Action.COMPLAINT_OUTCOME_RECORDED,
+        stage,
+        staff,
+        ip,
+        outcome=outcome.value,
+        responded_on=responded.isoformat(),
+        on_time=responded <= deadline(stage).due,
+    )
+
+
+def escalate(
+    stage: ComplaintStage, staff: StaffUser, requested_on: date, ip: str | None = None
+) -> ComplaintStage:
+    """Open the next stage at the complainant's request, made within 20 working days of the
+    response. The next stage keeps the team; its manager is chosen afterwards."""
+    if stage.stage >= 3:
+        raise ComplaintRuleError("Stage 3 is the last stage: the next step is the Ombudsman")
+    if stage.responded_on is None:
+        raise ComplaintRuleError("Record this stage's response before escalating it")
+    closes = escalation_closes(stage)
+    if closes is None:
+        raise ComplaintRuleError("This complaint cannot be escalated from this stage")
+    if requested_on > today():
+        raise ComplaintRuleError("The request date cannot be in the future")
+    if not stage.responded_on <= requested_on <= closes:
+        raise ComplaintRuleError(
+            "A request to escalate must come within 20 working days of the response "
+            f"(by {closes:%d %B %Y})"
+        )
+    number = stage.stage + 1
+    following = ComplaintStage(
+        feedback_item_id=stage.feedback_item_id,
+        stage=number,
+        team_id=stage.team_id,
+        received_on=requested_on,
+        due_on=wd.add_working_days(requested_on, _FIRST_DAYS[number], nation()),
+    )
+    db.session.add(following)
+    db.session.flush()
+    _audit(
+        Action.COMPLAINT_ESCALATED,
+        stage,
+        staff,
+        ip,
+        to_stage=number,
+        requested_on=requested_on.isoformat(),
+    )
+    return following
+
+
+def record_panel(
+    stage: ComplaintStage, staff: StaffUser, held_on: date, ip: str | None = None
+) -> None:
+    """Stage 3: the review panel met, which starts the 5 days for its recommendations."""
+    if stage.stage != 3:
+        raise ComplaintRuleError("Only Stage 3 has a review panel")
+    _must_be_open(stage)
+    if not stage.received_on <= held_on <= today():
+        raise ComplaintRuleError("The panel date must be between the request and today")
+    stage.panel_held_on = held_on
+    _audit(Action.COMPLAINT_PANEL_HELD, stage, staff, ip, held_on=held_on.isoformat())
+
+
+def record_recommendations(
+    stage: ComplaintStage, staff: StaffUser, received_on: date, ip: str | None = None
+) -> None:
+    """Stage 3: the panel's recommendations arrived, which starts the 15 days for the response."""
+    if stage.stage != 3 or stage.panel_held_on is None:
+        raise ComplaintRuleError("Record the panel's date first")
+    _must_be_open(stage)
+    if not stage.panel_held_on <= received_on <= today():
+        raise ComplaintRuleError("The date must be between the panel and today")
+    stage.recommendations_on = received_on
+    _audit(Action.COMPLAINT_RECOMMENDATIONS_RECEIVED, stage, staff, ip, on=received_on.isoformat())
+
+
+def load_stage(stage_id: int) -> ComplaintStage | None:
+    """One stage by id; None for no such stage, including ids no row could have."""
+    return get_by_id(ComplaintStage, stage_id)
+
+
+def owners() -> list[StaffUser]:
+    """Active staff who may own a stage, by name."""
+    query = (
+        select(StaffUser)
+        .where(StaffUser.role.in_(COMPLAINTS_ROLES), StaffUser.active.is_(True))
+        .order_by(StaffUser.name)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def open_stages() -> list[ComplaintStage]:
+    """Every stage still waiting for its response."""
+    query = select(ComplaintStage).where(ComplaintStage.responded_on.is_(None))
+    return list(db.session.execute(query.order_by(ComplaintStage.id)).scalars())
+
+
+def due_by(last_day: date, team_id: int | None = None) -> list[ComplaintStage]:
+    """Open stages whose next deadline is on or before `last_day` (overdue ones included),
+    soonest first."""
+    found = [
+        s
+        for s in open_stages()
+        if deadline(s).due <= last_day and (team_id is None or s.team_id == team_id)
+    ]
+    return sorted(found, key=lambda s: (deadline(s).due, s.id))

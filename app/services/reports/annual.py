@@ -1,0 +1,529 @@
+"""The annual and quarterly complaints report the regulations require, for any period, each
+table beside the same dates a year before, as the board papers set it out.
+
+Every count is made in the database (GROUP BY with CASE for the period and the bands); Python
+only puts the grouped rows in order. Each query covers both periods at once, labelling rows by
+the period their date falls in. `report_tables.COUNTING_RULES` says which date and which stage
+each table counts; the page and the downloads print them.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    values,
+)
+
+from app.extensions import db
+from app.models import (
+    ComplaintOutcome,
+    ComplaintStage,
+    ComplimentCredit,
+    Contact,
+    FeedbackItem,
+    FeedbackKind,
+    FeedbackTheme,
+    LearningPoint,
+    MemberEnquiry,
+    OmbudsmanReferral,
+    Team,
+)
+from app.services import common
+from app.services.classification import themes as classification_themes
+from app.services.common import uk_date
+from app.services.complaints import deadlines as wd
+from app.services.complaints import stages as complaint_stages
+from app.services.feedback_list import first_inbound_text, has_live_alert
+from app.services.redaction import quote, redact
+from app.services.reports import equality
+from app.services.reports.periods import Period
+from app.services.reports.tables import (
+    Comparison,
+    Compliments,
+    CountTable,
+    Learning,
+    LearningEntry,
+    MemberCorrespondence,
+    Quote,
+    Report,
+    ResponseTimes,
+    StageOutcomes,
+)
+
+CURRENT = "current"
+PREVIOUS = "previous"
+NOT_RECORDED = "not_recorded"
+AWAITING = "awaiting"
+QUOTES = 5
+QUOTE_CHARS = 400
+# The newest learning points are listed in words; every one is counted.
+LEARNING_LISTED = 50
+
+STAGE_NAMES = {
+    1: "Stage 1 (local resolution)",
+    2: "Stage 2 (investigation)",
+    3: "Stage 3 (review panel)",
+}
+OUTCOME_NAMES = {
+    ComplaintOutcome.UPHELD.value: "Upheld",
+    ComplaintOutcome.PARTIALLY_UPHELD.value: "Partially upheld",
+    ComplaintOutcome.NOT_UPHELD.value: "Not upheld",
+    ComplaintOutcome.WITHDRAWN.value: "Withdrawn",
+    AWAITING: "No outcome yet",
+}
+BAND_NAMES = {
+    "within_10": "Within 10 working days",
+    "from_11_to_20": "11 to 20 working days",
+    "over_20": "Over 20 working days",
+}
+# How received, in the papers' words. Letters and phone calls have no channel in Heard: staff
+# cannot record them, so the report cannot count them (said in the notes).
+CHANNEL_NAMES = {
+    "web_adult": "Online form",
+    "web_child": "Children's online form",
+    "web_audit": "Audit feedback form",
+    "email": "Email",
+    "sms": "Text message",
+    "api": "Partner app (API)",
+    NOT_RECORDED: "No message received",
+}
+ROLE_NAMES = {
+    "child": "Child",
+    "young_person": "Young person",
+    "parent": "Parent",
+    "carer": "Carer",
+    "grandparent": "Grandparent",
+    "relative": "Relative",
+    "care_leaver": "Care leaver",
+    "advocate": "Advocate",
+    "professional": "Professional",
+    "mp": "MP",
+    "other": "Other",
+    NOT_RECORDED: "Not recorded",
+}
+FINDING_NAMES = {
+    "upheld": "Upheld",
+    "not_upheld": "Not upheld",
+    "maladministration": "Maladministration",
+    "discontinued": "Investigation discontinued",
+    AWAITING: "No finding yet",
+}
+MEMBER_NAMES = {"mp": "MPs", "councillor": "Councillors"}
+REPLY_NAMES = {
+    "in_time": "Replied within 10 working days",
+    "late": "Replied after 10 working days",
+    AWAITING: "Not replied yet",
+}
+LEARNING_NAMES = {
+    "points": "Learning points recorded",
+    "with_action": "With an action",
+    "actions_done": "Actions done",
+    "actions_open": "Actions not done yet",
+    "actions_overdue": "Actions past their due date and not done",
+}
+
+
+def build_report(start: date, end: date, nation: str | None = None) -> Report:
+    """The complaints report for the days from `start` to `end` (both included), beside the
+    same dates a year before; `nation` is the UK nation whose bank holidays count."""
+    period = Period(start, end)
+    previous = period.year_before()
+    dates = _Dates(period, previous)
+    nation = nation or common.nation()
+    stages, outcomes = _stages_and_outcomes(dates)
+    return Report(
+        period=period,
+        previous=previous,
+        nation=nation,
+        stages=stages,
+        teams=_teams(dates),
+        themes=_themes(dates),
+        outcomes=outcomes,
+        response_times=_response_times(dates, nation),
+        channels=_channels(dates),
+        complainants=_complainants(dates),
+        compliments=_compliments(dates),
+        learning=_learning(dates),
+        equality=equality.complainant_profile(start, end),
+        ombudsman=_ombudsman(dates),
+        members=_members(dates),
+    )
+
+
+@dataclass(frozen=True)
+class _Dates:
+    """The two periods, and SQL that sorts a row into one of them by a date or a moment."""
+
+    period: Period
+    previous: Period
+
+    def on(self, day: Any) -> tuple[ColumnElement[str], ColumnElement[bool]]:
+        """Which period a date column falls in, and whether it falls in either."""
+        inside = [day.between(p.start, p.end) for p in (self.period, self.previous)]
+        return case((inside[0], CURRENT), else_=PREVIOUS), or_(*inside)
+
+    def at(self, moment: Any) -> tuple[ColumnElement[str], ColumnElement[bool]]:
+        """Which period a timestamp column falls in (UK days), and whether it falls in either."""
+        inside = []
+        for p in (self.period, self.previous):
+            first, after = p.bounds()
+            inside.append(and_(moment >= first, moment < after))
+        return case((inside[0], CURRENT), else_=PREVIOUS), or_(*inside)
+
+
+def _counts(rows: Iterable[Any]) -> dict[str, dict[str, int]]:
+    """Grouped (period, key, count) rows as {key: {period: count}}; a NULL key is unrecorded."""
+    counts: dict[str, dict[str, int]] = {}
+    for which, key, n in rows:
+        name = NOT_RECORDED if key is None else str(getattr(key, "value", key))
+        slot = counts.setdefault(name, {})
+        slot[which] = slot.get(which, 0) + n
+    return counts
+
+
+def _table(
+    counts: Mapping[str, Mapping[str, int]],
+    names: Mapping[str, str],
+    every_name: bool = True,
+    total: bool = True,
+) -> CountTable:
+    """Lines in the order of `names` (every one, or only those counted), then any keys the
+    names do not know, by key."""
+    keys = [k for k in names if every_name or k in counts]
+    keys += sorted(k for k in counts if k not in names)
+    rows = tuple(
+        Comparison(
+            key,
+            names.get(key, key),
+            counts.get(key, {}).get(CURRENT, 0),
+            counts.get(key, {}).get(PREVIOUS, 0),
+        )
+        for key in keys
+    )
+    summed = Comparison(
+        "total", "Total", sum(r.current for r in rows), sum(r.previous for r in rows)
+    )
+    return CountTable(rows, summed if total else None)
+
+
+def _stage_one(dates: _Dates) -> tuple[ColumnElement[str], ColumnElement[bool]]:
+    which, inside = dates.on(ComplaintStage.received_on)
+    return which, and_(ComplaintStage.stage == 1, inside)
+
+
+def _stages_and_outcomes(dates: _Dates) -> tuple[CountTable, tuple[StageOutcomes, ...]]:
+    which, inside = dates.on(ComplaintStage.received_on)
+    query = (
+        select(which, ComplaintStage.stage, ComplaintStage.outcome, func.count())
+        .where(inside)
+        .group_by(which, ComplaintStage.stage, ComplaintStage.outcome)
+    )
+    rows = db.session.execute(query).all()
+    stages = _table(
+        _counts((w, stage, n) for w, stage, _outcome, n in rows),
+        {str(stage): name for stage, name in STAGE_NAMES.items()},
+    )
+    outcomes = tuple(
+        StageOutcomes(
+            stage,
+            name,
+            _table(
+                _counts(
+                    (w, AWAITING if outcome is None else outcome, n)
+                    for w, s, outcome, n in rows
+                    if s == stage
+                ),
+                OUTCOME_NAMES,
+            ),
+        )
+        for stage, name in STAGE_NAMES.items()
+    )
+    return stages, outcomes
+
+
+def _teams(dates: _Dates) -> CountTable:
+    which, inside = _stage_one(dates)
+    team_id = func.coalesce(ComplaintStage.team_id, FeedbackItem.team_id)
+    query = (
+        select(which, team_id, func.count())
+        .join(FeedbackItem, FeedbackItem.id == ComplaintStage.feedback_item_id)
+        .where(inside)
+        .group_by(which, team_id)
+    )
+    counts = _counts(db.session.execute(query))
+    return _table(counts, _team_names(counts), every_name=False)
+
+
+def _team_names(counts: Mapping[str, Any]) -> dict[str, str]:
+    """Names of the teams counted, by name, and "No team recorded" last."""
+    ids = [int(key) for key in counts if key != NOT_RECORDED]
+    named = db.session.execute(select(Team.id, Team.name).where(Team.id.in_(ids))).all()
+    names = {str(team_id): name for team_id, name in sorted(named, key=lambda row: row[1])}
+    return {**names, NOT_RECORDED: "No team recorded"}
+
+
+def _themes(dates: _Dates) -> CountTable:
+    which, inside = _stage_one(dates)
+    query = (
+        select(which, FeedbackTheme.theme, func.count())
+        .join(FeedbackTheme, FeedbackTheme.feedback_item_id == ComplaintStage.feedback_item_id)
+        .where(inside)
+        .group_by(which, FeedbackTheme.theme)
+    )
+    counts = _counts(db.session.execute(query))
+    return _table(counts, classification_themes.taxonomy_themes(), total=False)
+
+
+def working_day_ordinals(first: date, last: date, nation: str) -> list[tuple[date, int]]:
+    """Each day from `first` to `last` with the number of working days from `first` up to and
+    including it: the working days after one day up to another are the difference."""
+    ordinals = []
+    count = 0
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        count += wd.is_working_day(day, nation)
+        ordinals.append((day, count))
+    return ordinals
+
+
+def _response_times(dates: _Dates, nation: str) -> ResponseTimes:
+    which, inside = _stage_one(dates)
+    latest = db.session.execute(
+        select(func.max(ComplaintStage.responded_on)).where(inside)
+    ).scalar_one()
+    first = min(dates.previous.start, dates.period.start)
+    last = max(latest or first, dates.period.end)
+    calendar = _calendar_table(working_day_ordinals(first, last, nation))
+    received = calendar.alias("received_day")
+    responded = calendar.alias("responded_day")
+    taken = responded.c.ordinal - received.c.ordinal
+    band = case((taken <= 10, "within_10"), (taken <= 20, "from_11_to_20"), else_="over_20")
+    query = (
+        select(which, band, func.count(), func.sum(taken))
+        .join(received, received.c.day == ComplaintStage.received_on)
+        .join(responded, responded.c.day == ComplaintStage.responded_on)
+        .where(inside)
+        .group_by(which, band)
+    )
+    rows = db.session.execute(query).all()
+    waiting = select(which, func.count()).where(inside, ComplaintStage.responded_on.is_(None))
+    awaiting = dict(db.session.execute(waiting.group_by(which)).all())
+    return ResponseTimes(
+        bands=_table(_counts((w, b, n) for w, b, n, _days in rows), BAND_NAMES),
+        average_current=_average(rows, CURRENT),
+        average_previous=_average(rows, PREVIOUS),
+        awaiting=Comparison(
+            AWAITING, "Not answered yet", awaiting.get(CURRENT, 0), awaiting.get(PREVIOUS, 0)
+        ),
+    )
+
+
+def _calendar_table(ordinals: list[tuple[date, int]]) -> Any:
+    """The working-day calendar as a table in the query, so each response's working days are a
+    join and a subtraction in the database rather than a count day by day per complaint.
+
+    PostgreSQL takes it as two arrays; a VALUES list of a thousand rows would cost more to
+    compile and send than the whole query takes to run."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        days = bindparam("calendar_days", [d for d, _n in ordinals], type_=ARRAY(Date))
+        numbers = bindparam("calendar_ordinals", [n for _d, n in ordinals], type_=ARRAY(Integer))
+        return select(func.unnest(days).label("day"), func.unnest(numbers).label("ordinal")).cte(
+            "working_day"
+        )
+    return (
+        values(column("day", Date), column("ordinal", Integer), name="working_day")
+        .data(ordinals)
+        .cte("working_day")
+    )
+
+
+def _average(rows: Iterable[Any], which: str) -> float | None:
+    answered = sum(n for w, _band, n, _days in rows if w == which)
+    days = sum(total for w, _band, _n, total in rows if w == which)
+    return days / answered if answered else None
+
+
+def _channels(dates: _Dates) -> CountTable:
+    which, inside = _stage_one(dates)
+    query = (
+        select(which, FeedbackItem.received_via, func.count())
+        .join(FeedbackItem, FeedbackItem.id == ComplaintStage.feedback_item_id)
+        .where(inside)
+        .group_by(which, FeedbackItem.received_via)
+    )
+    return _table(_counts(db.session.execute(query)), CHANNEL_NAMES, every_name=False)
+
+
+def _complainants(dates: _Dates) -> CountTable:
+    which, inside = _stage_one(dates)
+    role = func.coalesce(FeedbackItem.submitter_role, Contact.role)
+    query = (
+        select(which, role, func.count())
+        .join(FeedbackItem, FeedbackItem.id == ComplaintStage.feedback_item_id)
+        .outerjoin(Contact, Contact.id == FeedbackItem.contact_id)
+        .where(inside)
+        .group_by(which, role)
+    )
+    return _table(_counts(db.session.execute(query)), ROLE_NAMES, every_name=False)
+
+
+def _compliments(dates: _Dates) -> Compliments:
+    which, inside = dates.at(FeedbackItem.created_at)
+    query = (
+        select(which, ComplimentCredit.team_id, func.count())
+        .select_from(FeedbackItem)
+        .outerjoin(ComplimentCredit, ComplimentCredit.feedback_item_id == FeedbackItem.id)
+        .where(FeedbackItem.kind == FeedbackKind.COMPLIMENT, inside)
+        .group_by(which, ComplimentCredit.team_id)
+    )
+    counts = _counts(db.session.execute(query))
+    names = {**_team_names(counts), NOT_RECORDED: "Not credited to a team"}
+    return Compliments(_table(counts, names, every_name=False), _quotes(dates.period))
+
+
+def _quotes(period: Period) -> tuple[Quote, ...]:
+    """The newest compliments of the period, one per team, redacted and cut to a quote."""
+    first, after = period.bounds()
+    query = (
+        select(
+            Team.name, FeedbackItem.created_at, first_inbound_text(), ComplimentCredit.worker_name
+        )
+        .add_columns(*_known_columns())
+        .join(ComplimentCredit, ComplimentCredit.feedback_item_id == FeedbackItem.id)
+        .join(Team, Team.id == ComplimentCredit.team_id)
+        .outerjoin(Contact, Contact.id == FeedbackItem.contact_id)
+        .where(
+            FeedbackItem.kind == FeedbackKind.COMPLIMENT,
+            FeedbackItem.created_at >= first,
+            FeedbackItem.created_at < after,
+            ~has_live_alert(),
+        )
+        .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
+        .limit(QUOTES * 20)
+    )
+    quotes: dict[str, Quote] = {}
+    for team, received_at, text, *known in db.session.execute(query):
+        if team not in quotes and (text or "").strip() and len(quotes) < QUOTES:
+            quoted = quote(text, known=known, max_chars=QUOTE_CHARS)
+            quotes[team] = Quote(team, uk_date(received_at), quoted)
+    return tuple(quotes.values())
+
+
+def _known_columns() -> tuple[Any, ...]:
+    """The sender's details that Heard holds, which redaction removes wherever they appear."""
+    return (Contact.name, Contact.email, Contact.phone, Contact.phone_raw)
+
+
+def _learning(dates: _Dates) -> Learning:
+    which, inside = dates.at(LearningPoint.created_at)
+    has_action = LearningPoint.action.is_not(None)
+    not_done = and_(has_action, LearningPoint.done_on.is_(None))
+    today = complaint_stages.today()
+    overdue = {
+        w: and_(not_done, LearningPoint.due_on < min(p.end, today))
+        for w, p in ((CURRENT, dates.period), (PREVIOUS, dates.previous))
+    }
+    summary = select(
+        which,
+        func.count(),
+        func.count(LearningPoint.action),
+        func.sum(case((and_(has_action, LearningPoint.done_on.is_not(None)), 1), else_=0)),
+        func.sum(case((not_done, 1), else_=0)),
+        func.sum(
+            case(
+                (and_(which == CURRENT, overdue[CURRENT]), 1),
+                (and_(which == PREVIOUS, overdue[PREVIOUS]), 1),
+                else_=0,
+            )
+        ),
+    ).where(inside)
+    counts: dict[str, dict[str, int]] = {}
+    for w, *numbers in db.session.execute(summary.group_by(which)):
+        for key, n in zip(LEARNING_NAMES, numbers, strict=True):
+            counts.setdefault(key, {})[w] = int(n or 0)
+    by_team = select(which, LearningPoint.team_id, func.count()).where(inside)
+    team_counts = _counts(db.session.execute(by_team.group_by(which, LearningPoint.team_id)))
+    return Learning(
+        summary=_table(counts, LEARNING_NAMES, total=False),
+        by_team=_table(team_counts, _team_names(team_counts), every_name=False),
+        entries=_learning_entries(dates.period),
+    )
+
+
+def _learning_entries(period: Period) -> tuple[LearningEntry, ...]:
+    """The newest learning points of the period in words, redacted; none from an item with a
+    safeguarding alert."""
+    first, after = period.bounds()
+    query = (
+        select(LearningPoint, Team.name)
+        .add_columns(*_known_columns())
+        .join(FeedbackItem, FeedbackItem.id == LearningPoint.feedback_item_id)
+        .outerjoin(Team, Team.id == LearningPoint.team_id)
+        .outerjoin(Contact, Contact.id == FeedbackItem.contact_id)
+        .where(LearningPoint.created_at >= first, LearningPoint.created_at < after)
+        .where(~has_live_alert())
+        .order_by(LearningPoint.created_at.desc(), LearningPoint.id.desc())
+        .limit(LEARNING_LISTED)
+    )
+    names = classification_themes.taxonomy_themes()
+    entries = []
+    for point, team, *details in db.session.execute(query):
+        known = [detail for detail in details if detail]
+        entries.append(
+            LearningEntry(
+                recorded_on=uk_date(point.created_at),
+                team=team or "No team recorded",
+                themes=tuple(names.get(theme, theme) for theme in point.themes or []),
+                lesson=redact(point.lesson, known=known),
+                action=redact(point.action, known=known) if point.action else None,
+                due_on=point.due_on,
+                done_on=point.done_on,
+            )
+        )
+    return tuple(entries)
+
+
+def _ombudsman(dates: _Dates) -> CountTable:
+    which, inside = dates.on(OmbudsmanReferral.referred_on)
+    query = (
+        select(which, OmbudsmanReferral.finding, func.count())
+        .where(inside)
+        .group_by(which, OmbudsmanReferral.finding)
+    )
+    counts = _counts(
+        (w, AWAITING if finding is None else finding, n)
+        for w, finding, n in db.session.execute(query)
+    )
+    return _table(counts, FINDING_NAMES)
+
+
+def _members(dates: _Dates) -> MemberCorrespondence:
+    which, inside = dates.on(MemberEnquiry.received_on)
+    reply = case(
+        (MemberEnquiry.responded_on.is_(None), AWAITING),
+        (MemberEnquiry.responded_on <= MemberEnquiry.due_on, "in_time"),
+        else_="late",
+    )
+    query = (
+        select(which, MemberEnquiry.member, reply, func.count())
+        .where(inside)
+        .group_by(which, MemberEnquiry.member, reply)
+    )
+    rows = db.session.execute(query).all()
+    return MemberCorrespondence(
+        received=_table(_counts((w, member, n) for w, member, _r, n in rows), MEMBER_NAMES),
+        replies=_table(_counts((w, r, n) for w, _member, r, n in rows), REPLY_NAMES),
+    )
