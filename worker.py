@@ -37,7 +37,8 @@ class Worker(SimpleWorker):
     def subscribe(self) -> None:
         self.pubsub = self.connection.pubsub()
         self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-        self.pubsub_thread = self.pubsub.run_in_thread(
+        # RQ leaves the attribute's type as None (it sets it so in __init__, unannotated).
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]
             sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
         )
 

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -14,6 +16,12 @@ from rq import Queue
 from app.database import Base
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class. db.Model is made when the extension is, so a type checker cannot see
+# it as a class: it is shown Base instead, which db.Model extends.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login = LoginManager()
 csrf = CSRFProtect()

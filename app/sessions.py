@@ -9,7 +9,7 @@ SECRET_KEY_FALLBACKS, so rotating the secret works as it does for signed cookies
 
 import base64
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask
@@ -54,8 +54,10 @@ class EncryptedCookieSessionInterface(SecureCookieSessionInterface):
 
 def _serializer(app: Flask) -> _EncryptingSerializer:
     # The current key first: MultiFernet encrypts with the first and decrypts with any.
+    # SECRET_KEY always has a value: app/config.py falls back to a development key.
+    secret = cast(str | bytes, app.secret_key)
     fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or []
-    return _EncryptingSerializer([app.secret_key, *fallbacks])
+    return _EncryptingSerializer([secret, *fallbacks])
 
 
 def seal(app: Flask, data: dict[str, Any]) -> str:

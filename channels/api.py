@@ -392,7 +392,11 @@ def _explain(error: ValidationError) -> list[FieldError]:
     or personal."""
     pointer = _pointer(error.absolute_path)
     conditional = "then" in error.absolute_schema_path
-    keyword, expected = error.validator, error.validator_value
+    # jsonschema types these as possibly unset; on an error that validation raised they are set.
+    keyword: Any = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
+    schema: Any = error.schema
     if keyword == "required":
         return [
             FieldError(
@@ -400,13 +404,13 @@ def _explain(error: ValidationError) -> list[FieldError]:
                 _CONDITIONAL_MESSAGES[name] if conditional else "is required",
             )
             for name in expected
-            if isinstance(error.instance, dict) and name not in error.instance
+            if isinstance(instance, dict) and name not in instance
         ]
     if keyword == "additionalProperties":
-        known = error.schema.get("properties", {})
+        known = schema.get("properties", {})
         return [
             FieldError(f"{pointer}/{_escape(name)}", "is not a field this API accepts")
-            for name in error.instance
+            for name in instance
             if name not in known
         ]
     if keyword == "const" and conditional:
@@ -426,7 +430,8 @@ def _message(error: ValidationError, keyword: Any, expected: Any) -> str:
     if keyword == "maxLength":
         return f"must be at most {expected:,} characters"
     if keyword in {"minimum", "maximum"}:
-        return f"must be between {error.schema['minimum']} and {error.schema['maximum']}"
+        schema: Any = error.schema
+        return f"must be between {schema['minimum']} and {schema['maximum']}"
     if keyword == "pattern":
         return _PATTERN_MESSAGES.get(expected, "is not in the expected form")
     if keyword == "format":

@@ -14,7 +14,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import Message
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, cast
 
 from mailparser_reply import EmailReplyParser
 
@@ -309,7 +309,9 @@ def _walk(part: Message, walk: _Walk, limits: EmailLimits, depth: int, in_report
         return
     if part.is_multipart():
         payload = part.get_payload()
-        for sub in payload if isinstance(payload, list) else []:
+        # A multipart's payload is its list of parts, each a Message.
+        parts = cast(list[Message], payload) if isinstance(payload, list) else []
+        for sub in parts:
             _walk(sub, walk, limits, depth + 1, in_report or content_type == "multipart/report")
         return
     if _is_attachment(part):

@@ -77,7 +77,8 @@ def _fetch(mailbox: BaseMailBox, uid: str) -> bytes | None:
         return None
     for part in data:
         if isinstance(part, tuple) and len(part) == 2:
-            return part[1]
+            body: bytes = part[1]
+            return body
     return None
 
 

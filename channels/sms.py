@@ -35,12 +35,14 @@ class InvalidWebhook(ValueError):
     """The form is missing a field Twilio always sends, or has one in a shape it never sends."""
 
 
-class Form(Protocol):
-    """A submitted form: Werkzeug's MultiDict, or a plain dict in tests."""
+# A submitted form: Werkzeug's MultiDict (a dict of first values), or a plain dict in tests.
+Form = Mapping[str, str]
 
-    def get(self, key: str, default: Any = None) -> Any: ...
 
-    def __iter__(self) -> Any: ...
+class Headers(Protocol):
+    """Request headers: Werkzeug's Headers, or a plain dict in tests."""
+
+    def get(self, key: str, /) -> str | None: ...
 
 
 def public_url(base_url: str, path: str, query_string: str = "") -> str:
@@ -49,13 +51,14 @@ def public_url(base_url: str, path: str, query_string: str = "") -> str:
     return f"{url}?{query_string}" if query_string else url
 
 
-def signature_is_valid(auth_token: str, url: str, form: Form, headers: Mapping[str, str]) -> bool:
+def signature_is_valid(auth_token: str, url: str, form: Form, headers: Headers) -> bool:
     """Whether X-Twilio-Signature is Twilio's signature of this URL and form."""
     signature = headers.get("X-Twilio-Signature")
     if not auth_token or not signature:
         return False
     algorithm = get_signature_algorithm(headers.get("X-Twilio-Webhooks-Signature-Settings"))
-    return RequestValidator(auth_token).validate(url, form, signature, algorithm)
+    valid: bool = RequestValidator(auth_token).validate(url, form, signature, algorithm)
+    return valid
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ def parse_status(form: Form) -> StatusUpdate:
     )
 
 
-class _RebasedHttpClient(TwilioHttpClient):
+class _RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio is untyped
     """Twilio's own HTTP client, pointed at another base URL (a regional relay, or a test fake)."""
 
     def __init__(self, api_base: str, timeout: float) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TEST_FILE = "test.jsonl"
@@ -28,7 +28,7 @@ class Example:
     safeguarding_types: tuple[str, ...]
 
 
-def read_rows(path: Path, build: Callable[[dict], T]) -> list[T]:
+def read_rows(path: Path, build: Callable[[dict[str, Any]], T]) -> list[T]:
     """Each non-blank JSON line of a file built into a record; a line that is not JSON or
     lacks a field is an error naming the file and line."""
     rows = []
@@ -42,7 +42,7 @@ def read_rows(path: Path, build: Callable[[dict], T]) -> list[T]:
     return rows
 
 
-def _example(row: dict) -> Example:
+def _example(row: dict[str, Any]) -> Example:
     return Example(
         id=str(row["id"]),
         channel=row.get("channel") or "",

@@ -10,6 +10,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -57,7 +58,8 @@ class Embedded:
         sentence costs no second pass of the encoder."""
         inside = [n for n, (a, b) in enumerate(self.offsets[window]) if a >= start and b <= end]
         if not inside:
-            return self.vectors[window]
+            vector: np.ndarray = self.vectors[window]
+            return vector
         return _unit(self.states[window][inside].mean(axis=0))
 
 
@@ -103,7 +105,8 @@ class EncoderLayer(nn.Module):
         attended = functional.scaled_dot_product_attention(q, k, v, attn_mask=layout.bias)
         attended = attended.transpose(1, 2).reshape(-1, hidden)[layout.real]
         x = self.attention_norm(x + self.attention_out(attended))
-        return self.output_norm(x + self.down(functional.gelu(self.up(x))))
+        out: torch.Tensor = self.output_norm(x + self.down(functional.gelu(self.up(x))))
+        return out
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ class Layout:
 class MiniLM(nn.Module):
     """The BERT encoder of all-MiniLM-L6-v2 with sentence-transformers' mean pooling."""
 
-    def __init__(self, config: dict) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()
         hidden, eps = config["hidden_size"], config["layer_norm_eps"]
         self.word = nn.Embedding(config["vocab_size"], hidden)

@@ -64,7 +64,9 @@ def word_ngrams(text: str) -> list[str]:
 def hashed_counts(texts: Iterable[str]) -> sparse.csr_matrix:
     """Raw counts of each text's character and word n-grams in their hashed columns: character
     n-grams in the first HASH_FEATURES columns, word n-grams in the next."""
-    indptr, indices, data = [0], [], []
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    data: list[int] = []
     for text in texts:
         if len(text) > MAX_NGRAM_CHARS:
             half = MAX_NGRAM_CHARS // 2
@@ -194,4 +196,5 @@ def _sentences_in(features: TextFeatures, window: int) -> list[tuple[int, int, i
 
 def _join(dense: np.ndarray, grams: sparse.csr_matrix) -> sparse.csr_matrix:
     scaled = (dense * EMBEDDING_WEIGHT).astype(np.float32)
-    return sparse.hstack([sparse.csr_matrix(scaled), grams], format="csr")
+    joined: sparse.csr_matrix = sparse.hstack([sparse.csr_matrix(scaled), grams], format="csr")
+    return joined

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -41,7 +42,8 @@ class LinearHeads:
     def probabilities(self, rows: sparse.csr_matrix) -> np.ndarray:
         """Probability of each label for each row, shape (rows, labels)."""
         logits = rows @ self._columns + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
+        return probabilities
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Artefact:
     theme_thresholds: dict[str, float]
     safeguarding_threshold: float
     idf: np.ndarray
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def save(self, directory: Path = ARTEFACT_DIR) -> Path:
         """Write the artefact under `directory/<name>/` and return that folder."""

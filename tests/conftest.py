@@ -37,6 +37,8 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
+from app.services.staff import accounts
+from tests.factories import CHEAP_HASHER
 
 # Every test starts at this instant, and the clock runs on from it: a Wednesday at 10am in
 # London (office hours, no bank holiday). A test about another moment moves `clock` there.
@@ -46,6 +48,13 @@ TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/heard_test"
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff passwords are hashed with the cheap CHEAP_HASHER: production's Argon2 cost buys
+    nothing in a test and costs most of a second a hash."""
+    monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, has_app_context
 from redis.exceptions import RedisError
@@ -68,7 +68,8 @@ class BoundJob:
         queue = queues.get(self.spec.queue)
         job_id = self.job_id(*args)
         if not new:
-            status = queue.connection.hget(Job.key_for(job_id), "status")
+            # The connection does not decode responses: a value comes back as bytes.
+            status = cast(bytes | None, queue.connection.hget(Job.key_for(job_id), "status"))
             if status is not None and status.decode() in _PENDING:
                 return job_id
         # One round trip for the whole enqueue rather than one per step inside RQ.

@@ -6,11 +6,11 @@ from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.feedback import Message
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """One attached file; `data` is empty when it was refused, and `refused` says why."""
 
     __tablename__ = "attachment"

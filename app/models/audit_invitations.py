@@ -6,12 +6,12 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.contacts import Contact, Team
 from app.models.feedback import FeedbackItem
 
 
-class AuditInvitation(db.Model):
+class AuditInvitation(Model):
     """Only a hash of the token is stored, so a database leak does not leak working links."""
 
     __tablename__ = "audit_invitation"

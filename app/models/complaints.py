@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.contacts import Team
 from app.models.enums import enum_column
 from app.models.feedback import FeedbackItem
@@ -21,7 +21,7 @@ class ComplaintOutcome(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class ComplaintStage(db.Model):
+class ComplaintStage(Model):
     """Stage 1 local resolution, 2 investigation or 3 review panel of one complaint.
 
     Dates are UK dates, because the regulations count whole working days in the UK.
@@ -67,7 +67,7 @@ class ComplaintStage(db.Model):
         return f"<ComplaintStage {self.feedback_item_id} stage {self.stage}>"
 
 
-class LearningPoint(db.Model):
+class LearningPoint(Model):
     """What a closed stage taught, and the action that follows: the response feedback log."""
 
     __tablename__ = "learning_point"

@@ -6,11 +6,11 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.enums import ContactRole, PreferredChannel, enum_column
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -21,7 +21,7 @@ class Team(db.Model):
         return f"<Team {self.name}>"
 
 
-class Contact(db.Model):
+class Contact(Model):
     __tablename__ = "contact"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,12 +7,12 @@ from sqlalchemy import JSON, ForeignKey, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.feedback import FeedbackItem
 from app.models.staff import StaffUser
 
 
-class ThemeCorrection(db.Model):
+class ThemeCorrection(Model):
     """One change of an item's themes by a member of staff; the newest is the item's word.
 
     Kept at item level because that is what staff see and correct: an item's themes are the

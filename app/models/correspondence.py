@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.contacts import Team
 from app.models.enums import enum_column
 from app.models.feedback import FeedbackItem
@@ -26,7 +26,7 @@ class OmbudsmanFinding(StrEnum):
     DISCONTINUED = "discontinued"
 
 
-class MemberEnquiry(db.Model):
+class MemberEnquiry(Model):
     """An item that came from, or through, an MP or a councillor: answered within 10 working
     days, counted apart from complaints' own stages."""
 
@@ -51,7 +51,7 @@ class MemberEnquiry(db.Model):
         return self.responded_on is None
 
 
-class OmbudsmanReferral(db.Model):
+class OmbudsmanReferral(Model):
     """A complaint taken to the Ombudsman, and what the Ombudsman found."""
 
     __tablename__ = "ombudsman_referral"
@@ -68,7 +68,7 @@ class OmbudsmanReferral(db.Model):
     feedback_item: Mapped[FeedbackItem] = relationship()
 
 
-class ComplimentCredit(db.Model):
+class ComplimentCredit(Model):
     """Who a compliment is credited to: a team, and a worker by name if the compliment says."""
 
     __tablename__ = "compliment_credit"

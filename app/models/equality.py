@@ -12,10 +12,10 @@ from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class EqualityResponse(db.Model):
+class EqualityResponse(Model):
     """One person's answers for one submission. NULL is a skipped question; the codes, and
     "prefer_not_to_say", are in app/services/equality_questions.py."""
 
@@ -34,7 +34,7 @@ class EqualityResponse(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ServicePopulation(db.Model):
+class ServicePopulation(Model):
     """The share of the service's population giving one answer to one question, for example
     from the local authority's census profile; set by admins and the learning team."""
 

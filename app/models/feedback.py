@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.contacts import Contact, Team
 from app.models.enums import (
     Channel,
@@ -20,7 +20,7 @@ from app.models.enums import (
 )
 
 
-class FeedbackItem(db.Model):
+class FeedbackItem(Model):
     """One piece of feedback — a complaint, compliment, comment or audit score — and its thread."""
 
     __tablename__ = "feedback_item"
@@ -64,7 +64,7 @@ class FeedbackItem(db.Model):
         return f"<FeedbackItem {self.reference} {self.kind}>"
 
 
-class FeedbackTheme(db.Model):
+class FeedbackTheme(Model):
     """One theme on one item, kept beside `FeedbackItem.themes` so reports count themes in SQL
     with an index instead of unpacking JSON lists row by row."""
 
@@ -78,7 +78,7 @@ class FeedbackTheme(db.Model):
     feedback_item: Mapped[FeedbackItem] = relationship(back_populates="theme_rows")
 
 
-class Message(db.Model):
+class Message(Model):
     """One message in or out, exactly as received; (channel, external_id) is unique."""
 
     __tablename__ = "message"
@@ -120,7 +120,7 @@ class Message(db.Model):
         return f"<Message {self.id} {self.channel} {self.direction}>"
 
 
-class Classification(db.Model):
+class Classification(Model):
     """The classifier's reading of a message: every label score and the evidence behind it."""
 
     __tablename__ = "classification"

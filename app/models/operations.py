@@ -7,10 +7,10 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class PeriodicRun(db.Model):
+class PeriodicRun(Model):
     """One periodic job for one period. The unique constraint is the claim: however many
     workers and web processes run a scheduler, one insert per (job, period) succeeds."""
 
@@ -28,7 +28,7 @@ class PeriodicRun(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(16))
 
 
-class SchedulerBeat(db.Model):
+class SchedulerBeat(Model):
     """The last sign of life from each scheduler (host and process), for /healthz."""
 
     __tablename__ = "scheduler_beat"

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.enums import AlertSource, AlertStatus, enum_column
 from app.models.feedback import FeedbackItem, Message
 from app.models.staff import StaffUser
@@ -30,7 +30,7 @@ class RotaKind(StrEnum):
     OUT_OF_HOURS = "out_of_hours"
 
 
-class SafeguardingAlert(db.Model):
+class SafeguardingAlert(Model):
     """One alert per flagged message and source, so a re-run classification raises no second."""
 
     __tablename__ = "safeguarding_alert"
@@ -72,7 +72,7 @@ class SafeguardingAlert(db.Model):
     )
 
 
-class AlertDecision(db.Model):
+class AlertDecision(Model):
     """Each acknowledgement, closure and reopening of an alert, kept as it was made."""
 
     __tablename__ = "safeguarding_decision"
@@ -89,7 +89,7 @@ class AlertDecision(db.Model):
     staff_user: Mapped[StaffUser] = relationship()
 
 
-class SafeguardingCorrection(db.Model):
+class SafeguardingCorrection(Model):
     """A reviewer's word that a flagged message was not a safeguarding matter: training data."""
 
     __tablename__ = "safeguarding_correction"
@@ -102,7 +102,7 @@ class SafeguardingCorrection(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class RotaShift(db.Model):
+class RotaShift(Model):
     """A reviewer on duty for a span of time; within a span, lower order is told first."""
 
     __tablename__ = "safeguarding_rota_shift"
@@ -119,7 +119,7 @@ class RotaShift(db.Model):
     staff_user: Mapped[StaffUser] = relationship()
 
 
-class SecondLook(db.Model):
+class SecondLook(Model):
     """An unflagged message drawn in a week's sample for a reviewer to read again: how the
     classifier's misses are counted. A message is drawn at most once."""
 

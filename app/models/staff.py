@@ -8,12 +8,12 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.contacts import Team
 from app.models.enums import StaffRole, enum_column
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(UserMixin, Model):
     __tablename__ = "staff_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class StaffUser(UserMixin, db.Model):
         return f"<StaffUser {self.id} {self.role}>"
 
 
-class StaffSession(db.Model):
+class StaffSession(Model):
     """A signed-in session, kept here so that signing out, a reset or a deactivation ends it
     for good: the cookie holds only a random token, whose hash finds this row."""
 
@@ -72,7 +72,7 @@ class StaffSession(db.Model):
     staff_user: Mapped[StaffUser] = relationship()
 
 
-class SignInThrottle(db.Model):
+class SignInThrottle(Model):
     """Wrong passwords from one address at one account, and until when the next must wait:
     an attacker elsewhere slows only themselves, never the account's own owner."""
 
@@ -89,7 +89,7 @@ class SignInThrottle(db.Model):
     alerted_at: Mapped[datetime | None]
 
 
-class EnrolmentLink(db.Model):
+class EnrolmentLink(Model):
     """A one-time link from an administrator that lets a person set up two-factor sign-in:
     after a reset, knowing the password alone is not enough to enrol a new authenticator."""
 
@@ -104,7 +104,7 @@ class EnrolmentLink(db.Model):
     used_at: Mapped[datetime | None]
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """What a member of staff did, to what, when and from where. Rows are never changed."""
 
     __tablename__ = "audit_event"

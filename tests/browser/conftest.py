@@ -16,12 +16,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
-from app.services.staff import accounts
 
 CHROMIUM = Path(os.environ.get("HEARD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -238,12 +235,3 @@ def describe_violations(violations: list[dict]) -> str:
             lines.append(f"  - {' '.join(map(str, node['target']))}")
             lines.append(f"    {node['failureSummary'].replace(chr(10), ' ')}")
     return "\n".join(lines)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Staff accounts made for a browser test are hashed cheaply: production's argon2 cost
-    buys nothing here and costs seconds on every sign-in."""
-    monkeypatch.setattr(
-        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )

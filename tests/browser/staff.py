@@ -3,7 +3,7 @@
 import pyotp
 from playwright.sync_api import Page
 
-STAFF_PASSWORD = "correct horse battery staple"
+from tests.factories import STAFF_PASSWORD
 
 
 def sign_in(page: Page, live_server, email: str, secret: str, next_path: str = "/staff/") -> None:

@@ -3,7 +3,6 @@
 import re
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -11,17 +10,14 @@ from sqlalchemy import select
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
+    Channel,
     ComplaintOutcome,
     ComplaintStage,
-    Direction,
-    FeedbackItem,
-    FeedbackKind,
-    Message,
     StaffRole,
 )
 from app.services.common import uk_date
-from app.services.staff import accounts
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import FeedbackItemFactory, StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -30,32 +26,15 @@ pytestmark = pytest.mark.browser
 def officer_and_complaint(live_server):
     """A signed-up complaints officer (with a TOTP secret) and a complaint from two days ago."""
     with live_server.app.app_context():
-        officer = accounts.create_account(
-            email="officer@council.example",
-            name="Olu Officer",
-            role=StaffRole.COMPLAINTS_OFFICER.value,
-            password=STAFF_PASSWORD,
+        officer = StaffAccountFactory(
+            email="officer@council.example", name="Olu Officer", role=StaffRole.COMPLAINTS_OFFICER
         )
-        officer.totp_secret = pyotp.random_base32()
-        received = utcnow() - timedelta(days=2)
-        item = FeedbackItem(
+        item = FeedbackItemFactory(
             reference="HD-4242-TEST",
-            kind=FeedbackKind.COMPLAINT,
-            created_at=received,
-            themes=[],
-            received_via="email",
+            created_at=utcnow() - timedelta(days=2),
+            received_via=Channel.EMAIL,
+            message="The report was late and nobody told me why.",
         )
-        message = Message(
-            feedback_item=item,
-            channel="email",
-            direction=Direction.INBOUND,
-            external_id="browser-complaint-1",
-            text="The report was late and nobody told me why.",
-            raw_payload={},
-            received_at=received,
-        )
-        db.session.add_all([item, message])
-        db.session.commit()
         return officer.totp_secret, item.id
 
 

@@ -3,7 +3,6 @@ full original behind a details component, then replies by email; the page passes
 
 from email.message import EmailMessage
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -11,9 +10,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Message, StaffRole
 from app.services.intake.email_conversations import receive_email
-from app.services.staff import accounts
 from tests.browser.conftest import axe_violations, describe_violations
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +24,9 @@ def officer_and_email(live_server):
     """A complaints officer with a TOTP secret, and an email with attachments from someone
     who also gave a phone number."""
     with live_server.app.app_context():
-        officer = accounts.create_account(
-            email=EMAIL,
-            name="Olu Officer",
-            role=StaffRole.COMPLAINTS_OFFICER.value,
-            password=STAFF_PASSWORD,
+        officer = StaffAccountFactory(
+            email=EMAIL, name="Olu Officer", role=StaffRole.COMPLAINTS_OFFICER
         )
-        officer.totp_secret = pyotp.random_base32()
         mail = EmailMessage()
         mail["From"] = "Parent <parent@example.org>"
         mail["Subject"] = "Complaint about the assessment"

@@ -7,7 +7,6 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -24,8 +23,8 @@ from app.models import (
     Team,
 )
 from app.models.enums import Channel
-from app.services.staff import accounts
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -36,13 +35,9 @@ SECTIONS = 9
 def learning_lead(live_server):
     """A learning-team account with a TOTP secret, and a year of complaints and compliments."""
     with live_server.app.app_context():
-        lead = accounts.create_account(
-            email="learning@council.example",
-            name="Lee Learning",
-            role=StaffRole.LEARNING_TEAM.value,
-            password=STAFF_PASSWORD,
+        lead = StaffAccountFactory(
+            email="learning@council.example", name="Lee Learning", role=StaffRole.LEARNING_TEAM
         )
-        lead.totp_secret = pyotp.random_base32()
         team = Team(name="Assessment")
         for n in range(12):
             day = date(2025, 4 + n % 9, 1 + n)

@@ -3,7 +3,6 @@ alert in a real browser; the queue page passes axe."""
 
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -11,18 +10,15 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import (
     AlertOutcome,
-    AlertSource,
     AlertStatus,
-    Direction,
-    FeedbackItem,
+    Channel,
     FeedbackKind,
-    Message,
     SafeguardingAlert,
     StaffRole,
 )
-from app.services.staff import accounts
 from tests.browser.conftest import axe_violations, describe_violations
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import FeedbackItemFactory, SafeguardingAlertFactory, StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -33,41 +29,20 @@ EMAIL = "reviewer@council.example"
 def reviewer_and_alert(live_server):
     """A reviewer with a TOTP secret and an open alert on a text from twenty minutes ago."""
     with live_server.app.app_context():
-        reviewer = accounts.create_account(
-            email=EMAIL,
-            name="Rhiannon Reviewer",
-            role=StaffRole.SAFEGUARDING_REVIEWER.value,
-            password=STAFF_PASSWORD,
+        reviewer = StaffAccountFactory(
+            email=EMAIL, name="Rhiannon Reviewer", role=StaffRole.SAFEGUARDING_REVIEWER
         )
-        reviewer.totp_secret = pyotp.random_base32()
         received = utcnow() - timedelta(minutes=20)
-        item = FeedbackItem(
+        item = FeedbackItemFactory(
             reference="HD-5151-TEST",
             kind=FeedbackKind.COMMENT,
             created_at=received,
-            themes=[],
-            received_via="sms",
+            received_via=Channel.SMS,
+            message="My mum's boyfriend hits me when she is at work",
         )
-        message = Message(
-            feedback_item=item,
-            channel="sms",
-            direction=Direction.INBOUND,
-            external_id="browser-safeguarding-1",
-            sender="+447700900123",
-            text="My mum's boyfriend hits me when she is at work",
-            raw_payload={},
-            received_at=received,
+        alert = SafeguardingAlertFactory(
+            feedback_item=item, evidence=["boyfriend hits me"], score=0.97
         )
-        alert = SafeguardingAlert(
-            feedback_item=item,
-            message=message,
-            source=AlertSource.CLASSIFIER,
-            subtypes=["physical_harm"],
-            evidence=["boyfriend hits me"],
-            score=0.97,
-        )
-        db.session.add_all([item, message, alert])
-        db.session.commit()
         return reviewer.totp_secret, alert.id
 
 

@@ -5,63 +5,42 @@ downloads it. Each page passes axe."""
 from datetime import timedelta
 from pathlib import Path
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
+    Channel,
     ClassificationState,
-    Direction,
-    FeedbackItem,
     FeedbackKind,
-    Message,
     SecondLook,
     SecondLookVerdict,
     StaffRole,
 )
 from app.services.safeguarding import misses
-from app.services.staff import accounts as staff_accounts
 from tests.browser.conftest import axe_violations, describe_violations
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import FeedbackItemFactory, StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
 
 def _account(email: str, role: StaffRole) -> str:
-    user = staff_accounts.create_account(
-        email=email, name=f"Browser {role.value}", role=role.value, password=STAFF_PASSWORD
-    )
-    user.totp_secret = pyotp.random_base32()
+    user = StaffAccountFactory(email=email, name=f"Browser {role.value}", role=role.value)
     db.session.commit()
     return user.totp_secret
 
 
 def _message(n: int, text: str) -> None:
     received = utcnow() - timedelta(days=1, minutes=n)
-    item = FeedbackItem(
-        reference=f"HD-77{n:02d}-TEST",
+    FeedbackItemFactory(
         kind=FeedbackKind.COMMENT,
         created_at=received,
-        themes=[],
-        received_via="sms",
+        received_via=Channel.SMS,
+        message=text,
+        message__classification_state=ClassificationState.DONE,
     )
-    db.session.add(item)
-    db.session.add(
-        Message(
-            feedback_item=item,
-            channel="sms",
-            direction=Direction.INBOUND,
-            external_id=f"browser-second-look-{n}",
-            sender="+447700900123",
-            text=text,
-            raw_payload={},
-            received_at=received,
-            classification_state=ClassificationState.DONE,
-        )
-    )
-    db.session.commit()
 
 
 @pytest.fixture

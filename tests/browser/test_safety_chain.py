@@ -4,7 +4,6 @@ disclosure at once in a long queue."""
 
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -19,9 +18,9 @@ from app.models import (
     SafeguardingAlert,
     StaffRole,
 )
-from app.services.staff import accounts
 from tests.browser.conftest import axe_violations, describe_violations
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -89,13 +88,9 @@ def test_after_sending_and_exiting_back_shows_neither_the_message_nor_the_confir
 def queue_of_a_hundred(live_server):
     """A reviewer, and 100 open alerts: 99 old and overdue, and one disclosure just in."""
     with live_server.app.app_context():
-        reviewer = accounts.create_account(
-            email="duty@council.example",
-            name="Duty Reviewer",
-            role=StaffRole.SAFEGUARDING_REVIEWER.value,
-            password=STAFF_PASSWORD,
+        reviewer = StaffAccountFactory(
+            email="duty@council.example", name="Duty Reviewer", role=StaffRole.SAFEGUARDING_REVIEWER
         )
-        reviewer.totp_secret = pyotp.random_base32()
         now = utcnow()
         newest = None
         for n in range(100):

@@ -2,16 +2,15 @@
 sees its temporary password once, then resets a colleague's two-factor sign-in. Each page
 passes axe."""
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import StaffUser
-from app.services.staff import accounts
 from tests.browser.conftest import DESKTOP, axe_violations, describe_violations
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +20,10 @@ EMAIL = "admin@council.example"
 @pytest.fixture
 def setup(live_server) -> tuple[str, int]:
     with live_server.app.app_context():
-        admin = accounts.create_account(
-            email=EMAIL, name="Ada Admin", role="admin", password=STAFF_PASSWORD
+        admin = StaffAccountFactory(email=EMAIL, name="Ada Admin", role="admin")
+        colleague = StaffAccountFactory(
+            email="colleague@council.example", name="Cal Colleague", role="manager"
         )
-        admin.totp_secret = pyotp.random_base32()
-        colleague = accounts.create_account(
-            email="colleague@council.example",
-            name="Cal Colleague",
-            role="manager",
-            password=STAFF_PASSWORD,
-        )
-        colleague.totp_secret = pyotp.random_base32()
         db.session.commit()
         found = (admin.totp_secret, colleague.id)
         db.session.remove()

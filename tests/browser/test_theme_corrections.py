@@ -3,7 +3,6 @@ summary on a reason that is too long, saves, and sees who corrected them. Each p
 
 from datetime import timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -11,9 +10,9 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import ClassificationState, Direction, FeedbackItem, FeedbackKind, Message
 from app.services.classification.themes import set_item_themes
-from app.services.staff import accounts
 from tests.browser.conftest import axe_violations, describe_violations
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +22,7 @@ EMAIL = "officer@council.example"
 @pytest.fixture
 def setup(live_server) -> tuple[str, int]:
     with live_server.app.app_context():
-        user = accounts.create_account(
-            email=EMAIL, name="Olu Officer", role="complaints_officer", password=STAFF_PASSWORD
-        )
-        user.totp_secret = pyotp.random_base32()
+        user = StaffAccountFactory(email=EMAIL, name="Olu Officer", role="complaints_officer")
         received = utcnow() - timedelta(hours=2)
         item = FeedbackItem(
             reference="HD-8801-TEST",

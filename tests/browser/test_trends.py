@@ -4,30 +4,24 @@ passes axe (WCAG 2.2 AA) at phone and desktop widths."""
 
 from datetime import UTC, datetime, timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import (
-    AlertSource,
     Channel,
     ClassificationState,
     Contact,
     ContactRole,
-    Direction,
-    FeedbackItem,
     FeedbackKind,
-    Message,
-    SafeguardingAlert,
     StaffRole,
     Team,
 )
 from app.services.classification.themes import set_item_themes
 from app.services.reports import trends
 from app.services.reports.months import Month
-from app.services.staff import accounts
-from tests.browser.staff import STAFF_PASSWORD, sign_in
+from tests.browser.staff import sign_in
+from tests.factories import FeedbackItemFactory, SafeguardingAlertFactory, StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -35,36 +29,18 @@ EMAIL = "learning@council.example"
 
 
 def _item(n: int, team: Team, when: datetime, themes: list[str], text: str, **fields) -> None:
-    item = FeedbackItem(
-        reference=f"HD-88{n:02d}-TEST",
+    item = FeedbackItemFactory(
         created_at=when,
         team=team,
         received_via=Channel.SMS,
+        message=text,
+        message__classification_state=ClassificationState.DONE,
         **fields,
     )
     set_item_themes(item, themes)
-    db.session.add(item)
-    db.session.add(
-        Message(
-            feedback_item=item,
-            channel=Channel.SMS,
-            direction=Direction.INBOUND,
-            external_id=f"browser-trends-{n}",
-            sender="+447700900123",
-            text=text,
-            raw_payload={},
-            received_at=when,
-            classification_state=ClassificationState.DONE,
-        )
-    )
     if n == 1:
-        db.session.add(
-            SafeguardingAlert(
-                feedback_item=item,
-                source=AlertSource.CLASSIFIER,
-                created_at=when,
-                acknowledged_at=when + timedelta(minutes=40),
-            )
+        SafeguardingAlertFactory(
+            feedback_item=item, created_at=when, acknowledged_at=when + timedelta(minutes=40)
         )
 
 
@@ -73,13 +49,7 @@ def learning_team(live_server, monkeypatch):
     """A learning team account, and a March 2026 with a spike for North."""
     monkeypatch.setattr(trends, "current_month", lambda: Month(2026, 3))
     with live_server.app.app_context():
-        user = accounts.create_account(
-            email=EMAIL,
-            name="Lee Learning",
-            role=StaffRole.LEARNING_TEAM.value,
-            password=STAFF_PASSWORD,
-        )
-        user.totp_secret = pyotp.random_base32()
+        user = StaffAccountFactory(email=EMAIL, name="Lee Learning", role=StaffRole.LEARNING_TEAM)
         north, south = Team(name="North"), Team(name="South")
         db.session.add_all([north, south])
         for n in range(1, 8):

@@ -9,7 +9,8 @@ import pytest
 import classifiers.train as training
 from app.services.classification import corrections
 from classifiers.corpus import Example, load_calibration, load_test, load_training
-from tests.services.classification.test_corrections import item_with, staff
+from tests.factories import StaffUserFactory
+from tests.services.classification.test_corrections import item_with
 
 
 def _example(id: str, text: str, themes: tuple[str, ...] = (), flag: bool = False) -> Example:
@@ -81,7 +82,7 @@ def test_corrections_are_handed_to_training_and_counted(app, trainer, tmp_path):
     new = item_with(["bias"], text="The social worker never rings back and the report is late")
     in_test = item_with(["bias"], text=load_test()[0].text)
     in_calibration = item_with(["bias"], text=load_calibration()[0].text)
-    officer = staff()
+    officer = StaffUserFactory()
     for item in (replacing, new, in_test, in_calibration):
         corrections.correct_themes(item, officer, ["delay", "communication"])
 
@@ -98,7 +99,7 @@ def test_corrections_are_handed_to_training_and_counted(app, trainer, tmp_path):
 
 
 def test_without_the_option_no_corrections_are_read(app, trainer, tmp_path):
-    corrections.correct_themes(item_with(["bias"]), staff(), ["delay"])
+    corrections.correct_themes(item_with(["bias"]), StaffUserFactory(), ["delay"])
     result = app.test_cli_runner().invoke(args=["train", "--output", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert trainer == [[]]

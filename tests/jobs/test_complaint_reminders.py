@@ -12,15 +12,12 @@ from app.models import (
     ComplaintOutcome,
     ComplaintStage,
     Direction,
-    FeedbackItem,
-    FeedbackKind,
     Message,
     StaffRole,
-    StaffUser,
-    Team,
 )
 from app.services.complaints import stages
 from app.services.complaints.reminders import send_reminders
+from tests.factories import FeedbackItemFactory, StaffUserFactory, TeamFactory
 
 HEAD = "head.of.service@council.example"
 TEXT = "My son's report called him by the wrong name"
@@ -31,19 +28,14 @@ def setup(make_app, smtp_server, redis, redis_url):
     captured, smtp = smtp_server
     app = make_app(REDIS_URL=redis_url, HEAD_OF_SERVICE_EMAIL=HEAD, **smtp)
     with app.app_context():
-        manager = StaffUser(
+        manager = StaffUserFactory(
             email="manager@council.example", name="Morgan Manager", role=StaffRole.MANAGER
         )
-        manager.password_hash = "not-used"
-        item = FeedbackItem(
+        item = FeedbackItemFactory(
             reference="HD-7777-TEST",
-            kind=FeedbackKind.COMPLAINT,
             created_at=datetime(2025, 12, 19, 10, tzinfo=UTC),
-            themes=[],
-            team=Team(name="North"),
+            team=TeamFactory(name="North"),
         )
-        db.session.add_all([manager, item])
-        db.session.commit()
         # Received 19 December 2025: Stage 1 is due on 7 January 2026.
         stage = stages.open_stage_one(item)
         stage.manager_id = manager.id

@@ -9,15 +9,13 @@ import pytest
 from app.extensions import db
 from app.models import (
     ElectedMember,
-    FeedbackItem,
     FeedbackKind,
     MemberEnquiry,
     StaffRole,
-    StaffUser,
-    Team,
 )
 from app.services.complaints import stages
 from app.services.complaints.reminders import send_reminders
+from tests.factories import FeedbackItemFactory, StaffUserFactory, TeamFactory
 
 HEAD = "head.of.service@council.example"
 WORDS = "Writing on behalf of my constituent about her son's placement"
@@ -25,12 +23,11 @@ WORDS = "Writing on behalf of my constituent about her son's placement"
 
 def _enquiry(kind: FeedbackKind = FeedbackKind.COMMENT, reference: str = "HD-8888-TEST"):
     """An MP's enquiry received on 19 December 2025, so due on 7 January 2026."""
-    item = FeedbackItem(
+    item = FeedbackItemFactory(
         reference=reference,
         kind=kind,
         created_at=datetime(2025, 12, 19, 10, tzinfo=UTC),
-        themes=[],
-        team=Team(name=f"Team {reference}"),
+        team=TeamFactory(name=f"Team {reference}"),
     )
     enquiry = MemberEnquiry(
         feedback_item=item,
@@ -75,11 +72,9 @@ def test_an_enquiry_with_no_owner_goes_to_the_head_of_service_weekly_then_overdu
 
 
 def test_the_complaints_manager_owns_an_enquiry_about_a_complaint(mail):
-    manager = StaffUser(
+    manager = StaffUserFactory(
         email="manager@council.example", name="Morgan Manager", role=StaffRole.MANAGER
     )
-    manager.password_hash = "not-used"
-    db.session.add(manager)
     enquiry = _enquiry(FeedbackKind.COMPLAINT)
     stage = stages.open_stage_one(enquiry.feedback_item)
     stage.manager_id = manager.id

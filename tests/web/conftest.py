@@ -1,6 +1,5 @@
 """Staff fixtures: accounts with a known TOTP secret, and signing in through the real pages."""
 
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -17,18 +15,13 @@ from app.extensions import db
 from app.models import (
     Channel,
     ClassificationState,
-    Direction,
     FeedbackItem,
     FeedbackKind,
-    Message,
     StaffRole,
     StaffUser,
 )
-from app.services.staff import accounts, enrolment_links
-from app.services.staff.accounts import create_account
-
-PASSWORD = "correct horse battery staple"
-_numbers = itertools.count(1)
+from app.services.staff import enrolment_links
+from tests.factories import STAFF_PASSWORD, FeedbackItemFactory, StaffAccountFactory
 
 
 @dataclass
@@ -52,14 +45,6 @@ class StaffLogin:
         return db.session.get(StaffUser, self.user_id)
 
 
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with its production cost takes most of a second a hash on a small machine;
-    the pages behave the same with a cheap one."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", cheap)
-
-
 @pytest.fixture
 def make_staff(app: Flask) -> Callable[..., StaffLogin]:
     """Create a staff account; enrolled ones have a TOTP secret the test knows."""
@@ -67,20 +52,14 @@ def make_staff(app: Flask) -> Callable[..., StaffLogin]:
     def factory(
         role: StaffRole = StaffRole.COMPLAINTS_OFFICER, enrolled: bool = True
     ) -> StaffLogin:
-        n = next(_numbers)
-        email = f"staff{n}@example.org"
-        user = create_account(
-            email=email, name=f"Staff Member {n}", role=role.value, password=PASSWORD
-        )
-        secret = pyotp.random_base32() if enrolled else None
-        user.totp_secret = secret
+        user = StaffAccountFactory(role=role, **({} if enrolled else {"totp_secret": None}))
         token = None if enrolled else enrolment_links.create(user, None)
         db.session.commit()
         return StaffLogin(
             user_id=user.id,
-            email=email,
-            password=PASSWORD,
-            totp_secret=secret,
+            email=user.email,
+            password=STAFF_PASSWORD,
+            totp_secret=user.totp_secret,
             enrolment_token=token,
         )
 
@@ -127,33 +106,18 @@ def _add_item(
     channel: Channel = Channel.SMS,
     **fields,
 ) -> FeedbackItem:
-    """A feedback item with one inbound message, made directly with the models."""
-    n = next(_numbers)
-    at = created_at or datetime.now(UTC) - timedelta(minutes=1)
-    item = FeedbackItem(
-        reference=f"HD-{n:04d}-TEST",
+    """A feedback item with one inbound message (FeedbackItemFactory, said positionally)."""
+    if created_at is not None:
+        fields["created_at"] = created_at
+    return FeedbackItemFactory(
         kind=kind,
         themes=themes or [],
-        created_at=at,
         received_via=channel,
+        message=text,
+        message__sender="+447700900123",
+        message__classification_state=state,
         **fields,
     )
-    db.session.add(item)
-    db.session.add(
-        Message(
-            feedback_item=item,
-            channel=channel,
-            direction=Direction.INBOUND,
-            external_id=f"test-{n}",
-            sender="+447700900123",
-            text=text,
-            raw_payload={},
-            received_at=at,
-            classification_state=state,
-        )
-    )
-    db.session.commit()
-    return item
 
 
 @pytest.fixture

@@ -7,16 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, ComplaintOutcome, LearningPoint, StaffRole, Team
+from app.models import AuditEvent, ComplaintOutcome, LearningPoint, StaffRole
 from app.services.complaints import stages
+from tests.factories import TeamFactory
 
 
 @pytest.fixture
 def closed(add_item, signed_in, monkeypatch):
     monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 20))
-    team = Team(name="North")
-    db.session.add(team)
-    db.session.commit()
+    team = TeamFactory(name="North")
     item = add_item(
         "Nobody called me back",
         created_at=datetime(2025, 12, 19, 9, tzinfo=UTC),
@@ -100,9 +99,7 @@ def test_hostile_learning_forms_come_back_with_errors(client, signed_in, closed,
 
 
 def test_the_log_lists_points_per_team_and_open_actions(client, signed_in, closed):
-    south = Team(name="South")
-    db.session.add(south)
-    db.session.commit()
+    south = TeamFactory(name="South")
     url = f"/staff/complaints/stages/{closed.id}/learning"
     client.post(url, data=_form(lesson="North lesson", team=str(closed.team_id)))
     client.post(

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, ComplaintStage, FeedbackKind, StaffRole, Team
+from app.models import AuditEvent, ComplaintStage, FeedbackKind, StaffRole
 from app.services.complaints import stages
+from tests.factories import TeamFactory
 
 
 @pytest.fixture
@@ -155,9 +156,7 @@ def test_csrf_is_required_on_stage_forms(app, client, signed_in, complaint):
 
 
 def test_due_this_week_lists_open_stages_by_team(client, signed_in, add_item):
-    north = Team(name="North")
-    db.session.add(north)
-    db.session.commit()
+    north = TeamFactory(name="North")
     now = datetime.now(UTC)
     due_soon = add_item("Due soon", created_at=now - timedelta(days=14), team_id=north.id)
     later = add_item("Later", created_at=now)

@@ -15,9 +15,9 @@ from app.models import (
     MemberEnquiry,
     OmbudsmanReferral,
     StaffRole,
-    Team,
 )
 from app.services.complaints import stages
+from tests.factories import TeamFactory
 
 
 @pytest.fixture(autouse=True)
@@ -109,9 +109,7 @@ def test_an_ombudsman_referral_and_its_finding_through_the_form(client, signed_i
 
 
 def test_a_compliment_is_credited_and_other_kinds_cannot_be(client, signed_in, add_item):
-    team = Team(name="North")
-    db.session.add(team)
-    db.session.commit()
+    team = TeamFactory(name="North")
     compliment = add_item("Sam was brilliant", kind=FeedbackKind.COMPLIMENT)
     url = f"/staff/correspondence/items/{compliment.id}/credit"
     missing = client.post(url, data={"team": "", "worker_name": "Sam"})

@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.extensions import db
-from app.models import ElectedMember, FeedbackKind, MemberEnquiry, Team
+from app.models import ElectedMember, FeedbackKind, MemberEnquiry
 from app.services.complaints import stages
+from tests.factories import TeamFactory
 
 
 @pytest.fixture(autouse=True)
@@ -28,9 +29,7 @@ def _enquiry(item, due_on: date, member=ElectedMember.MP, responded_on=None) -> 
 
 
 def test_open_enquiries_due_this_week_are_listed_and_filtered_by_team(client, signed_in, add_item):
-    north = Team(name="North")
-    db.session.add(north)
-    db.session.commit()
+    north = TeamFactory(name="North")
     created = datetime(2025, 12, 19, 9, tzinfo=UTC)
     due = add_item("On behalf of a constituent", FeedbackKind.COMMENT, created, team_id=north.id)
     overdue = add_item("A councillor asks", FeedbackKind.COMMENT, created)

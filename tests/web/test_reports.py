@@ -16,17 +16,14 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     ComplaintOutcome,
-    ComplaintStage,
     ComplimentCredit,
-    Direction,
-    FeedbackItem,
     FeedbackKind,
     LearningPoint,
-    Message,
     StaffRole,
     Team,
 )
 from app.models.enums import Channel
+from tests.factories import ComplaintStageFactory, FeedbackItemFactory
 
 YEAR = "/staff/reports/complaints?period=2025-26"
 HOSTILE = (
@@ -38,24 +35,9 @@ HOSTILE = (
 )
 
 
-def _item(kind, day, text, n):
+def _item(kind, day, text):
     at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-    item = FeedbackItem(
-        reference=f"HD-W{n:04d}", kind=kind, created_at=at, received_via=Channel.EMAIL
-    )
-    db.session.add(item)
-    db.session.add(
-        Message(
-            feedback_item=item,
-            channel=Channel.EMAIL,
-            direction=Direction.INBOUND,
-            external_id=f"web-report-{n}",
-            text=text,
-            raw_payload={},
-            received_at=at,
-        )
-    )
-    return item
+    return FeedbackItemFactory(kind=kind, created_at=at, received_via=Channel.EMAIL, message=text)
 
 
 @pytest.fixture
@@ -65,19 +47,17 @@ def hostile_data(app):
     teams = [Team(name=f"{start} team") for start in ("=1+2", "+3", "@4", "-5", "Plain")]
     db.session.add_all(teams)
     for n, text in enumerate(HOSTILE):
-        compliment = _item(FeedbackKind.COMPLIMENT, date(2025, 5, 1 + n), text, n)
+        compliment = _item(FeedbackKind.COMPLIMENT, date(2025, 5, 1 + n), text)
         db.session.add(ComplimentCredit(feedback_item=compliment, team=teams[n]))
-        complaint = _item(FeedbackKind.COMPLAINT, date(2025, 6, 2 + n), "A complaint", 100 + n)
-        stage = ComplaintStage(
+        complaint = _item(FeedbackKind.COMPLAINT, date(2025, 6, 2 + n), "A complaint")
+        stage = ComplaintStageFactory(
             feedback_item=complaint,
-            stage=1,
             team=teams[n],
             received_on=date(2025, 6, 2 + n),
             due_on=date(2025, 6, 16 + n),
             responded_on=date(2025, 6, 20),
             outcome=ComplaintOutcome.UPHELD,
         )
-        db.session.add(stage)
         db.session.add(
             LearningPoint(
                 feedback_item=complaint,

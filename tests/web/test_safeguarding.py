@@ -19,6 +19,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.safeguarding import alerts
+from tests.factories import SafeguardingAlertFactory
 
 
 @pytest.fixture
@@ -37,20 +38,6 @@ def officer(client, make_staff, sign_in):
     return login
 
 
-def _alert(item, evidence=None, subtypes=None, source=AlertSource.CLASSIFIER):
-    alert = SafeguardingAlert(
-        feedback_item=item,
-        message=item.messages[0],
-        source=source,
-        subtypes=subtypes or ["physical_harm"],
-        evidence=evidence or [],
-        score=0.9,
-    )
-    db.session.add(alert)
-    db.session.commit()
-    return alert
-
-
 def _actions(user_id=None):
     query = select(AuditEvent.action).order_by(AuditEvent.id)
     if user_id:
@@ -63,7 +50,7 @@ def _actions(user_id=None):
 )
 def test_a_complaints_officer_is_refused_and_the_refusal_is_logged(client, officer, add_item, path):
     item = add_item("He hits me", state=ClassificationState.DONE)
-    alert = _alert(item)
+    alert = SafeguardingAlertFactory(feedback_item=item)
     response = client.get(path.format(alert=alert.id, item=item.id))
     assert response.status_code == 403
     assert "He hits me" not in response.text
@@ -75,21 +62,21 @@ def test_a_complaints_officer_is_refused_and_the_refusal_is_logged(client, offic
 
 
 def test_decisions_by_a_non_reviewer_are_refused(client, officer, add_item):
-    alert = _alert(add_item("He hits me"))
+    alert = SafeguardingAlertFactory(feedback_item=add_item("He hits me"))
     assert client.post(f"/staff/safeguarding/{alert.id}/acknowledge").status_code == 403
     assert db.session.get(SafeguardingAlert, alert.id).status == AlertStatus.OPEN
 
 
 def test_an_item_with_only_a_not_safeguarding_alert_is_open_to_all(client, officer, add_item):
     item = add_item("I was hit by a bus timetable change", state=ClassificationState.DONE)
-    alert = _alert(item)
+    alert = SafeguardingAlertFactory(feedback_item=item)
     alert.status, alert.outcome = AlertStatus.CLOSED, AlertOutcome.NOT_SAFEGUARDING
     db.session.commit()
     assert client.get(f"/staff/items/{item.id}").status_code == 200
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, add_item):
-    alert = _alert(add_item("He hits me"))
+    alert = SafeguardingAlertFactory(feedback_item=add_item("He hits me"))
     response = client.get(f"/staff/safeguarding/{alert.id}")
     assert response.status_code == 302 and "/staff/sign-in" in response.location
 
@@ -102,17 +89,23 @@ def test_the_queue_puts_the_most_overdue_first_the_newest_on_top_and_marks_trigg
     sign_in(client, reviewer, steps_ahead=1)  # three idle hours ended the morning's session
     now = datetime.now(UTC)
     done = ClassificationState.DONE
-    newer = _alert(add_item("Newer: he hits me", created_at=now - timedelta(minutes=5), state=done))
-    older = _alert(
-        add_item(
+    newer = SafeguardingAlertFactory(
+        feedback_item=add_item(
+            "Newer: he hits me", created_at=now - timedelta(minutes=5), state=done
+        )
+    )
+    older = SafeguardingAlertFactory(
+        feedback_item=add_item(
             "<script>alert(1)</script> my stepdad hits me & I'm scared",
             created_at=now - timedelta(minutes=125),
             state=ClassificationState.DONE,
         ),
         evidence=["<script>alert(1)</script> my stepdad hits me & I'm scared"],
     )
-    ancient = _alert(
-        add_item("he hit me", created_at=now - timedelta(days=355, hours=5), state=done)
+    ancient = SafeguardingAlertFactory(
+        feedback_item=add_item(
+            "he hit me", created_at=now - timedelta(days=355, hours=5), state=done
+        )
     )
     add_item("Nobody has read me yet", state=ClassificationState.FAILED)
     page = client.get("/staff/safeguarding")
@@ -150,9 +143,9 @@ def test_the_queue_filters_by_channel_children_and_concern_with_counts(client, r
     child = add_item(
         "my mums boyfriend hits me", channel=Channel.WEB_CHILD, state=ClassificationState.DONE
     )
-    _alert(child, subtypes=["physical_abuse"])
+    SafeguardingAlertFactory(feedback_item=child, subtypes=["physical_abuse"])
     said = add_item("he says he will kill himself", state=ClassificationState.DONE)
-    _alert(said, subtypes=["self_harm"])
+    SafeguardingAlertFactory(feedback_item=said, subtypes=["self_harm"])
     page = client.get("/staff/safeguarding?children=1").text
     listed = page[page.index("Alerts, most overdue first") :]
     assert "Alerts, most overdue first (1)" in page
@@ -176,7 +169,9 @@ def test_an_alert_page_shows_the_message_and_the_childs_answers_before_the_decis
         score=1,
         worker_or_team="Sam from the north team",
     )
-    alert = _alert(item, evidence=["my mums boyfriend hits me when she is at work"])
+    alert = SafeguardingAlertFactory(
+        feedback_item=item, evidence=["my mums boyfriend hits me when she is at work"]
+    )
     text = client.get(f"/staff/safeguarding/{alert.id}").text
     assert text.index("What they wrote") < text.index("Their own answers")
     assert text.index("Their own answers") < text.index("Acknowledge")
@@ -191,7 +186,7 @@ def test_highlight_merges_overlaps_and_escapes():
 
 
 def test_acknowledge_then_close_with_outcome_and_rationale(client, reviewer, add_item):
-    alert = _alert(add_item("My foster carer locks me in"))
+    alert = SafeguardingAlertFactory(feedback_item=add_item("My foster carer locks me in"))
     page = client.get(f"/staff/safeguarding/{alert.id}")
     assert page.status_code == 200 and "My foster carer <mark>locks me in</mark>" in page.text
     assert client.post(f"/staff/safeguarding/{alert.id}/acknowledge").status_code == 302
@@ -227,7 +222,7 @@ def test_acknowledge_then_close_with_outcome_and_rationale(client, reviewer, add
 def test_an_alert_is_never_closed_without_outcome_and_rationale(
     client, reviewer, add_item, data, error
 ):
-    alert = _alert(add_item("He hits me"))
+    alert = SafeguardingAlertFactory(feedback_item=add_item("He hits me"))
     client.post(f"/staff/safeguarding/{alert.id}/acknowledge")
     response = client.post(f"/staff/safeguarding/{alert.id}/close", data=data)
     assert response.status_code == 200
@@ -237,7 +232,7 @@ def test_an_alert_is_never_closed_without_outcome_and_rationale(
 
 
 def test_an_open_alert_must_be_acknowledged_before_it_is_closed(client, reviewer, add_item):
-    alert = _alert(add_item("He hits me"))
+    alert = SafeguardingAlertFactory(feedback_item=add_item("He hits me"))
     response = client.post(
         f"/staff/safeguarding/{alert.id}/close",
         data={"outcome": "already_known", "rationale": "Known"},
@@ -257,7 +252,7 @@ def test_a_reviewer_cannot_close_an_alert_about_feedback_that_names_them(
         item = add_item(f"{name.upper()} shouted at my son and hurt him")
     else:
         item = add_item("Hurt my son", worker_or_team=f"social worker {name}")
-    alert = _alert(item)
+    alert = SafeguardingAlertFactory(feedback_item=item)
     client.post(f"/staff/safeguarding/{alert.id}/acknowledge")
     response = client.post(
         f"/staff/safeguarding/{alert.id}/close",
@@ -271,7 +266,9 @@ def test_a_reviewer_cannot_close_an_alert_about_feedback_that_names_them(
 def test_not_safeguarding_is_kept_as_a_correction_and_reopening_is_recorded(
     client, reviewer, add_item
 ):
-    alert = _alert(add_item("This service is killing me, three weeks and no reply"))
+    alert = SafeguardingAlertFactory(
+        feedback_item=add_item("This service is killing me, three weeks and no reply")
+    )
     client.post(f"/staff/safeguarding/{alert.id}/acknowledge")
     client.post(
         f"/staff/safeguarding/{alert.id}/close",
@@ -330,7 +327,7 @@ def test_decisions_need_a_csrf_token(make_app, make_staff, sign_in, add_item):
         client = app.test_client()
         login = make_staff(StaffRole.MANAGER)
         client.post("/staff/sign-in", data={"email": login.email, "password": login.password})
-        alert = _alert(add_item("He hits me"))
+        alert = SafeguardingAlertFactory(feedback_item=add_item("He hits me"))
         assert client.post(f"/staff/safeguarding/{alert.id}/acknowledge").status_code == 400
 
 

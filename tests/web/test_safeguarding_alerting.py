@@ -13,14 +13,13 @@ from app.extensions import db
 from app.jobs.alerts import alert_raised, escalate_alerts
 from app.jobs.periodic import PERIODIC
 from app.models import (
-    AlertSource,
     Message,
     RotaKind,
     SafeguardingAlert,
     StaffRole,
 )
 from app.services.safeguarding import alerts, rota
-from tests.web.conftest import _add_item
+from tests.factories import SafeguardingAlertFactory
 
 LONDON = ZoneInfo("Europe/London")
 TWILIO = {
@@ -96,18 +95,10 @@ def staff(app, make_staff):
 
 
 def _alert_at(received: datetime) -> SafeguardingAlert:
-    item = _add_item(f"{SECRET}, please help", created_at=received)
-    alert = SafeguardingAlert(
-        feedback_item=item,
-        message=item.messages[0],
-        source=AlertSource.CLASSIFIER,
-        subtypes=["physical_harm"],
-        evidence=[SECRET],
-        created_at=received,
+    """An alert on a text that names SECRET, which no notification may repeat."""
+    return SafeguardingAlertFactory(
+        created_at=received, evidence=[SECRET], feedback_item__message=f"{SECRET}, please help"
     )
-    db.session.add(alert)
-    db.session.commit()
-    return alert
 
 
 def _notifications() -> list[Message]:

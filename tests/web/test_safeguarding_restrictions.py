@@ -9,32 +9,14 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (
     AlertOutcome,
-    AlertSource,
-    AlertStatus,
     AuditEvent,
     ClassificationState,
-    SafeguardingAlert,
     StaffRole,
-    Team,
 )
 from app.services import feedback_list as listing
 from app.services.complaints import stages
 from app.services.safeguarding import alerts
-
-
-def _alert(item, outcome=None):
-    alert = SafeguardingAlert(
-        feedback_item=item,
-        message=item.messages[0],
-        source=AlertSource.CLASSIFIER,
-        subtypes=["physical_harm"],
-        evidence=[],
-        status=AlertStatus.CLOSED if outcome else AlertStatus.OPEN,
-        outcome=outcome,
-    )
-    db.session.add(alert)
-    db.session.commit()
-    return alert
+from tests.factories import SafeguardingAlertFactory, TeamFactory
 
 
 def _signed_in(client, make_staff, sign_in, role):
@@ -53,13 +35,11 @@ def _refusals():
 
 @pytest.fixture
 def flagged(add_item):
-    team = Team(name="Ashcroft Fostering Team")
-    db.session.add(team)
-    db.session.commit()
+    team = TeamFactory(name="Ashcroft Fostering Team")
     item = add_item(
         "He hits me", state=ClassificationState.DONE, themes=["contact_arrangements"], team=team
     )
-    _alert(item)
+    SafeguardingAlertFactory(feedback_item=item)
     return item
 
 
@@ -95,7 +75,7 @@ def test_an_alert_closed_as_not_safeguarding_lifts_the_restriction(
     client, make_staff, sign_in, add_item
 ):
     item = add_item("My nan bakes a killer cake")
-    _alert(item, outcome=AlertOutcome.NOT_SAFEGUARDING)
+    SafeguardingAlertFactory(feedback_item=item, outcome=AlertOutcome.NOT_SAFEGUARDING)
     _signed_in(client, make_staff, sign_in, StaffRole.COMPLAINTS_OFFICER)
     page = client.get("/staff/").text
     assert "restricted" not in page
@@ -104,11 +84,11 @@ def test_an_alert_closed_as_not_safeguarding_lifts_the_restriction(
 
 def test_the_list_and_the_item_guard_agree(app, add_item):
     open_alert = add_item("one")
-    _alert(open_alert)
+    SafeguardingAlertFactory(feedback_item=open_alert)
     referred = add_item("two")
-    _alert(referred, outcome=AlertOutcome.ALREADY_KNOWN)
+    SafeguardingAlertFactory(feedback_item=referred, outcome=AlertOutcome.ALREADY_KNOWN)
     cleared = add_item("three")
-    _alert(cleared, outcome=AlertOutcome.NOT_SAFEGUARDING)
+    SafeguardingAlertFactory(feedback_item=cleared, outcome=AlertOutcome.NOT_SAFEGUARDING)
     plain = add_item("four")
     rows = listing.find_feedback(listing.FeedbackFilters()).rows
     for row in rows:
@@ -208,7 +188,7 @@ def test_due_this_week_keeps_a_safeguarding_complaint_but_not_its_link(
     client, make_staff, sign_in, add_item, role, may_open
 ):
     item = add_item("He hits me", created_at=datetime.now(UTC) - timedelta(days=14))
-    _alert(item)
+    SafeguardingAlertFactory(feedback_item=item)
     stages.open_missing_stage_ones()
     _signed_in(client, make_staff, sign_in, role)
     page = client.get("/staff/complaints/due").text

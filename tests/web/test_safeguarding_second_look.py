@@ -18,12 +18,12 @@ from app.models import (
     ClassificationState,
     Direction,
     Message,
-    SafeguardingAlert,
     SecondLook,
     SecondLookVerdict,
     StaffRole,
 )
 from app.services.safeguarding import alerts, misses
+from tests.factories import SafeguardingAlertFactory
 
 DONE = ClassificationState.DONE
 
@@ -33,21 +33,6 @@ def reviewer(client, make_staff, sign_in):
     login = make_staff(StaffRole.SAFEGUARDING_REVIEWER)
     assert sign_in(client, login).status_code == 302
     return login
-
-
-def _alert(item, source=AlertSource.CLASSIFIER, outcome=None):
-    alert = SafeguardingAlert(
-        feedback_item=item,
-        message=item.messages[0],
-        source=source,
-        subtypes=[],
-        evidence=[],
-        status=AlertStatus.CLOSED if outcome else AlertStatus.OPEN,
-        outcome=outcome,
-    )
-    db.session.add(alert)
-    db.session.commit()
-    return alert
 
 
 def _sampled_texts():
@@ -75,10 +60,12 @@ def test_the_sample_is_last_weeks_unflagged_checked_inbound_messages(app, add_it
     add_item("too old", state=DONE, created_at=now - timedelta(days=8))
     add_item("not read yet", state=ClassificationState.PENDING)
     add_item("classifier failed", state=ClassificationState.FAILED)
-    _alert(add_item("flagged", state=DONE))
-    _alert(add_item("cleared", state=DONE), outcome=AlertOutcome.NOT_SAFEGUARDING)
+    SafeguardingAlertFactory(feedback_item=add_item("flagged", state=DONE))
+    SafeguardingAlertFactory(
+        feedback_item=add_item("cleared", state=DONE), outcome=AlertOutcome.NOT_SAFEGUARDING
+    )
     live = add_item("first message flagged", state=DONE)
-    _alert(live)
+    SafeguardingAlertFactory(feedback_item=live)
     db.session.add(
         Message(
             feedback_item=live,
@@ -192,7 +179,9 @@ def test_a_miss_on_a_message_flagged_and_closed_before_reopens_that_alert(
 ):
     item = add_item("ambiguous words", state=DONE)
     misses.draw_weekly_sample()
-    earlier = _alert(item, source=AlertSource.MANUAL, outcome=AlertOutcome.ALREADY_KNOWN)
+    earlier = SafeguardingAlertFactory(
+        feedback_item=item, source=AlertSource.MANUAL, outcome=AlertOutcome.ALREADY_KNOWN
+    )
     sample = db.session.execute(select(SecondLook)).scalar_one()
     reviewer = make_staff(StaffRole.SAFEGUARDING_REVIEWER).user
     raised = misses.mark_missed(sample, reviewer, "Read again: it is a disclosure")
@@ -204,10 +193,18 @@ def test_a_miss_on_a_message_flagged_and_closed_before_reopens_that_alert(
 
 def test_false_alarms_count_classifier_alerts_closed_as_not_safeguarding(app, add_item):
     for n in range(3):
-        _alert(add_item(f"false alarm {n}"), outcome=AlertOutcome.NOT_SAFEGUARDING)
-    _alert(add_item("real"), outcome=AlertOutcome.REFERRED_TO_SOCIAL_WORKER)
-    _alert(add_item("still open"))
-    _alert(add_item("staff flag"), source=AlertSource.MANUAL, outcome=AlertOutcome.NOT_SAFEGUARDING)
+        SafeguardingAlertFactory(
+            feedback_item=add_item(f"false alarm {n}"), outcome=AlertOutcome.NOT_SAFEGUARDING
+        )
+    SafeguardingAlertFactory(
+        feedback_item=add_item("real"), outcome=AlertOutcome.REFERRED_TO_SOCIAL_WORKER
+    )
+    SafeguardingAlertFactory(feedback_item=add_item("still open"))
+    SafeguardingAlertFactory(
+        feedback_item=add_item("staff flag"),
+        source=AlertSource.MANUAL,
+        outcome=AlertOutcome.NOT_SAFEGUARDING,
+    )
     rate = misses.false_alarm_rate()
     assert (rate.found, rate.out_of) == (3, 4)
 

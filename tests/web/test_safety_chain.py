@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AlertSource, Message, RotaKind, SafeguardingAlert, StaffRole
+from app.models import Message, RotaKind, SafeguardingAlert, StaffRole
 from app.services.classification.pipeline import classify_message
 from app.services.safeguarding import rota
+from tests.factories import SafeguardingAlertFactory
 from tests.web.conftest import _add_item
 
 BANNER = "Safeguarding alerts may not reach anyone"
@@ -19,21 +20,6 @@ TWILIO = {
     "TWILIO_AUTH_TOKEN": "test-auth-token",
     "TWILIO_FROM_NUMBER": "+447700900999",
 }
-
-
-def _alert(created_at: datetime | None = None) -> SafeguardingAlert:
-    item = _add_item("my stepdad hits me", created_at=created_at)
-    alert = SafeguardingAlert(
-        feedback_item=item,
-        message=item.messages[0],
-        source=AlertSource.CLASSIFIER,
-        subtypes=["physical_abuse"],
-        evidence=["hits me"],
-        created_at=created_at or datetime.now(UTC),
-    )
-    db.session.add(alert)
-    db.session.commit()
-    return alert
 
 
 def _notifications() -> list[Message]:
@@ -53,7 +39,7 @@ def test_an_alert_nobody_can_be_told_of_shows_on_every_staff_page_and_in_healthz
 ):
     officer = make_staff(StaffRole.COMPLAINTS_OFFICER)
     sign_in(client, officer)
-    alert = _alert()
+    alert = SafeguardingAlertFactory()
     rota.notify_new_alert(alert.id)  # no rota, no fallback contact, no manager
     ordinary = _add_item("The report was late")
 
@@ -73,7 +59,7 @@ def test_with_senders_unconfigured_the_managers_cannot_be_reached_and_it_shows(
 ):
     manager = make_staff(StaffRole.MANAGER)
     sign_in(client, manager)
-    alert = _alert()
+    alert = SafeguardingAlertFactory()
     rota.notify_new_alert(alert.id)
 
     sent = _notifications()
@@ -88,7 +74,7 @@ def test_a_fallback_contact_gets_the_alert_when_the_rota_is_empty(make_app, smtp
     captured, smtp = smtp_server
     app = make_app(SAFEGUARDING_FALLBACK_CONTACTS="duty-team@example.org, 07700 900555", **smtp)
     with app.app_context():
-        alert = _alert()
+        alert = SafeguardingAlertFactory()
         rota.notify_new_alert(alert.id)
         assert [e[1] for e in captured.envelopes] == [["duty-team@example.org"]]
         texts = [m for m in _notifications() if m.channel == "sms"]
@@ -108,7 +94,7 @@ def test_when_every_notification_fails_the_fallback_chain_is_told_once(
             reviewer.user_id, now - timedelta(hours=1), now + timedelta(hours=8), RotaKind.DAY
         )
         captured.refuse_with = "550 5.1.1 No such mailbox"
-        alert = _alert()
+        alert = SafeguardingAlertFactory()
         rota.notify_new_alert(alert.id)
         assert {m.delivery_status for m in _notifications()} == {"refused"}
 
@@ -137,7 +123,7 @@ def test_two_overlapping_escalation_runs_take_one_escalation_step(
                 order,
             )
         # Received at 8am, out of office hours: due for review four hours later, by now.
-        alert = _alert(created_at=now - timedelta(hours=6))
+        alert = SafeguardingAlertFactory(created_at=now - timedelta(hours=6))
         rota.notify_new_alert(alert.id, now - timedelta(hours=6))
         assert db.session.get(SafeguardingAlert, alert.id).notified_level == 0
 

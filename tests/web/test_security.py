@@ -10,12 +10,13 @@ from sqlalchemy.exc import DataError
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import AuditEvent, Channel, Contact, FeedbackItem, Message, StaffRole
+from app.models import AuditEvent, Channel, ClassificationState, FeedbackItem, StaffRole
 from app.services.intake.ingestion import ingest
 from app.services.staff import admin as staff_admin
 from app.services.staff.audit_log import Action
 from channels import html_text
 from channels.base import InboundMessage
+from tests.factories import ContactFactory, FeedbackItemFactory
 
 SECRET_WORDS = "my stepdad hits me, Sam Rivers, 07700 900123"
 
@@ -118,29 +119,13 @@ def test_a_temporary_password_leads_straight_to_choosing_a_new_one(
 
 @pytest.fixture
 def disclosure(app) -> FeedbackItem:
-    contact = Contact(role="parent", name="Sam Rivers", phone="+447700900123", may_contact=True)
-    item = FeedbackItem(
+    return FeedbackItemFactory(
         reference="HD-AAAA-BBBB",
-        kind="complaint",
-        themes=[],
-        contact=contact,
+        contact=ContactFactory(name="Sam Rivers", phone="+447700900123", may_contact=True),
         received_via=Channel.SMS,
+        message=SECRET_WORDS + " \u202eexe.elif",
+        message__classification_state=ClassificationState.DONE,
     )
-    db.session.add_all([contact, item])
-    db.session.add(
-        Message(
-            feedback_item=item,
-            channel=Channel.SMS,
-            direction="inbound",
-            external_id="s-1",
-            sender="+447700900123",
-            text=SECRET_WORDS + " \u202eexe.elif",
-            raw_payload={},
-            classification_state="done",
-        )
-    )
-    db.session.commit()
-    return item
 
 
 def test_the_learning_team_reads_redacted_text_without_contact_details_and_cannot_reply(

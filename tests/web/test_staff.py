@@ -19,10 +19,10 @@ from app.models import (
     FeedbackStatus,
     Message,
     StaffRole,
-    Team,
 )
 from app.services.staff.audit_log import Action
 from app.web import auth
+from tests.factories import TeamFactory
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -473,9 +473,7 @@ def test_an_outbound_message_alone_does_not_mark_an_item_unchecked(client, signe
 
 
 def test_the_list_filters_by_kind_channel_status_and_team(client, signed_in, add_item):
-    leeds = Team(name="Leeds")
-    db.session.add(leeds)
-    db.session.commit()
+    leeds = TeamFactory(name="Leeds")
     complaint = add_item(kind=FeedbackKind.COMPLAINT, team_id=leeds.id)
     compliment = add_item(
         kind=FeedbackKind.COMPLIMENT, channel=Channel.EMAIL, status=FeedbackStatus.CLOSED

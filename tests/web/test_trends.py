@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.extensions import db
-from app.models import AlertSource, Contact, ContactRole, SafeguardingAlert, StaffRole, Team
+from app.models import StaffRole
 from app.services.classification.themes import set_item_themes
 from app.services.reports import trends
 from app.services.reports.months import Month
+from tests.factories import ContactFactory, SafeguardingAlertFactory, TeamFactory
 
 MARCH = Month(2026, 3)
 
@@ -26,9 +27,7 @@ def learning(client, make_staff, sign_in):
 def feedback(app, add_item, monkeypatch):
     """North's communication spike in March 2026, a quote with a name, and a restricted one."""
     monkeypatch.setattr(trends, "current_month", lambda: MARCH)
-    north = Team(name="North")
-    db.session.add(north)
-    db.session.commit()
+    north = TeamFactory(name="North")
     for day in range(1, 7):
         item = add_item(
             f"Day {day}: nobody called back",
@@ -40,7 +39,7 @@ def feedback(app, add_item, monkeypatch):
         "Mrs Okonkwo never rang me back, call 07700 900123",
         created_at=datetime(2026, 3, 9, 10, tzinfo=UTC),
         team_id=north.id,
-        contact=Contact(role=ContactRole.PARENT, name="Ada Okonkwo"),
+        contact=ContactFactory(name="Ada Okonkwo"),
     )
     set_item_themes(named, ["communication"])
     restricted = add_item(
@@ -50,13 +49,8 @@ def feedback(app, add_item, monkeypatch):
     )
     set_item_themes(restricted, ["communication"])
     raised = datetime(2026, 3, 10, 10, tzinfo=UTC)
-    db.session.add(
-        SafeguardingAlert(
-            feedback_item=restricted,
-            source=AlertSource.CLASSIFIER,
-            created_at=raised,
-            acknowledged_at=raised + timedelta(minutes=25),
-        )
+    SafeguardingAlertFactory(
+        feedback_item=restricted, created_at=raised, acknowledged_at=raised + timedelta(minutes=25)
     )
     db.session.commit()
     return north

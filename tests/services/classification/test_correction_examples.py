@@ -8,10 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (
     AlertOutcome,
-    AlertSource,
     AlertStatus,
     Direction,
-    FeedbackItem,
     Message,
     SafeguardingAlert,
     SafeguardingCorrection,
@@ -28,7 +26,8 @@ from app.services.classification.correction_examples import (
 from app.services.classification.themes import add_item_themes
 from app.services.safeguarding import alerts, misses
 from classifiers.corpus import Example
-from tests.services.classification.test_corrections import item_with, message, staff
+from tests.factories import MessageFactory, SafeguardingAlertFactory, StaffUserFactory
+from tests.services.classification.test_corrections import item_with
 
 
 def _examples() -> dict[int, Example]:
@@ -36,17 +35,8 @@ def _examples() -> dict[int, Example]:
     return {int(e.id.removeprefix(ID_PREFIX)): e for e in found}
 
 
-def _alert(item: FeedbackItem, source: AlertSource = AlertSource.CLASSIFIER) -> SafeguardingAlert:
-    alert = SafeguardingAlert(
-        feedback_item=item, message=item.messages[0], source=source, subtypes=[], evidence=[]
-    )
-    db.session.add(alert)
-    db.session.commit()
-    return alert
-
-
 def _close(alert: SafeguardingAlert, outcome: AlertOutcome) -> None:
-    reviewer = staff(StaffRole.SAFEGUARDING_REVIEWER)
+    reviewer = StaffUserFactory(role=StaffRole.SAFEGUARDING_REVIEWER)
     alerts.acknowledge(alert, reviewer)
     alerts.close(alert, reviewer, outcome, "Read it")
 
@@ -67,7 +57,7 @@ def test_no_corrections_no_examples(app):
 
 def test_a_theme_correction_gives_the_item_text_and_the_latest_themes(app):
     item = item_with(["bias"], text="  Three months and no report.  ")
-    officer = staff()
+    officer = StaffUserFactory()
     corrections.correct_themes(item, officer, ["communication"])
     corrections.correct_themes(item, officer, ["delay", "accuracy"])
     example = _examples()[item.id]
@@ -79,7 +69,11 @@ def test_a_theme_correction_gives_the_item_text_and_the_latest_themes(app):
 
 def test_a_thread_is_one_example_with_its_inbound_messages_in_order(app):
     item = item_with(["delay"], text="First: no call back.")
-    message(item, "Second: and the report names the wrong school.", minutes_ago=5)
+    MessageFactory(
+        feedback_item=item,
+        text="Second: and the report names the wrong school.",
+        received_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
     db.session.add(
         Message(
             feedback_item=item,
@@ -92,14 +86,14 @@ def test_a_thread_is_one_example_with_its_inbound_messages_in_order(app):
         )
     )
     db.session.commit()
-    corrections.correct_themes(item, staff(), ["delay", "accuracy"])
+    corrections.correct_themes(item, StaffUserFactory(), ["delay", "accuracy"])
     example = _examples()[item.id]
     assert example.text == "First: no call back.\n\nSecond: and the report names the wrong school."
 
 
 def test_themes_a_later_message_brought_join_the_corrected_ones(app):
     item = item_with(["bias", "delay"])
-    corrections.correct_themes(item, staff(), ["delay"])
+    corrections.correct_themes(item, StaffUserFactory(), ["delay"])
     add_item_themes(item, ["accuracy"])
     db.session.commit()
     assert _examples()[item.id].themes == ("delay", "accuracy")
@@ -107,7 +101,7 @@ def test_themes_a_later_message_brought_join_the_corrected_ones(app):
 
 def test_not_a_safeguarding_matter_is_a_negative_example(app):
     item = item_with(["delay"], text="This wait is killing me")
-    _close(_alert(item), AlertOutcome.NOT_SAFEGUARDING)
+    _close(SafeguardingAlertFactory(feedback_item=item), AlertOutcome.NOT_SAFEGUARDING)
     example = _examples()[item.id]
     assert example.safeguarding is False
     assert example.themes == ("delay",)
@@ -115,7 +109,7 @@ def test_not_a_safeguarding_matter_is_a_negative_example(app):
 
 def test_a_reviewers_manual_flag_is_a_positive_example(app):
     item = item_with(["delay"], text="He waits for me after school and says not to tell mum")
-    reviewer = staff(StaffRole.SAFEGUARDING_REVIEWER)
+    reviewer = StaffUserFactory(role=StaffRole.SAFEGUARDING_REVIEWER)
     alert = alerts.flag_manually(item, reviewer, "Sounds like grooming")
     assert _labels() == [(alert.message_id, True, reviewer.id)]
     assert _examples()[item.id].safeguarding is True
@@ -123,35 +117,40 @@ def test_a_reviewers_manual_flag_is_a_positive_example(app):
 
 def test_a_flag_by_someone_who_is_not_a_reviewer_is_no_correction(app):
     item = item_with([], text="He waits for me after school")
-    alerts.flag_manually(item, staff(StaffRole.COMPLAINTS_OFFICER), "Worried")
+    alerts.flag_manually(item, StaffUserFactory(role=StaffRole.COMPLAINTS_OFFICER), "Worried")
     assert _labels() == []
     assert training_examples().examples == []
 
 
 def test_a_reviewer_confirming_someone_elses_flag_is_a_positive_correction(app):
     item = item_with([], text="He waits for me after school")
-    alert = alerts.flag_manually(item, staff(StaffRole.COMPLAINTS_OFFICER), "Worried")
+    alert = alerts.flag_manually(
+        item, StaffUserFactory(role=StaffRole.COMPLAINTS_OFFICER), "Worried"
+    )
     _close(alert, AlertOutcome.REFERRED_TO_POLICE_OR_LADO)
     assert [label for _, label, _ in _labels()] == [True]
     assert _examples()[item.id].safeguarding is True
 
 
 def test_closing_a_classifier_alert_as_a_real_concern_adds_no_correction(app):
-    _close(_alert(item_with([], text="my dad hits me")), AlertOutcome.ALREADY_KNOWN)
+    _close(
+        SafeguardingAlertFactory(feedback_item=item_with([], text="my dad hits me")),
+        AlertOutcome.ALREADY_KNOWN,
+    )
     assert _labels() == []
 
 
 def test_a_second_flag_on_the_same_message_adds_no_second_correction(app):
     item = item_with([], text="He waits for me after school")
-    reviewer = staff(StaffRole.SAFEGUARDING_REVIEWER)
+    reviewer = StaffUserFactory(role=StaffRole.SAFEGUARDING_REVIEWER)
     alerts.flag_manually(item, reviewer, "Grooming")
-    alerts.flag_manually(item, staff(StaffRole.MANAGER), "Grooming, I agree")
+    alerts.flag_manually(item, StaffUserFactory(role=StaffRole.MANAGER), "Grooming, I agree")
     assert len(_labels()) == 1
 
 
 def test_the_latest_word_on_a_message_wins(app):
     item = item_with([], text="He waits for me after school")
-    reviewer = staff(StaffRole.SAFEGUARDING_REVIEWER)
+    reviewer = StaffUserFactory(role=StaffRole.SAFEGUARDING_REVIEWER)
     alert = alerts.flag_manually(item, reviewer, "Grooming?")
     assert _examples()[item.id].safeguarding is True
     _close(alert, AlertOutcome.NOT_SAFEGUARDING)
@@ -168,15 +167,15 @@ def test_a_miss_found_on_a_second_look_is_a_positive_correction(app):
     )
     db.session.add(sample)
     db.session.commit()
-    reviewer = staff(StaffRole.SAFEGUARDING_REVIEWER)
+    reviewer = StaffUserFactory(role=StaffRole.SAFEGUARDING_REVIEWER)
     misses.mark_missed(sample, reviewer, "Suicidal thoughts")
     assert _labels() == [(item.messages[0].id, True, reviewer.id)]
 
 
 def test_an_item_whose_alert_awaits_a_reviewer_is_left_out_and_counted(app):
     item = item_with(["delay"], text="my stepdad hits me and the report is late")
-    _alert(item)
-    corrections.correct_themes(item, staff(), ["delay"])
+    SafeguardingAlertFactory(feedback_item=item)
+    corrections.correct_themes(item, StaffUserFactory(), ["delay"])
     found = training_examples()
     assert found.examples == [] and found.awaiting_review == 1
 

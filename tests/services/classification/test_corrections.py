@@ -1,7 +1,6 @@
 """Correcting an item's themes: kept with who, when, before and after; audited; and a later
 message's classification does not bring back a theme staff took off."""
 
-import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,21 +12,15 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     Channel,
-    Direction,
     FeedbackItem,
-    FeedbackKind,
     FeedbackTheme,
-    Message,
-    StaffRole,
-    StaffUser,
     ThemeCorrection,
 )
 from app.services.classification import corrections
 from app.services.classification.pipeline import classify_message
 from app.services.classification.themes import set_item_themes
 from classifiers import Prediction
-
-_numbers = itertools.count(1)
+from tests.factories import FeedbackItemFactory, MessageFactory, StaffUserFactory
 
 
 class FixedThemes:
@@ -56,39 +49,13 @@ def app(make_app) -> Flask:
         yield app
 
 
-def staff(role: StaffRole = StaffRole.COMPLAINTS_OFFICER) -> StaffUser:
-    n = next(_numbers)
-    user = StaffUser(email=f"corrector{n}@example.org", name=f"Corrector {n}", role=role)
-    user.password_hash = "not-used"
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
-def message(item: FeedbackItem, text: str, minutes_ago: int = 10) -> Message:
-    found = Message(
-        feedback_item=item,
-        channel=Channel.SMS,
-        direction=Direction.INBOUND,
-        external_id=f"correction-test-{next(_numbers)}",
-        text=text,
-        raw_payload={},
-        received_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
-    )
-    db.session.add(found)
-    db.session.commit()
-    return found
-
-
 def item_with(themes: list[str], text: str = "Nobody rang me back for weeks") -> FeedbackItem:
-    item = FeedbackItem(
-        reference=f"HD-{next(_numbers):04d}-CORR",
-        kind=FeedbackKind.COMPLAINT,
-        themes=[],
+    """A complaint by text, received ten minutes ago, with these themes."""
+    item = FeedbackItemFactory(
         received_via=Channel.SMS,
+        message=text,
+        message__received_at=datetime.now(UTC) - timedelta(minutes=10),
     )
-    db.session.add(item)
-    message(item, text)
     set_item_themes(item, themes)
     db.session.commit()
     return item
@@ -101,7 +68,7 @@ def rows(item: FeedbackItem) -> set[str]:
 
 def test_a_correction_keeps_before_after_who_when_and_why_and_sets_the_themes(app):
     item = item_with(["bias", "delay"])
-    officer = staff()
+    officer = StaffUserFactory()
     correction = corrections.correct_themes(
         item, officer, ["communication", "delay"], "  Not about bias  ", "192.0.2.1"
     )
@@ -120,7 +87,7 @@ def test_a_correction_keeps_before_after_who_when_and_why_and_sets_the_themes(ap
 
 def test_a_correction_is_audited_with_theme_ids_and_never_the_reason(app):
     item = item_with(["bias"])
-    officer = staff()
+    officer = StaffUserFactory()
     correction = corrections.correct_themes(item, officer, ["delay"], "She said 'my worker'", "ip")
     event = db.session.execute(select(AuditEvent)).scalar_one()
     assert event.action == "themes_corrected"
@@ -132,7 +99,7 @@ def test_a_correction_is_audited_with_theme_ids_and_never_the_reason(app):
 
 def test_saving_the_same_themes_is_kept_as_a_confirmation(app):
     item = item_with(["delay"])
-    correction = corrections.correct_themes(item, staff(), ["delay"])
+    correction = corrections.correct_themes(item, StaffUserFactory(), ["delay"])
     assert correction.themes_before == correction.themes_after == ["delay"]
     assert not correction.changed
     assert correction.reason is None
@@ -149,14 +116,14 @@ def test_saving_the_same_themes_is_kept_as_a_confirmation(app):
 def test_bad_corrections_are_refused_and_change_nothing(app, chosen, reason, error):
     item = item_with(["bias"])
     with pytest.raises(corrections.CorrectionRefused, match=error):
-        corrections.correct_themes(item, staff(), chosen, reason)
+        corrections.correct_themes(item, StaffUserFactory(), chosen, reason)
     db.session.rollback()
     assert db.session.execute(select(ThemeCorrection)).first() is None
     assert db.session.get(FeedbackItem, item.id).themes == ["bias"]
 
 
 def test_corrections_cannot_be_changed_or_deleted(app):
-    corrections.correct_themes(item_with(["bias"]), staff(), ["delay"])
+    corrections.correct_themes(item_with(["bias"]), StaffUserFactory(), ["delay"])
     stored = db.session.execute(select(ThemeCorrection)).scalar_one()
     stored.themes_after = ["bias"]
     with pytest.raises(PermissionError):
@@ -168,8 +135,12 @@ def test_corrections_cannot_be_changed_or_deleted(app):
 
 def test_a_later_message_does_not_bring_back_a_theme_staff_took_off(app):
     item = item_with(["bias", "delay"])
-    corrections.correct_themes(item, staff(), ["delay", "communication"], "Not bias")
-    later = message(item, "Still waiting, and now the report is wrong too", minutes_ago=1)
+    corrections.correct_themes(item, StaffUserFactory(), ["delay", "communication"], "Not bias")
+    later = MessageFactory(
+        feedback_item=item,
+        text="Still waiting, and now the report is wrong too",
+        received_at=datetime.now(UTC) - timedelta(minutes=1),
+    )
     FixedThemes.themes = ["bias", "delay", "accuracy"]
     try:
         classify_message(later.id)
@@ -184,7 +155,7 @@ def test_a_later_message_does_not_bring_back_a_theme_staff_took_off(app):
 
 def test_a_theme_staff_put_back_is_no_longer_withheld(app):
     item = item_with(["bias"])
-    officer = staff()
+    officer = StaffUserFactory()
     corrections.correct_themes(item, officer, [])
     assert corrections.withheld_themes(item.id) == {"bias"}
     corrections.correct_themes(item, officer, ["bias"])
@@ -195,7 +166,11 @@ def test_a_theme_staff_put_back_is_no_longer_withheld(app):
 
 def test_an_uncorrected_item_gets_every_theme_the_classifier_finds(app):
     item = item_with(["communication"])
-    later = message(item, "Another message", minutes_ago=1)
+    later = MessageFactory(
+        feedback_item=item,
+        text="Another message",
+        received_at=datetime.now(UTC) - timedelta(minutes=1),
+    )
     classify_message(later.id)
     db.session.expire_all()
     assert db.session.get(FeedbackItem, item.id).themes == ["bias", "communication", "delay"]
@@ -203,7 +178,7 @@ def test_an_uncorrected_item_gets_every_theme_the_classifier_finds(app):
 
 def test_the_latest_correction_is_the_newest(app):
     item = item_with(["bias"])
-    officer = staff()
+    officer = StaffUserFactory()
     assert corrections.latest(item.id) is None
     corrections.correct_themes(item, officer, ["delay"])
     second = corrections.correct_themes(item, officer, ["process"])

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import FeedbackTheme
 from app.services.classification.themes import add_item_themes, set_item_themes
-from tests.services.complaints.test_stages import make_item
+from tests.factories import FeedbackItemFactory
 
 
 def _rows() -> set[tuple[int, str]]:
@@ -13,7 +13,7 @@ def _rows() -> set[tuple[int, str]]:
 
 
 def test_setting_themes_replaces_the_list_and_the_rows(app):
-    item = make_item()
+    item = FeedbackItemFactory()
     set_item_themes(item, ["delay", "bias", "delay"])
     db.session.commit()
     assert item.themes == ["bias", "delay"]
@@ -26,7 +26,7 @@ def test_setting_themes_replaces_the_list_and_the_rows(app):
 
 
 def test_adding_themes_keeps_those_already_there(app):
-    item = make_item()
+    item = FeedbackItemFactory()
     set_item_themes(item, ["delay"])
     add_item_themes(item, ["bias", "delay"])
     db.session.commit()

@@ -17,7 +17,7 @@ from app.models import (
 )
 from app.services.complaints import correspondence, stages
 from app.services.complaints.stages import ComplaintRuleError
-from tests.services.complaints.test_stages import make_item, make_staff
+from tests.factories import FeedbackItemFactory, StaffUserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -30,11 +30,11 @@ def audited() -> list[str]:
 
 
 def test_an_mp_enquiry_is_due_in_10_working_days_over_christmas(app):
-    item = make_item()
+    item = FeedbackItemFactory()
     item.submitter_role = ContactRole.MP
     db.session.commit()
     assert correspondence.suggested_member(item) == ElectedMember.MP
-    officer = make_staff()
+    officer = StaffUserFactory()
     enquiry = correspondence.record_member_enquiry(
         item, officer, ElectedMember.MP, date(2025, 12, 19)
     )
@@ -58,21 +58,21 @@ def test_an_mp_enquiry_is_due_in_10_working_days_over_christmas(app):
 
 
 def test_a_councillor_is_not_suggested_but_can_be_recorded(app):
-    item = make_item(kind=FeedbackKind.COMMENT)
+    item = FeedbackItemFactory(kind=FeedbackKind.COMMENT)
     assert correspondence.suggested_member(item) is None
     enquiry = correspondence.record_member_enquiry(
-        item, make_staff(), ElectedMember.COUNCILLOR, date(2026, 1, 19)
+        item, StaffUserFactory(), ElectedMember.COUNCILLOR, date(2026, 1, 19)
     )
     assert enquiry.member == ElectedMember.COUNCILLOR and enquiry.due_on == date(2026, 2, 2)
     with pytest.raises(ComplaintRuleError, match="future"):
         correspondence.record_member_enquiry(
-            make_item(), make_staff(n=2), ElectedMember.MP, date(2026, 2, 1)
+            FeedbackItemFactory(), StaffUserFactory(), ElectedMember.MP, date(2026, 2, 1)
         )
 
 
 def test_an_ombudsman_referral_then_its_finding(app):
-    item = make_item()
-    officer = make_staff()
+    item = FeedbackItemFactory()
+    officer = StaffUserFactory()
     referral = correspondence.save_ombudsman_referral(
         item, officer, date(2026, 1, 5), "  LGSCO 25 012 345 ", None, None, None
     )
@@ -107,17 +107,23 @@ def test_bad_ombudsman_referrals_are_refused(
 ):
     with pytest.raises(ComplaintRuleError, match=message):
         correspondence.save_ombudsman_referral(
-            make_item(), make_staff(), referred, reference, finding, finding_on, remedy
+            FeedbackItemFactory(),
+            StaffUserFactory(),
+            referred,
+            reference,
+            finding,
+            finding_on,
+            remedy,
         )
 
 
 def test_only_complaints_go_to_the_ombudsman_and_only_compliments_are_credited(app):
-    officer = make_staff()
+    officer = StaffUserFactory()
     team = Team(name="North")
     db.session.add(team)
     with pytest.raises(ComplaintRuleError, match="Only a complaint"):
         correspondence.save_ombudsman_referral(
-            make_item(kind=FeedbackKind.COMPLIMENT),
+            FeedbackItemFactory(kind=FeedbackKind.COMPLIMENT),
             officer,
             date(2026, 1, 5),
             None,
@@ -126,14 +132,14 @@ def test_only_complaints_go_to_the_ombudsman_and_only_compliments_are_credited(a
             None,
         )
     with pytest.raises(ComplaintRuleError, match="Only a compliment"):
-        correspondence.credit_compliment(make_item(), officer, team)
+        correspondence.credit_compliment(FeedbackItemFactory(), officer, team)
 
 
 def test_a_compliment_is_credited_to_a_team_and_a_worker(app):
-    officer = make_staff()
+    officer = StaffUserFactory()
     north, south = Team(name="North"), Team(name="South")
     db.session.add_all([north, south])
-    item = make_item(kind=FeedbackKind.COMPLIMENT)
+    item = FeedbackItemFactory(kind=FeedbackKind.COMPLIMENT)
     credit = correspondence.credit_compliment(item, officer, north, "  Sam   Jones ")
     assert credit.team_id == north.id and credit.worker_name == "Sam Jones"
     moved = correspondence.credit_compliment(item, officer, south, "")

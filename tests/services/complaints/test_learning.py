@@ -11,7 +11,7 @@ from app.services.classification import themes as classification_themes
 from app.services.complaints import learning as complaint_learning
 from app.services.complaints import stages
 from app.services.complaints.stages import ComplaintRuleError
-from tests.services.complaints.test_stages import make_item, make_staff
+from tests.factories import FeedbackItemFactory, StaffUserFactory, TeamFactory
 
 
 @pytest.fixture
@@ -19,18 +19,20 @@ def closed_stage(app, monkeypatch):
     monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 20))
     team = Team(name="North")
     db.session.add(team)
-    item = make_item(received=datetime(2025, 12, 19, 10, tzinfo=UTC), team=team)
+    item = FeedbackItemFactory(created_at=datetime(2025, 12, 19, 10, tzinfo=UTC), team=team)
     item.themes = ["delay", "safeguarding", "communication"]
     db.session.commit()
     stage = stages.open_stage_one(item)
-    stages.record_outcome(stage, make_staff(n=9), ComplaintOutcome.UPHELD, None, date(2026, 1, 9))
+    stages.record_outcome(
+        stage, StaffUserFactory(), ComplaintOutcome.UPHELD, None, date(2026, 1, 9)
+    )
     return stage
 
 
 def test_an_open_stage_has_no_learning_points_yet(app):
-    stage = stages.open_stage_one(make_item())
+    stage = stages.open_stage_one(FeedbackItemFactory())
     with pytest.raises(ComplaintRuleError, match="outcome"):
-        complaint_learning.record(stage, make_staff(), "Call back within a day")
+        complaint_learning.record(stage, StaffUserFactory(), "Call back within a day")
 
 
 def test_default_themes_are_the_items_taxonomy_themes_in_taxonomy_order(closed_stage):
@@ -43,8 +45,8 @@ def test_default_themes_are_the_items_taxonomy_themes_in_taxonomy_order(closed_s
 
 
 def test_a_learning_point_with_an_action_is_recorded_done_and_audited(closed_stage):
-    officer = make_staff(n=1)
-    owner = make_staff(StaffRole.MANAGER, n=2)
+    officer = StaffUserFactory()
+    owner = StaffUserFactory(role=StaffRole.MANAGER)
     point = complaint_learning.record(
         closed_stage,
         officer,
@@ -86,13 +88,15 @@ def test_a_learning_point_with_an_action_is_recorded_done_and_audited(closed_sta
 )
 def test_bad_learning_points_are_refused(closed_stage, lesson, action, due, themes, message):
     with pytest.raises(ComplaintRuleError, match=message):
-        complaint_learning.record(closed_stage, make_staff(), lesson, action, None, due, themes)
+        complaint_learning.record(
+            closed_stage, StaffUserFactory(), lesson, action, None, due, themes
+        )
     db.session.rollback()
     assert db.session.execute(select(LearningPoint)).first() is None
 
 
 def test_a_point_without_an_action_cannot_be_done_and_no_future_dates(closed_stage):
-    officer = make_staff()
+    officer = StaffUserFactory()
     bare = complaint_learning.record(closed_stage, officer, "Explain the process at the start")
     with pytest.raises(ComplaintRuleError, match="no action"):
         complaint_learning.mark_done(bare, officer)
@@ -102,10 +106,8 @@ def test_a_point_without_an_action_cannot_be_done_and_no_future_dates(closed_sta
 
 
 def test_the_log_filters_by_team_and_puts_open_actions_first(closed_stage):
-    officer = make_staff()
-    south = Team(name="South")
-    db.session.add(south)
-    db.session.commit()
+    officer = StaffUserFactory()
+    south = TeamFactory(name="South")
     plain = complaint_learning.record(closed_stage, officer, "No action needed", team=south)
     later = complaint_learning.record(
         closed_stage, officer, "L1", "A1", due_on=date(2026, 4, 1), team=closed_stage.team

@@ -7,11 +7,11 @@ from app.models import StaffRole, Team
 from app.services.complaints import stages
 from app.services.complaints.stages import Responder, responder, responder_words
 from app.services.intake.email_conversations import acknowledgement_text
-from tests.services.complaints.test_stages import make_item, make_staff
+from tests.factories import FeedbackItemFactory, StaffUserFactory
 
 
 def test_nobody_chosen_yet_is_a_complaints_manager(app):
-    item = make_item()
+    item = FeedbackItemFactory()
     assert responder(item) == Responder(None, None)
     assert responder_words(responder(item)) == "A complaints manager"
 
@@ -19,14 +19,14 @@ def test_nobody_chosen_yet_is_a_complaints_manager(app):
 def test_the_items_team_then_the_stages_owner(app):
     north, south = Team(name="North Family Court Team"), Team(name="South")
     db.session.add_all([north, south])
-    item = make_item(team=north)
+    item = FeedbackItemFactory(team=north)
     assert responder_words(responder(item)) == "A manager in North Family Court Team"
     stage = stages.open_stage_one(item)
-    manager = make_staff(StaffRole.MANAGER, n=3)
-    stages.set_owner(stage, make_staff(n=4), south, manager)
+    manager = StaffUserFactory(role=StaffRole.MANAGER, name="Officer 3")
+    stages.set_owner(stage, StaffUserFactory(), south, manager)
     assert responder(item) == Responder("Officer 3", "South")
     assert responder_words(responder(item)) == "Officer 3, of South,"
-    stages.set_owner(stage, make_staff(n=5), None, manager)
+    stages.set_owner(stage, StaffUserFactory(), None, manager)
     # The stage has no team of its own, so the item's team is still the one that answers.
     assert responder_words(responder(item)) == "Officer 3, of North Family Court Team,"
 

@@ -1,6 +1,5 @@
 """The complaint stages: clocks from the received date, and the regulations' rules."""
 
-import itertools
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,41 +10,15 @@ from app.models import (
     AuditEvent,
     ComplaintOutcome,
     ComplaintStage,
-    FeedbackItem,
     FeedbackKind,
-    StaffRole,
-    StaffUser,
     Team,
 )
 from app.services.complaints import stages
 from app.services.complaints.stages import ComplaintRuleError
+from tests.factories import FeedbackItemFactory, StaffUserFactory
 
-_numbers = itertools.count(1)
-
-
-def make_item(
-    kind: FeedbackKind = FeedbackKind.COMPLAINT,
-    received: datetime = datetime(2025, 12, 19, 10, tzinfo=UTC),
-    team: Team | None = None,
-) -> FeedbackItem:
-    item = FeedbackItem(
-        reference=f"HD-{next(_numbers):04d}-TEST",
-        kind=kind,
-        created_at=received,
-        themes=[],
-        team=team,
-    )
-    db.session.add(item)
-    db.session.commit()
-    return item
-
-
-def make_staff(role: StaffRole = StaffRole.COMPLAINTS_OFFICER, n: int = 1) -> StaffUser:
-    user = StaffUser(email=f"officer{n}@example.org", name=f"Officer {n}", role=role)
-    user.password_hash = "not-used"
-    db.session.add(user)
-    db.session.commit()
-    return user
+# The day most complaints here arrived: a Friday, before the Christmas bank holidays.
+RECEIVED = datetime(2025, 12, 19, 10, tzinfo=UTC)
 
 
 def actions() -> list[str]:
@@ -56,7 +29,7 @@ def test_stage_1_opens_from_the_received_date_in_london(app):
     team = Team(name="North")
     db.session.add(team)
     # 23:30 UTC on 18 December 2025 is still 18 December in London (GMT).
-    item = make_item(received=datetime(2025, 12, 18, 23, 30, tzinfo=UTC), team=team)
+    item = FeedbackItemFactory(created_at=datetime(2025, 12, 18, 23, 30, tzinfo=UTC), team=team)
     stage = stages.open_stage_one(item)
     assert stage.received_on == date(2025, 12, 18)
     assert stage.due_on == date(2026, 1, 6)
@@ -66,8 +39,8 @@ def test_stage_1_opens_from_the_received_date_in_london(app):
 
 
 def test_only_complaints_get_stages_and_the_sweep_opens_missing_ones(app):
-    assert stages.open_stage_one(make_item(kind=FeedbackKind.COMPLIMENT)) is None
-    make_item(received=datetime(2026, 3, 30, 9, tzinfo=UTC))
+    assert stages.open_stage_one(FeedbackItemFactory(kind=FeedbackKind.COMPLIMENT)) is None
+    FeedbackItemFactory(created_at=datetime(2026, 3, 30, 9, tzinfo=UTC))
     assert stages.open_missing_stage_ones() == 1
     assert stages.open_missing_stage_ones() == 0
     stage = db.session.execute(select(ComplaintStage)).scalar_one()
@@ -76,8 +49,8 @@ def test_only_complaints_get_stages_and_the_sweep_opens_missing_ones(app):
 
 def test_acknowledge_extend_respond_and_escalate_are_audited(app, monkeypatch):
     monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 20))
-    officer = make_staff()
-    stage = stages.open_stage_one(make_item())
+    officer = StaffUserFactory()
+    stage = stages.open_stage_one(FeedbackItemFactory(created_at=RECEIVED))
     stages.acknowledge(stage, officer)
     with pytest.raises(ComplaintRuleError, match="acknowledged already"):
         stages.acknowledge(stage, officer)
@@ -110,8 +83,8 @@ def test_acknowledge_extend_respond_and_escalate_are_audited(app, monkeypatch):
 
 def test_escalation_only_within_twenty_working_days_of_the_response(app, monkeypatch):
     monkeypatch.setattr(stages, "today", lambda: date(2026, 3, 1))
-    officer = make_staff()
-    stage = stages.open_stage_one(make_item())
+    officer = StaffUserFactory()
+    stage = stages.open_stage_one(FeedbackItemFactory(created_at=RECEIVED))
     with pytest.raises(ComplaintRuleError, match="Record this stage"):
         stages.escalate(stage, officer, date(2026, 1, 2))
     stages.record_outcome(stage, officer, ComplaintOutcome.NOT_UPHELD, None, date(2025, 12, 19))
@@ -124,8 +97,8 @@ def test_escalation_only_within_twenty_working_days_of_the_response(app, monkeyp
 
 def test_a_withdrawal_needs_a_reason_and_cannot_be_escalated(app, monkeypatch):
     monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 5))
-    officer = make_staff()
-    stage = stages.open_stage_one(make_item())
+    officer = StaffUserFactory()
+    stage = stages.open_stage_one(FeedbackItemFactory(created_at=RECEIVED))
     with pytest.raises(ComplaintRuleError, match="withdrawn"):
         stages.record_outcome(stage, officer, ComplaintOutcome.WITHDRAWN, "")
     with pytest.raises(ComplaintRuleError, match="future"):
@@ -138,8 +111,10 @@ def test_a_withdrawal_needs_a_reason_and_cannot_be_escalated(app, monkeypatch):
 
 def test_stage_2_extends_up_to_65_days_and_stage_3_runs_three_clocks(app, monkeypatch):
     monkeypatch.setattr(stages, "today", lambda: date(2026, 12, 1))
-    officer = make_staff()
-    stage_one = stages.open_stage_one(make_item(received=datetime(2026, 1, 5, tzinfo=UTC)))
+    officer = StaffUserFactory()
+    stage_one = stages.open_stage_one(
+        FeedbackItemFactory(created_at=datetime(2026, 1, 5, tzinfo=UTC))
+    )
     stages.record_outcome(stage_one, officer, ComplaintOutcome.NOT_UPHELD, None, date(2026, 1, 9))
     stage_two = stages.escalate(stage_one, officer, date(2026, 1, 12))
     with pytest.raises(ComplaintRuleError, match="at most 65"):
@@ -167,9 +142,15 @@ def test_stage_2_extends_up_to_65_days_and_stage_3_runs_three_clocks(app, monkey
 def test_due_by_lists_open_stages_soonest_first(app):
     north, south = Team(name="North"), Team(name="South")
     db.session.add_all([north, south])
-    late = stages.open_stage_one(make_item(received=datetime(2026, 1, 5, tzinfo=UTC), team=north))
-    soon = stages.open_stage_one(make_item(received=datetime(2026, 1, 7, tzinfo=UTC), team=south))
-    stages.open_stage_one(make_item(received=datetime(2026, 3, 2, tzinfo=UTC), team=north))
+    late = stages.open_stage_one(
+        FeedbackItemFactory(created_at=datetime(2026, 1, 5, tzinfo=UTC), team=north)
+    )
+    soon = stages.open_stage_one(
+        FeedbackItemFactory(created_at=datetime(2026, 1, 7, tzinfo=UTC), team=south)
+    )
+    stages.open_stage_one(
+        FeedbackItemFactory(created_at=datetime(2026, 3, 2, tzinfo=UTC), team=north)
+    )
     assert stages.due_by(date(2026, 1, 31)) == [late, soon]
     assert stages.due_by(date(2026, 1, 31), team_id=south.id) == [soon]
     assert stages.days_left(late, date(2026, 1, 16)) == 1

@@ -1,7 +1,6 @@
 """The complaints report from a known fixture over two financial years: every table's numbers,
 the bank holidays in the response times, and which date puts a row in which year."""
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -35,8 +34,8 @@ from app.services.classification.themes import set_item_themes
 from app.services.reports.annual import build_report, working_day_ordinals
 from app.services.reports.periods import financial_year
 from app.services.reports.tables import CountTable, Report
+from tests.factories import ComplaintStageFactory, FeedbackItemFactory, MessageFactory
 
-_numbers = itertools.count(1)
 HOSTILE = ('=HYPERLINK("http://evil.example","click")', "+SUM(1)", "@cmd|' /C calc'!A0")
 
 
@@ -51,7 +50,7 @@ class Fixture:
 
 
 class Builder:
-    """Items, stages and correspondence made directly with the models."""
+    """Items and stages for the report, made with the factories."""
 
     def item(
         self,
@@ -64,9 +63,7 @@ class Builder:
         themes: tuple[str, ...] = (),
         text: str = "A message",
     ) -> FeedbackItem:
-        n = next(_numbers)
-        item = FeedbackItem(
-            reference=f"HD-R{n:04d}",
+        item = FeedbackItemFactory(
             kind=kind,
             created_at=at,
             team=team,
@@ -74,21 +71,14 @@ class Builder:
             contact=contact,
             received_via=channels[0] if channels else None,
         )
-        db.session.add(item)
         set_item_themes(item, themes)
         for offset, channel in enumerate(channels):
-            db.session.add(
-                Message(
-                    feedback_item=item,
-                    channel=channel,
-                    direction=Direction.INBOUND,
-                    external_id=f"report-{n}-{offset}",
-                    text=text,
-                    raw_payload={},
-                    received_at=at.replace(minute=offset),
-                )
+            MessageFactory(
+                feedback_item=item,
+                channel=channel,
+                text=text,
+                received_at=at.replace(minute=offset),
             )
-        db.session.flush()
         return item
 
     def stage(
@@ -100,18 +90,14 @@ class Builder:
         outcome: ComplaintOutcome | None = None,
         team: Team | None = None,
     ) -> ComplaintStage:
-        stage = ComplaintStage(
+        return ComplaintStageFactory(
             feedback_item=item,
             stage=number,
             team=team if team is not None else item.team,
             received_on=received,
-            due_on=received,
             responded_on=responded,
             outcome=outcome,
         )
-        db.session.add(stage)
-        db.session.flush()
-        return stage
 
     def complaint(
         self,

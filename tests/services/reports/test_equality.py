@@ -18,13 +18,13 @@ from app.services.reports.equality_questions import (
     QUESTIONS,
     RELIGION,
 )
-from tests.services.complaints.test_stages import make_item, make_staff
+from tests.factories import FeedbackItemFactory, StaffUserFactory
 
 IN_YEAR = datetime(2025, 10, 1, 12, tzinfo=UTC)
 
 
 def answer(kind: FeedbackKind = FeedbackKind.COMPLAINT, at: datetime = IN_YEAR, **answers):
-    item = make_item(kind=kind, received=at)
+    item = FeedbackItemFactory(kind=kind, created_at=at)
     if answers:
         assert equality.record_answers(item.id, answers)
     return item
@@ -61,7 +61,7 @@ def year(app) -> None:
         ETHNICITY,
         {"white_british": Decimal(3), "asian_indian": Decimal(1)},
         Unit.COUNT,
-        make_staff(),
+        StaffUserFactory(),
         None,
     )
 
@@ -132,7 +132,7 @@ def test_a_period_with_no_complainants(app):
 
 
 def test_answers_are_stored_once_and_only_from_the_vocabulary(app):
-    item = make_item()
+    item = FeedbackItemFactory()
     assert equality.record_answers(item.id, {"gender": "", "age_band": None}) is False
     assert not equality.has_answers(item.id)
     with pytest.raises(ValueError, match="ethnicity"):
@@ -161,7 +161,7 @@ def population_rows() -> dict[str, Decimal]:
 
 
 def test_population_as_percentages_replaces_the_last_and_is_audited(app):
-    staff = make_staff()
+    staff = StaffUserFactory()
     equality.set_population(
         RELIGION,
         {"christian": Decimal(50), "none": Decimal(50)},
@@ -195,13 +195,17 @@ def test_population_as_percentages_replaces_the_last_and_is_audited(app):
 
 def test_population_from_counts_of_people(app):
     equality.set_population(
-        RELIGION, {"christian": Decimal(2), "none": Decimal(1)}, Unit.COUNT, make_staff(), None
+        RELIGION,
+        {"christian": Decimal(2), "none": Decimal(1)},
+        Unit.COUNT,
+        StaffUserFactory(),
+        None,
     )
     assert population_rows() == {"christian": Decimal("66.667"), "none": Decimal("33.333")}
 
 
 def test_population_cleared_when_nothing_is_given(app):
-    staff = make_staff()
+    staff = StaffUserFactory()
     equality.set_population(RELIGION, {"none": Decimal(100)}, Unit.PERCENT, staff, None)
     equality.set_population(RELIGION, {"none": None}, Unit.PERCENT, staff, None)
     assert population_rows() == {}
@@ -221,6 +225,6 @@ def test_population_cleared_when_nothing_is_given(app):
 )
 def test_population_figures_that_cannot_be_right(app, figures, unit, message):
     with pytest.raises(PopulationError, match=message):
-        equality.set_population(RELIGION, figures, unit, make_staff(), None)
+        equality.set_population(RELIGION, figures, unit, StaffUserFactory(), None)
     assert db.session.execute(select(func.count()).select_from(ServicePopulation)).scalar() == 0
     assert db.session.execute(select(func.count()).select_from(AuditEvent)).scalar() == 0

@@ -4,7 +4,6 @@ The month in focus is March 2026, so the monthly table runs April 2025 to March 
 quarters are the four of the financial year 2025/26, each beside the year before.
 """
 
-import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,24 +11,20 @@ import pytest
 from app.extensions import db
 from app.models import (
     AlertOutcome,
-    AlertSource,
     Channel,
     Contact,
     ContactRole,
-    Direction,
     FeedbackItem,
     FeedbackKind,
-    Message,
-    SafeguardingAlert,
     Team,
 )
 from app.services.classification.themes import set_item_themes
 from app.services.reports import trends
 from app.services.reports.months import Month, Quarter
 from app.services.reports.trends import ScoreGroup, TrendFilters, Window
+from tests.factories import FeedbackItemFactory, SafeguardingAlertFactory
 
 MARCH = Month(2026, 3)
-_numbers = itertools.count(1)
 
 
 def add(
@@ -44,9 +39,7 @@ def add(
     contact: Contact | None = None,
     case_reference: str | None = None,
 ) -> FeedbackItem:
-    n = next(_numbers)
-    item = FeedbackItem(
-        reference=f"HD-{n:04d}-TRND",
+    item = FeedbackItemFactory(
         kind=kind,
         created_at=when,
         team=team,
@@ -55,29 +48,10 @@ def add(
         contact=contact,
         case_reference=case_reference,
         received_via=channel,
+        message=text,
     )
     set_item_themes(item, themes)
-    db.session.add(item)
-    db.session.add(
-        Message(
-            feedback_item=item,
-            channel=channel,
-            direction=Direction.INBOUND,
-            external_id=f"trend-{n}",
-            text=text,
-            raw_payload={},
-            received_at=when,
-        )
-    )
     return item
-
-
-def alert(item: FeedbackItem, raised: datetime, **times: object) -> None:
-    db.session.add(
-        SafeguardingAlert(
-            feedback_item=item, source=AlertSource.CLASSIFIER, created_at=raised, **times
-        )
-    )
 
 
 def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
@@ -142,18 +116,25 @@ def fixture(app, monkeypatch):
     # Alerts: three reviewed in March after 10, 30 and 60 minutes and one not yet; one in
     # February after two hours. The two newest March items carry live alerts.
     raised = at(2026, 3, 6, 10)
-    alert(march[4], raised, acknowledged_at=raised + timedelta(minutes=10))
-    alert(march[5], raised, acknowledged_at=raised + timedelta(minutes=30))
-    alert(
-        march[0],
-        raised,
+    SafeguardingAlertFactory(
+        feedback_item=march[4], created_at=raised, acknowledged_at=raised + timedelta(minutes=10)
+    )
+    SafeguardingAlertFactory(
+        feedback_item=march[5], created_at=raised, acknowledged_at=raised + timedelta(minutes=30)
+    )
+    SafeguardingAlertFactory(
+        feedback_item=march[0],
+        created_at=raised,
         closed_at=raised + timedelta(minutes=60),
         outcome=AlertOutcome.NOT_SAFEGUARDING,
     )
-    alert(march[1], raised)
+    SafeguardingAlertFactory(feedback_item=march[1], created_at=raised)
     feb = at(2026, 2, 10, 9)
-    alert(
-        march[2], feb, acknowledged_at=feb + timedelta(hours=3), closed_at=feb + timedelta(hours=2)
+    SafeguardingAlertFactory(
+        feedback_item=march[2],
+        created_at=feb,
+        acknowledged_at=feb + timedelta(hours=3),
+        closed_at=feb + timedelta(hours=2),
     )
     db.session.commit()
     return {"north": north, "south": south, "march": march}

@@ -13,15 +13,9 @@ from app.models import AuditEvent, Message, StaffRole, StaffUser
 from app.services.staff import accounts, audit_log, enrolment_links, sessions, sign_in_throttle
 from app.services.staff.accounts import AccountError, create_account, verify_password
 from app.services.staff.audit_log import Action
+from tests.factories import CHEAP_HASHER as CHEAP
 
 PASSWORD = "a long enough passphrase"
-CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(monkeypatch):
-    """Production Argon2 takes most of a second a hash on a small machine; the rules are alike."""
-    monkeypatch.setattr(accounts, "_hasher", CHEAP)
 
 
 def _account(role: str = "manager", email: str = "Manager@Example.org") -> StaffUser:

@@ -6,25 +6,20 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import AuditEvent, StaffRole, StaffUser, Team
+from app.models import AuditEvent, StaffRole, StaffUser
 from app.services.staff import accounts, enrolment_links, sessions, sign_in_throttle
 from app.services.staff import admin as staff_admin
 from app.services.staff.accounts import AccountError, create_account
 from app.services.staff.admin import ChangeRefused
 from app.services.staff.audit_log import Action
+from tests.factories import CHEAP_HASHER as CHEAP
+from tests.factories import TeamFactory
 
-CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 _made = iter(range(1, 10_000))
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "_hasher", CHEAP)
 
 
 def _user(role: StaffRole = StaffRole.COMPLAINTS_OFFICER, enrolled: bool = True) -> StaffUser:
@@ -53,9 +48,7 @@ def _fresh(user_id: int) -> StaffUser:
 
 def test_a_new_account_has_a_temporary_password_stored_only_as_a_hash(app):
     admin = _user(StaffRole.ADMIN)
-    team = Team(name="Fostering")
-    db.session.add(team)
-    db.session.commit()
+    team = TeamFactory(name="Fostering")
 
     created = staff_admin.add_account(
         admin, " New.Person@Example.org ", "New Person", "manager", team.id, "10.0.0.9"
