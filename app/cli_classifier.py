@@ -135,7 +135,10 @@ def _calibration_notes(meta: dict[str, Any]) -> list[str]:
 @click.command()
 @with_appcontext
 def classify() -> None:
-    """Read JSON Lines ({"id", "text", "channel"?}) on stdin; write one result per line."""
+    """Read JSON Lines ({"id", "text", "channel"?}) on stdin; write one result per line.
+
+    The optional channel is checked, as the contract says, but does not change the result:
+    the classifier reads the words only, so a disclosure is flagged however it arrived."""
     name = current_app.config["CLASSIFIER"]
     try:
         classifier = classifiers.get(name)
@@ -202,17 +205,16 @@ def _predict(
 ) -> list[Prediction | str]:
     """Predictions in one batch when the classifier can; one by one if the batch fails."""
     texts = [r["text"] for r in requests]
-    channels = [r["channel"] for r in requests]
     predict_many = getattr(classifier, "predict_many", None)
     if predict_many is not None:
         try:
-            return list(predict_many(texts, channels))
+            return list(predict_many(texts))
         except Exception:
             current_app.logger.exception("batch classification failed; retrying one by one")
     results: list[Prediction | str] = []
-    for text, channel in zip(texts, channels, strict=True):
+    for text in texts:
         try:
-            results.append(classifier.predict(text, channel))
+            results.append(classifier.predict(text))
         except Exception:
             current_app.logger.exception("classification failed")
             results.append("classification failed")

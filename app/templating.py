@@ -1,11 +1,16 @@
-"""Jinja set-up: GOV.UK Frontend macros, WTForms helpers and security headers."""
+"""Jinja set-up: GOV.UK Frontend macros, WTForms helpers, security headers, and every template
+filter, registered here in one place. Staff-only context (navigation, labels, the item page's
+panels) comes from the staff shell in app.web.staff, so public pages never reach staff helpers."""
 
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
+
+from app.services.common import UK_TIME
 
 # Everything is served by the app itself: no CDN, no third-party origin.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -51,6 +56,20 @@ def neutralise_bidi(text: object) -> str:
     return str(text or "").translate(_BIDI_CONTROLS)
 
 
+def uk_day(value: date | None) -> str:
+    """A date as people in the UK write it: 7 January 2026."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def london_time(value: datetime | None) -> str:
+    """A stored UTC time as people in England read it: 3 March 2026, 2:05pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK_TIME)
+    meridiem = "am" if local.hour < 12 else "pm"
+    return f"{local.day} {local:%B %Y}, {local.hour % 12 or 12}:{local:%M}{meridiem}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
@@ -68,6 +87,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
     app.jinja_env.filters["visible_controls"] = neutralise_bidi
+    app.jinja_env.filters["uk_day"] = uk_day
+    app.jinja_env.filters["london_time"] = london_time
     # Without `npm run build` pages still work, unstyled; the layout says so to developers.
     app.jinja_env.globals["assets_built"] = Path(app.static_folder or "", "heard.css").exists()
     app.after_request(_security_headers)

@@ -47,7 +47,7 @@ start = time.perf_counter()
 from classifiers.model import load_classifier
 classifier = load_classifier()
 loaded = time.perf_counter()
-classifier.predict("still no call back from the officer. its been 3 wks", "sms")
+classifier.predict("still no call back from the officer. its been 3 wks")
 done = time.perf_counter()
 print(f"{loaded - start:.2f} {done - loaded:.2f}")
 """
@@ -95,7 +95,7 @@ def single(classifier, messages: list[str]) -> None:
     timings, cpu_timings = [], []
     for text in messages:
         began, cpu_began = time.perf_counter(), time.process_time()
-        classifier.predict(text, "sms")
+        classifier.predict(text)
         timings.append((time.perf_counter() - began) * 1000)
         cpu_timings.append((time.process_time() - cpu_began) * 1000)
     p95 = statistics.quantiles(timings, n=100)[94]

@@ -34,7 +34,7 @@ class PollSummary:
     failed: int = 0
 
 
-def poll(settings: ImapSettings, handle: Callable[[bytes], None]) -> PollSummary:
+def poll(settings: ImapSettings, handle: Callable[[bytes], object]) -> PollSummary:
     """Hand each waiting message to `handle`, then mark it; a message whose handler raises is
     left as it was, to be fetched again next time."""
     stored = failed = 0

@@ -20,7 +20,7 @@ class Prediction:
 class Classifier(Protocol):
     version: str
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction: ...
+    def predict(self, text: str) -> Prediction: ...
 
 
 Factory = Callable[[], Classifier | None]

@@ -22,9 +22,7 @@ TARGET_PRECISION = 0.70
 
 
 class BatchClassifier(Protocol):
-    def predict_many(
-        self, texts: list[str], channels: list[str | None] | None = None
-    ) -> list[Prediction]: ...
+    def predict_many(self, texts: list[str]) -> list[Prediction]: ...
 
 
 @dataclass(frozen=True)
@@ -135,9 +133,7 @@ def evaluate(
     predictions: list[Prediction] = []
     for start in range(0, len(examples), BATCH):
         batch = examples[start : start + BATCH]
-        predictions.extend(
-            classifier.predict_many([e.text for e in batch], [e.channel for e in batch])
-        )
+        predictions.extend(classifier.predict_many([e.text for e in batch]))
     report = Report(
         name=name,
         model_version=predictions[0].model_version if predictions else "",

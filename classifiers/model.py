@@ -138,13 +138,11 @@ class MiniLMClassifier:
         self.featurizer = featurizer
         self.version = artefact.name
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction:
-        """Classify one message."""
-        return self.predict_many([text], [channel])[0]
+    def predict(self, text: str) -> Prediction:
+        """Classify one message. The words decide: which channel it came by does not."""
+        return self.predict_many([text])[0]
 
-    def predict_many(
-        self, texts: list[str], channels: list[str | None] | None = None
-    ) -> list[Prediction]:
+    def predict_many(self, texts: list[str]) -> list[Prediction]:
         """Classify several messages, embedding them in shared batches: their windows together,
         then the sentences of those the model flags, to point at the evidence."""
         clean = [_valid_unicode(text) for text in texts]

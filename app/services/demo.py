@@ -8,6 +8,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -77,8 +78,8 @@ SURNAMES = [
 ]
 
 
-def _corpus() -> list[dict]:
-    rows: list[dict] = []
+def _corpus() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     for path in sorted(CORPUS.glob("train_*.jsonl")):
         rows.extend(json.loads(line) for line in path.read_text().splitlines() if line.strip())
     return rows
@@ -92,7 +93,7 @@ def _teams() -> list[str]:
     return [name for name, _ in TEAMS]
 
 
-def _details(row: dict, rng: random.Random, team: str) -> FeedbackDetails:
+def _details(row: dict[str, Any], rng: random.Random, team: str) -> FeedbackDetails:
     role = rng.choice(ROLES_BY_CHANNEL[row["channel"]])
     named = rng.random() < (0.4 if row["channel"] == "web_child" else 0.85)
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}" if named else None

@@ -26,11 +26,11 @@ from werkzeug.wrappers import Response
 from app.models import StaffRole, StaffUser
 from app.services.staff import accounts as staff_accounts
 from app.services.staff import admin, sessions, sign_in_throttle
-from app.web import auth, staff
+from app.web import auth
 from app.web.account_forms import AddAccountForm, ConfirmForm, PhoneForm, RoleForm
+from app.web.refusals import show_refusal
 
 bp = Blueprint("accounts", __name__)
-bp.context_processor(staff._staff_globals)
 
 
 @bp.before_request
@@ -41,7 +41,9 @@ def _confirm_identity_first() -> Response | None:
     found = auth.current_session()
     if found is not None and sessions.recently_authenticated(found):
         return None
-    return redirect(url_for("own_account.confirm_identity", next=request.full_path.rstrip("?")))
+    return redirect(
+        url_for("staff.own_account.confirm_identity", next=request.full_path.rstrip("?"))
+    )
 
 
 admin_required = auth.staff_required(StaffRole.ADMIN)
@@ -151,7 +153,7 @@ def add_account() -> str | Response:
                 current_user, form.email.data, form.name.data, form.role.data, form.team_id, _ip()
             )
         except staff_accounts.AccountError as error:
-            form.email.errors.append(str(error))
+            show_refusal(form, error, form.email)
         else:
             page = render_template(
                 "staff/accounts/created.html",
@@ -183,7 +185,7 @@ def _shown_once(user: StaffUser, change_name: str, secret: str) -> Response:
 
 def _enrolment_url(token: str) -> str:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}{url_for('staff.enrolment_link', token=token)}"
+    return f"{base}{url_for('staff.sign_in.enrolment_link', token=token)}"
 
 
 @bp.get("/<int:user_id>")
@@ -214,7 +216,7 @@ def change_role(user_id: int) -> str | Response:
             refusal = str(error)
         else:
             flash(_("The role is changed."), "success")
-            return redirect(url_for("accounts.account", user_id=user_id))
+            return redirect(url_for("staff.accounts.account", user_id=user_id))
     return render_template(
         "staff/accounts/role.html",
         title=_titled(_("Change role"), refusal),
@@ -238,7 +240,7 @@ def change_phone(user_id: int) -> str | Response:
             refusal = str(error)
         else:
             flash(_("The mobile number is saved."), "success")
-            return redirect(url_for("accounts.account", user_id=user_id))
+            return redirect(url_for("staff.accounts.account", user_id=user_id))
     return render_template(
         "staff/accounts/phone.html",
         title=_titled(_("Mobile number for urgent alerts"), refusal),
@@ -267,7 +269,7 @@ def confirm_change(user_id: int, change_name: str) -> str | Response:
             if isinstance(result, str):
                 return _shown_once(user, change_name, result)
             flash(str(change.done), "success")
-            return redirect(url_for("accounts.account", user_id=user_id))
+            return redirect(url_for("staff.accounts.account", user_id=user_id))
     return render_template(
         "staff/accounts/confirm.html",
         title=_titled(str(change.title), refusal),

@@ -24,6 +24,9 @@ _TOKEN = Regexp(
 class DayField(DateField):
     """A GOV.UK date input, three boxes; all empty means no date, anything else must be a day."""
 
+    raw_data: list[Any] | None
+    process_errors: list[Any]
+
     def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
         """Read the three boxes; the widget needs exactly three values or none to draw them."""
         super().process(formdata, data, extra_filters)

@@ -25,7 +25,7 @@ from app.services.staff import accounts, sessions
 PENDING_SECONDS = 10 * 60
 _PENDING_KEY = "staff_pending"
 
-login.login_view = "staff.sign_in"
+login.login_view = "staff.sign_in.sign_in"
 login.login_message = "Sign in to see that page."
 login.login_message_category = "info"
 login.localize_callback = gettext

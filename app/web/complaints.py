@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.models import (
+    COMPLAINTS_ROLES,
     ComplaintOutcome,
     ComplaintStage,
     FeedbackItem,
@@ -35,7 +36,8 @@ from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
 from app.services.safeguarding import alerts
-from app.web import auth, staff
+from app.templating import uk_day
+from app.web import auth
 from app.web.complaint_forms import (
     OUTCOME_LABELS,
     AcknowledgeForm,
@@ -47,13 +49,13 @@ from app.web.complaint_forms import (
     OwnerForm,
     StageDateForm,
 )
+from app.web.refusals import show_refusal
 
 bp = Blueprint("complaints", __name__)
-bp.context_processor(staff._staff_globals)
 
 StageDateRecorder = Callable[[ComplaintStage, StaffUser, date, str | None], None]
 
-ROLES = (StaffRole.COMPLAINTS_OFFICER, StaffRole.MANAGER, StaffRole.ADMIN)
+ROLES = COMPLAINTS_ROLES
 LEARNING_ROLES = (*ROLES, StaffRole.LEARNING_TEAM)
 
 
@@ -95,21 +97,14 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
     )
 
 
-@bp.app_context_processor
-def _complaint_helpers() -> dict[str, Any]:
-    """What the complaint panel include needs on the item page."""
+def template_helpers() -> dict[str, Any]:
+    """What the complaint panel include needs on the item page (given by the staff shell)."""
     return {
         "complaint_panel_for": panel_for,
         "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
         "days_left_text": days_left_text,
         "theme_name": lambda value: classification_themes.taxonomy_themes().get(value, value),
     }
-
-
-@bp.app_template_filter("uk_day")
-def uk_day(value: date | None) -> str:
-    """A date as people in the UK write it: 7 January 2026."""
-    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 def days_left_text(days: int) -> str:
@@ -129,7 +124,7 @@ def _load(stage_id: int) -> ComplaintStage:
 
 
 def _to_item(stage: ComplaintStage) -> Response:
-    return redirect(url_for("staff.item", item_id=stage.feedback_item_id))
+    return redirect(url_for("staff.feedback.item", item_id=stage.feedback_item_id))
 
 
 def _stage_page(stage: ComplaintStage, form: FlaskForm, heading: str) -> str:
@@ -140,12 +135,6 @@ def _stage_page(stage: ComplaintStage, form: FlaskForm, heading: str) -> str:
         stage=stage,
         form=form,
     )
-
-
-def _refused(form: FlaskForm, error: ComplaintRuleError) -> None:
-    """Show a rule the regulations enforce as an error on the form's first field."""
-    first = next(iter(form))
-    first.errors = [*first.errors, str(error)]
 
 
 @bp.post("/stages/<int:stage_id>/acknowledge")
@@ -181,7 +170,7 @@ def extend(stage_id: int) -> str | Response:
             )
             return _to_item(stage)
         except ComplaintRuleError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _stage_page(stage, form, _("Extend Stage %(n)d", n=stage.stage))
 
 
@@ -200,7 +189,7 @@ def owner(stage_id: int) -> str | Response:
             flash(_("The owner of Stage %(n)d is saved.", n=stage.stage), "success")
             return _to_item(stage)
         except ComplaintRuleError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _stage_page(stage, form, _("Who responds to Stage %(n)d", n=stage.stage))
 
 
@@ -223,7 +212,7 @@ def outcome(stage_id: int) -> str | Response:
             flash(_("The outcome of Stage %(n)d is recorded.", n=stage.stage), "success")
             return _to_item(stage)
         except ComplaintRuleError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _stage_page(stage, form, _("Record the outcome of Stage %(n)d", n=stage.stage))
 
 
@@ -249,7 +238,7 @@ def escalate(stage_id: int) -> str | Response:
             return _to_item(stage)
         except ComplaintRuleError as error:
             db.session.rollback()
-            _refused(form, error)
+            show_refusal(form, error)
     return _stage_page(stage, form, _("Escalate to Stage %(n)d", n=stage.stage + 1))
 
 
@@ -278,7 +267,7 @@ def _stage_three_date(stage_id: int, record: StageDateRecorder, heading: str) ->
             flash(_("Saved."), "success")
             return _to_item(stage)
         except ComplaintRuleError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _stage_page(stage, form, heading)
 
 
@@ -395,7 +384,7 @@ def _learning_page(
             return _to_item(stage)
         except ComplaintRuleError as error:
             db.session.rollback()
-            _refused(form, error)
+            show_refusal(form, error)
     return _stage_page(stage, form, heading)
 
 
@@ -414,7 +403,7 @@ def learning_done(point_id: int) -> Response:
             flash(str(error), "info")
     if request.form.get("next") == "log":
         return redirect(url_for(".learning_log", team=point.team_id))
-    return redirect(url_for("staff.item", item_id=point.feedback_item_id))
+    return redirect(url_for("staff.feedback.item", item_id=point.feedback_item_id))
 
 
 @bp.get("/learning")

@@ -19,8 +19,9 @@ from app.services.common import uk_date
 from app.services.complaints import correspondence
 from app.services.complaints.stages import ComplaintRuleError
 from app.services.feedback_list import teams
-from app.web import auth, staff
-from app.web.complaints import ROLES, uk_day
+from app.templating import uk_day
+from app.web import auth
+from app.web.complaints import ROLES
 from app.web.correspondence_forms import (
     FINDING_LABELS,
     ComplimentCreditForm,
@@ -28,9 +29,9 @@ from app.web.correspondence_forms import (
     MemberResponseForm,
     OmbudsmanForm,
 )
+from app.web.refusals import show_refusal
 
 bp = Blueprint("correspondence", __name__)
-bp.context_processor(staff._staff_globals)
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,8 @@ def panel_for(item: FeedbackItem) -> CorrespondencePanel:
     )
 
 
-@bp.app_context_processor
-def _correspondence_helpers() -> dict[str, Any]:
-    """What the correspondence include needs on the item page."""
+def template_helpers() -> dict[str, Any]:
+    """What the correspondence include needs on the item page (given by the staff shell)."""
     return {
         "correspondence_panel_for": panel_for,
         "finding_label": lambda value: FINDING_LABELS.get(value, value),
@@ -74,20 +74,13 @@ def _item(item_id: int) -> FeedbackItem:
 
 
 def _to_item(item_id: int) -> Response:
-    return redirect(url_for("staff.item", item_id=item_id))
+    return redirect(url_for("staff.feedback.item", item_id=item_id))
 
 
 def _page(item: FeedbackItem, form: FlaskForm, heading: str) -> str:
     return render_template(
         "staff/correspondence/form.html", title=heading, heading=heading, item=item, form=form
     )
-
-
-def _refused(form: FlaskForm, error: ComplaintRuleError) -> None:
-    """Show a rule the service enforces as an error on the form's first field."""
-    db.session.rollback()
-    first = next(iter(form))
-    first.errors = [*first.errors, str(error)]
 
 
 @bp.route("/items/<int:item_id>/member-enquiry", methods=["GET", "POST"])
@@ -111,7 +104,7 @@ def member_enquiry(item_id: int) -> str | Response:
             flash(_("The reply is due by %(day)s.", day=uk_day(enquiry.due_on)), "success")
             return _to_item(item.id)
         except ComplaintRuleError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _page(item, form, _("Record an MP's or councillor's enquiry"))
 
 
@@ -131,7 +124,7 @@ def member_response(enquiry_id: int) -> str | Response:
             flash(_("The reply is recorded."), "success")
             return _to_item(enquiry.feedback_item_id)
         except ComplaintRuleError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _page(enquiry.feedback_item, form, _("Record the reply to the enquiry"))
 
 
@@ -162,7 +155,7 @@ def ombudsman(item_id: int) -> str | Response:
             flash(_("The Ombudsman referral is saved."), "success")
             return _to_item(item.id)
         except ComplaintRuleError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _page(item, form, _("Ombudsman referral"))
 
 
@@ -181,6 +174,8 @@ def credit(item_id: int) -> str | Response:
     form.set_choices(teams())
     if form.validate_on_submit():
         team = db.session.get(Team, int(form.team.data))
+        if team is None:  # removed since the page was drawn
+            abort(404)
         try:
             correspondence.credit_compliment(
                 item, current_user, team, form.worker_name.data, request.remote_addr
@@ -188,5 +183,5 @@ def credit(item_id: int) -> str | Response:
             flash(_("The compliment is credited."), "success")
             return _to_item(item.id)
         except ComplaintRuleError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _page(item, form, _("Credit the compliment"))

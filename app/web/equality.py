@@ -24,11 +24,11 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.extensions import csrf, limiter
-from app.models import StaffRole
+from app.models import POPULATION_ROLES
 from app.services.reports import equality
 from app.services.reports.equality import AlreadyAnswered, PopulationError, Unit
 from app.services.reports.equality_questions import BY_COLUMN, QUESTIONS, Question
-from app.web import auth, staff
+from app.web import auth
 from app.web.equality_forms import (
     FIELD_PREFIX,
     PopulationForm,
@@ -37,14 +37,13 @@ from app.web.equality_forms import (
     radio_groups,
 )
 from app.web.forms import returned_form_status
+from app.web.refusals import show_refusal
 
 bp = Blueprint("equality", __name__)
-staff_bp = Blueprint("equality_staff", __name__)
-staff_bp.context_processor(staff._staff_globals)
+staff_bp = Blueprint("equality", __name__)
 
 INVITED = "equality_item"
 THANKED = "equality_thanked"
-POPULATION_ROLES = (StaffRole.ADMIN, StaffRole.LEARNING_TEAM)
 # Six radio answers and a token fit in well under 1 KiB; nothing bigger is an answer.
 MAX_ANSWER_BYTES = 4096
 
@@ -70,15 +69,6 @@ def _invitation() -> dict[str, Any] | None:
 def _invitation_helpers() -> dict[str, Any]:
     """Lets a confirmation page offer the questions while they can still be answered."""
     return {"equality_invited": lambda: _invitation() is not None}
-
-
-@staff_bp.app_context_processor
-def _population_link() -> dict[str, Any]:
-    """Whether the signed-in person may set the population the report compares against."""
-    return {
-        "may_set_population": current_user.is_authenticated
-        and current_user.role in POPULATION_ROLES
-    }
 
 
 @bp.before_request
@@ -173,8 +163,7 @@ def population() -> str | Response:
                 question, form.figures(), Unit(form.unit.data), current_user, request.remote_addr
             )
         except PopulationError as error:
-            first = form[FIELD_PREFIX + question.options[0].code]
-            first.errors = [*first.errors, str(error)]
+            show_refusal(form, error, form[FIELD_PREFIX + question.options[0].code])
         else:
             flash(
                 _("The population for %(question)s is saved.", question=question.title), "success"

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login
 from app.services.staff import audit_log
+from app.web import staff
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,24 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _render(code: int, title: str, detail: str) -> tuple[Response | str | dict[str, object], int]:
+def _render(code: int, title: str, detail: str) -> tuple[Response | str, int]:
     if _wants_json():
-        return {"error": {"status": code, "title": title, "detail": detail}}, code
+        return jsonify({"error": {"status": code, "title": title, "detail": detail}}), code
+    if request.path.startswith("/staff"):
+        # Staff keep their own layout and way home; nothing points at the children's pages.
+        page = render_template(
+            "errors/error.html",
+            base="staff/base.html",
+            code=code,
+            title=title,
+            detail=detail,
+            **staff.staff_context(),
+        )
+        return page, code
     # Public error pages keep "Exit this page": a child on a shared phone may land on one.
-    base = "layout.html" if request.path.startswith("/staff") else "public/base.html"
-    page = render_template("errors/error.html", base=base, code=code, title=title, detail=detail)
+    page = render_template(
+        "errors/error.html", base="public/base.html", code=code, title=title, detail=detail
+    )
     return page, code
 
 
@@ -91,7 +104,7 @@ def _record_refusal() -> None:
         log.exception("could not record a refusal")
 
 
-def http_error(error: HTTPException) -> tuple[Response | str | dict[str, object], int]:
+def http_error(error: HTTPException) -> tuple[Response | str, int]:
     code = error.code or 500
     if code == 403:
         _record_refusal()
@@ -109,14 +122,14 @@ def http_error(error: HTTPException) -> tuple[Response | str | dict[str, object]
     return _render(code, title, detail)
 
 
-def _database_unavailable(error: Exception) -> tuple[Response | str | dict[str, object], int]:
+def _database_unavailable(error: Exception) -> tuple[Response | str, int]:
     """The database did not answer: say so plainly, from a page that needs no database (the
     signed-in user is not looked up again to draw it)."""
     log.error("database unavailable on %s %s", request.method, request.endpoint)
     try:
         db.session.rollback()
     except Exception:
-        db.session.invalidate()
+        db.session().invalidate()
     g._login_user = login.anonymous_user()
     detail = (
         "Heard cannot reach its database just now, so staff pages cannot be shown. "

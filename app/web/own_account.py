@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 from app.services.staff import accounts, audit_log
 from app.services.staff import sessions as staff_sessions
 from app.services.staff.accounts import AccountError
-from app.web import auth, staff
+from app.web import auth
+from app.web.refusals import show_refusal
 from app.web.staff_forms import ChangePasswordForm, ConfirmIdentityForm, SignOutForm
 
 bp = Blueprint("own_account", __name__)
-bp.context_processor(staff._staff_globals)
 
 
 def _ip() -> str | None:
@@ -21,7 +21,7 @@ def _ip() -> str | None:
 
 
 # What someone signed in with a temporary password may open before choosing their own.
-_BEFORE_A_NEW_PASSWORD = {"own_account.change_password", "staff.sign_out", "static"}
+_BEFORE_A_NEW_PASSWORD = {"staff.own_account.change_password", "staff.sign_in.sign_out", "static"}
 
 
 @bp.before_app_request
@@ -33,7 +33,7 @@ def _choose_a_password_first() -> Response | None:
         and current_user.must_change_password
         and request.endpoint not in _BEFORE_A_NEW_PASSWORD
     ):
-        return redirect(url_for("own_account.change_password"))
+        return redirect(url_for("staff.own_account.change_password"))
     return None
 
 
@@ -92,13 +92,13 @@ def change_password() -> str | Response:
                     current_user, form.current.data, form.new.data, auth.current_token(), _ip()
                 )
             except AccountError as error:
-                form.new.errors.append(str(error))
+                show_refusal(form, error, form.new)
             else:
                 found = auth.current_session()
                 if found is not None:  # a new token, as after signing in
                     auth.renew_session(staff_sessions.reauthenticated(found))
                 flash(_("Your password is changed. You are signed out everywhere else."), "success")
-                return redirect(url_for("staff.feedback_list"))
+                return redirect(url_for("staff.feedback.feedback_list"))
     return render_template(
         "staff/own/password.html",
         title=_("Change your password"),
@@ -112,7 +112,7 @@ def change_password() -> str | Response:
 def confirm_identity() -> str | Response:
     """Prove again who you are (password and a code) before an administrator's change."""
     form = ConfirmIdentityForm()
-    next_path = auth.safe_next(request.args.get("next")) or url_for("staff.feedback_list")
+    next_path = auth.safe_next(request.args.get("next")) or url_for("staff.feedback.feedback_list")
     found = auth.current_session()
     if form.validate_on_submit() and found is not None:
         password_ok = accounts.verify_password(current_user.email, form.password.data, _ip())

@@ -55,7 +55,7 @@ FOLLOW_UP_SECONDS = 2 * 3600
 
 limit_posts = limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC"], methods=["POST"])
 
-Page = str | tuple[str, int] | Response
+Page = str | tuple[str, int] | tuple[Response | str, int] | Response
 
 
 @bp.before_request
@@ -121,8 +121,9 @@ def child_form() -> Page:
             "subtypes": list(safety.subtypes),
         }
         # No questions about themselves after someone has told us they are not safe.
-        if receipt.stored and not safety.concern and details.topic != "worrying":
-            equality.invite(receipt.feedback_item_id, for_child=True)
+        item_id = receipt.feedback_item_id
+        if receipt.stored and item_id and not safety.concern and details.topic != "worrying":
+            equality.invite(item_id, for_child=True)
         return redirect(url_for(".child_sent"), code=303)
     return _form_page("public/child_form.html", form, title=_("Send us a message"))
 
@@ -226,7 +227,7 @@ def adult_form() -> Page:
             "subtypes": list(safety.subtypes),
             **_responder(receipt, kind),
         }
-        if receipt.stored and not safety.concern:
+        if receipt.stored and receipt.feedback_item_id and not safety.concern:
             equality.invite(receipt.feedback_item_id, for_child=False)
         return redirect(url_for(".adult_sent"), code=303)
     return _form_page(

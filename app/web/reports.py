@@ -6,8 +6,6 @@ Complaints officers work single cases and do not get the report: it quotes compl
 lists learning points from every team's cases. URLs carry dates only.
 """
 
-from typing import Any
-
 from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,19 +15,18 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
-from app.models import StaffRole
+from app.models import ANALYST_ROLES
 from app.services.complaints import stages
 from app.services.reports import annual, export, periods
 from app.services.reports.periods import Period, PeriodError
 from app.services.reports.tables import Report
 from app.services.staff import audit_log
-from app.web import auth, staff
+from app.web import auth
 from app.web.date_fields import UkDateField
 
 bp = Blueprint("reports", __name__)
-bp.context_processor(staff._staff_globals)
 
-ROLES = (StaffRole.LEARNING_TEAM, StaffRole.MANAGER, StaffRole.ADMIN)
+ROLES = ANALYST_ROLES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,12 +44,6 @@ class DatesForm(FlaskForm):
 
     start = UkDateField(_l("From"), validators=[InputRequired(_l("Enter the first day"))])
     end = UkDateField(_l("To"), validators=[InputRequired(_l("Enter the last day"))])
-
-
-@bp.app_context_processor
-def _report_navigation() -> dict[str, Any]:
-    """Whether the signed-in person sees the reports link."""
-    return {"may_see_reports": current_user.is_authenticated and current_user.role in ROLES}
 
 
 def _chosen() -> tuple[Period | None, YearOrQuarterForm, DatesForm]:

@@ -4,8 +4,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-# Ids are PostgreSQL integers: a larger one in a URL cannot exist, and must not reach a query.
-MAX_ID = 2**31 - 1
+from app.services.common import MAX_ID
 
 
 class IdConverter(IntegerConverter):

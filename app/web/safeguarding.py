@@ -37,7 +37,8 @@ from app.services.safeguarding import alerts, misses
 from app.services.safeguarding import queue as safeguarding_queue
 from app.services.safeguarding import rota as safeguarding_rota
 from app.services.staff import audit_log
-from app.web import auth, labels, staff
+from app.web import auth, labels
+from app.web.refusals import show_refusal
 from app.web.safeguarding_forms import (
     OUTCOME_LABELS,
     AcknowledgeForm,
@@ -51,7 +52,6 @@ from app.web.safeguarding_forms import (
 
 bp = Blueprint("safeguarding", __name__)
 log = logging.getLogger(__name__)
-bp.context_processor(staff._staff_globals)
 
 View = TypeVar("View", bound=Callable[..., Any])
 Action = audit_log.Action
@@ -129,9 +129,8 @@ def _guard_safeguarding_items() -> None:
             _refuse("feedback_item", item_id)
 
 
-@bp.app_context_processor
-def _safeguarding_panel() -> dict[str, Any]:
-    """What the item page's safeguarding panel needs."""
+def template_helpers() -> dict[str, Any]:
+    """What the item page's safeguarding panel needs (given by the staff shell)."""
     return {
         "safeguarding_alerts_for": alerts.alerts_for_item,
         "may_review_safeguarding": current_user.is_authenticated
@@ -190,6 +189,7 @@ def queue() -> str:
     view = safeguarding_queue.build(filters, now)
     shown = sorted({e.alert.id for e in view.entries} | {e.alert.id for e in view.newest})
     _record(Action.SAFEGUARDING_VIEW_QUEUE, "safeguarding_queue", None, alerts_shown=shown)
+    refresh_off: dict[str, Any] = {**request.args, "refresh": "0"}
     return render_template(
         "safeguarding/queue.html",
         title=_("Safeguarding alerts"),
@@ -207,9 +207,7 @@ def queue() -> str:
         false_alarm_rate=misses.false_alarm_rate(),
         second_looks_waiting=len(misses.waiting()),
         refresh_seconds=REFRESH_SECONDS,
-        stop_refresh_url=url_for(
-            "safeguarding.queue", **{**request.args.to_dict(), "refresh": "0"}
-        ),
+        stop_refresh_url=url_for("staff.safeguarding.queue", **refresh_off),
         excerpt=lambda text: safeguarding_queue.excerpt(text, ()),
     )
 
@@ -278,14 +276,14 @@ def acknowledge(alert_id: int) -> str | Response:
         try:
             alerts.acknowledge(found, current_user)
         except alerts.DecisionRefused as error:
+            show_refusal(form, error, form.submit)
             _refused_decision(alert_id, error, "acknowledge")
-            form.submit.errors = [str(error)]
             return _alert_page(found, acknowledge_form=form)
         _record(Action.SAFEGUARDING_ACKNOWLEDGED, "safeguarding_alert", alert_id)
         flash(
             _("You have acknowledged the alert. Close it with an outcome when you can."), "success"
         )
-        return redirect(url_for("safeguarding.alert", alert_id=alert_id))
+        return redirect(url_for("staff.safeguarding.alert", alert_id=alert_id))
     return _alert_page(found, acknowledge_form=form)
 
 
@@ -300,12 +298,12 @@ def close(alert_id: int) -> str | Response:
         try:
             alerts.close(found, current_user, outcome, form.rationale.data)
         except alerts.DecisionRefused as error:
+            show_refusal(form, error, form.outcome)
             _refused_decision(alert_id, error, "close")
-            form.outcome.errors = [str(error)]
             return _alert_page(found, close_form=form)
         _record(Action.SAFEGUARDING_CLOSED, "safeguarding_alert", alert_id, outcome=outcome.value)
         flash(_("The alert is closed."), "success")
-        return redirect(url_for("safeguarding.queue"))
+        return redirect(url_for("staff.safeguarding.queue"))
     return _alert_page(found, close_form=form)
 
 
@@ -319,12 +317,12 @@ def reopen(alert_id: int) -> str | Response:
         try:
             alerts.reopen(found, current_user, form.rationale.data)
         except alerts.DecisionRefused as error:
+            show_refusal(form, error, form.rationale)
             _refused_decision(alert_id, error, "reopen")
-            form.rationale.errors = [str(error)]
             return _alert_page(found, reopen_form=form)
         _record(Action.SAFEGUARDING_REOPENED, "safeguarding_alert", alert_id)
         flash(_("The alert is open again."), "success")
-        return redirect(url_for("safeguarding.alert", alert_id=alert_id))
+        return redirect(url_for("staff.safeguarding.alert", alert_id=alert_id))
     return _alert_page(found, reopen_form=form)
 
 
@@ -340,12 +338,12 @@ def flag(item_id: int) -> str | Response:
         try:
             raised = alerts.flag_manually(item, current_user, form.reason.data)
         except alerts.DecisionRefused as error:
-            form.reason.errors = [str(error)]
+            show_refusal(form, error, form.reason)
         else:
             _record(Action.SAFEGUARDING_FLAGGED, "safeguarding_alert", raised.id, item_id=item_id)
             _enqueue_follow_up(raised.id)
             flash(_("Thank you. The safeguarding reviewer on duty has been told."), "success")
-            return redirect(url_for("staff.feedback_list"))
+            return redirect(url_for("staff.feedback.feedback_list"))
     return render_template(
         "safeguarding/flag.html",
         title=_("Flag for safeguarding review"),
@@ -399,7 +397,7 @@ def second_look_fine(sample_id: int) -> Response:
     else:
         _record(Action.SAFEGUARDING_SECOND_LOOK_FINE, "second_look", sample_id)
         flash(_("Marked as fine."), "success")
-    return redirect(url_for("safeguarding.second_look"))
+    return redirect(url_for("staff.safeguarding.second_look"))
 
 
 @bp.route("/second-look/<int:sample_id>/flag", methods=["GET", "POST"])
@@ -412,7 +410,7 @@ def second_look_flag(sample_id: int) -> str | Response:
         try:
             raised = misses.mark_missed(sample, current_user, form.reason.data)
         except alerts.DecisionRefused as error:
-            form.reason.errors = [str(error)]
+            show_refusal(form, error, form.reason)
         else:
             _record(
                 Action.SAFEGUARDING_SECOND_LOOK_MISSED,
@@ -422,7 +420,7 @@ def second_look_flag(sample_id: int) -> str | Response:
             )
             _enqueue_follow_up(raised.id)
             flash(_("Flagged. The alert is in the queue like any other."), "success")
-            return redirect(url_for("safeguarding.second_look"))
+            return redirect(url_for("staff.safeguarding.second_look"))
     return render_template(
         "safeguarding/second_look_flag.html",
         title=_("Flag a message found on a second look"),
@@ -449,7 +447,7 @@ def rota() -> str | Response:
         )
         _record(Action.SAFEGUARDING_ROTA_CHANGED, "rota_shift", shift.id, change="added")
         flash(_("The shift is on the rota."), "success")
-        return redirect(url_for("safeguarding.rota"))
+        return redirect(url_for("staff.safeguarding.rota"))
     return render_template(
         "safeguarding/rota.html",
         title=_("Safeguarding rota"),
@@ -469,4 +467,4 @@ def remove_shift(shift_id: int) -> Response:
         raise NotFound()
     _record(Action.SAFEGUARDING_ROTA_CHANGED, "rota_shift", shift_id, change="removed")
     flash(_("The shift is off the rota."), "success")
-    return redirect(url_for("safeguarding.rota"))
+    return redirect(url_for("staff.safeguarding.rota"))

@@ -1,7 +1,6 @@
 """Forms on the safeguarding pages: decisions on an alert, a manual flag, and the rota."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,9 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.models import AlertOutcome, RotaKind
+from app.services.common import UK_TIME
 from app.services.safeguarding.alerts import MAX_RATIONALE_CHARS
 
-LONDON = ZoneInfo("Europe/London")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 OUTCOME_LABELS = {
@@ -84,7 +83,7 @@ class SecondLookFineForm(FlaskForm):
 def _london_time(value: str | None) -> datetime | None:
     """A time typed as 2026-11-23 09:00, in England's time, or None if it is not one."""
     try:
-        return datetime.strptime((value or "").strip(), TIME_FORMAT).replace(tzinfo=LONDON)
+        return datetime.strptime((value or "").strip(), TIME_FORMAT).replace(tzinfo=UK_TIME)
     except ValueError:
         return None
 

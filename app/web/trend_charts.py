@@ -14,10 +14,13 @@ import io
 import re
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 from markupsafe import Markup, escape
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from matplotlib.typing import RcKeyType
 
 BLUE = "#1d70b8"  # GOV.UK blue, 5.2:1 on white
 BLACK = "#0b0c0c"
@@ -26,7 +29,7 @@ HATCHES = ("", "///", "..")
 # rcParams are global to the process: one chart at a time, so a threaded server cannot mix
 # one chart's settings into another's.
 _DRAWING = threading.Lock()
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.size": 10,
@@ -76,7 +79,7 @@ def small_multiples(
             )
             # Placed as plain text: set_title re-measures every tick label to place itself.
             ax.text(0, 1.04, name, transform=ax.transAxes, fontsize=10, fontweight="bold")
-            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         for ax in axes[len(panels) :]:
             ax.set_visible(False)
         # The axes share their ticks; period names go under the lowest chart of each column.
@@ -126,7 +129,7 @@ def grouped_bars(
             ax.bar_label(bars, labels=[value_format.format(v) for v in values], fontsize=8)
         ax.set_xticks(range(len(categories)), categories)
         ax.set_ylabel(y_label)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(loc="upper left", frameon=False, ncols=len(groups))
         ax.margins(y=0.2)
         return _svg(figure, chart_id, title, description)

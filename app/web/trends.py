@@ -5,8 +5,6 @@ Filters come from the query string; a value the lists do not offer gets the form
 summary and a 400, never a 500. The URL carries ids and codes only.
 """
 
-from typing import Any
-
 from flask import Blueprint, render_template
 from flask import request as flask_request
 from flask_babel import format_date, format_decimal, ngettext
@@ -15,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.models import StaffRole
+from app.models import ANALYST_ROLES
 from app.services.feedback_list import teams
 from app.services.reports import trends
 from app.services.reports.months import Month, Quarter
@@ -28,27 +26,20 @@ from app.services.reports.trends import (
 )
 from app.services.safeguarding import alerts
 from app.services.staff import audit_log
-from app.web import auth, staff, trend_charts
+from app.web import auth, trend_charts
 from app.web.trend_forms import TrendFilterForm
 
 bp = Blueprint("trends", __name__)
-bp.context_processor(staff._staff_globals)
 
 # An en dash where there is nothing to average or time.
 NO_FIGURE = "\u2013"
-ROLES = (StaffRole.LEARNING_TEAM, StaffRole.MANAGER, StaffRole.ADMIN)
+ROLES = ANALYST_ROLES
 
 GROUP_LABELS = {
     ScoreGroup.CHILDREN: _l("Children and young people"),
     ScoreGroup.ADULTS: _l("Adults"),
     ScoreGroup.NOT_SAID: _l("Not said"),
 }
-
-
-@bp.app_context_processor
-def _trends_link() -> dict[str, Any]:
-    """Whether the navigation shows Trends."""
-    return {"may_see_trends": current_user.is_authenticated and current_user.role in ROLES}
 
 
 @bp.get("/")

@@ -42,7 +42,7 @@ def test_the_safeguarding_threshold_is_the_highest_that_keeps_recall():
 
 
 class _Fixed:
-    def predict_many(self, texts, channels=None):
+    def predict_many(self, texts):
         from classifiers import Prediction
 
         return [

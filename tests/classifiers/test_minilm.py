@@ -42,7 +42,7 @@ def test_the_committed_artefact_is_small_and_holds_no_pickles():
 
 
 def test_a_prediction_has_every_theme_score_and_a_safeguarding_score(minilm):
-    prediction = minilm.predict("Nobody has rung me back in six weeks.", "sms")
+    prediction = minilm.predict("Nobody has rung me back in six weeks.")
     assert prediction.model_version == minilm.version
     assert {"communication", "bias", "delay", "safeguarding"} <= set(prediction.scores)
     assert all(0.0 <= s <= 1.0 for s in prediction.scores.values())
@@ -51,7 +51,7 @@ def test_a_prediction_has_every_theme_score_and_a_safeguarding_score(minilm):
 
 def test_a_long_email_with_a_disclosure_in_its_last_paragraph_flags(minilm):
     assert len(minilm.featurizer.embedder.embed([LONG_EMAIL])[0].windows) > 1
-    prediction = minilm.predict(LONG_EMAIL, "email")
+    prediction = minilm.predict(LONG_EMAIL)
     assert prediction.safeguarding
     last_paragraph = LONG_EMAIL.split("There is one more thing.")[1]
     assert any(span in last_paragraph for span in prediction.evidence)
@@ -59,7 +59,7 @@ def test_a_long_email_with_a_disclosure_in_its_last_paragraph_flags(minilm):
 
 def test_a_long_email_about_delay_alone_is_about_delay(minilm):
     complaint = LONG_EMAIL.split("There is one more thing.")[0]
-    prediction = minilm.predict(complaint, "email")
+    prediction = minilm.predict(complaint)
     assert "delay" in prediction.themes
 
 
@@ -72,7 +72,7 @@ def test_a_long_email_about_delay_alone_is_about_delay(minilm):
     ],
 )
 def test_a_father_disclosing_abuse_by_his_partner_is_flagged(minilm, text):
-    prediction = minilm.predict(text, "sms")
+    prediction = minilm.predict(text)
     assert prediction.safeguarding
     assert prediction.evidence
 
@@ -97,7 +97,7 @@ def test_odd_input_gets_a_classification(minilm, text):
 def test_a_megabyte_of_text_is_classified_and_its_ending_read(minilm):
     text = "The hearing was moved again. " * 36_000 + "my stepdad touched me"
     assert len(text) > 1_000_000
-    prediction = minilm.predict(text, "email")
+    prediction = minilm.predict(text)
     assert prediction.safeguarding
     assert "touched me" in prediction.evidence
 
@@ -171,7 +171,7 @@ MODEL_STILL_FLAGS = {"disputed report wording", "explained injury"}
 
 @pytest.mark.parametrize("kind", DISCLOSURES_IN_DISGUISE)
 def test_a_disclosure_the_old_corpus_called_negative_is_flagged(minilm, kind):
-    prediction = minilm.predict(DISCLOSURES_IN_DISGUISE[kind], "web_adult")
+    prediction = minilm.predict(DISCLOSURES_IN_DISGUISE[kind])
     assert prediction.safeguarding, kind
     assert prediction.evidence
 
@@ -183,7 +183,7 @@ def test_no_rule_fires_on_a_hard_negative(kind):
 
 @pytest.mark.parametrize("kind", sorted(set(HARD_NEGATIVES) - MODEL_STILL_FLAGS))
 def test_the_classifier_does_not_flag_a_hard_negative(minilm, kind):
-    assert not minilm.predict(HARD_NEGATIVES[kind], "web_adult").safeguarding, kind
+    assert not minilm.predict(HARD_NEGATIVES[kind]).safeguarding, kind
 
 
 def test_every_hard_negative_scores_below_every_disguised_disclosure(minilm):

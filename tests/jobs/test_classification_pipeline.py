@@ -27,7 +27,7 @@ class CountingClassifier:
     version = "test-counting-1"
     calls: list[str] = []
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction:
+    def predict(self, text: str) -> Prediction:
         self.calls.append(text)
         return Prediction(
             model_version=self.version,
@@ -41,7 +41,7 @@ class CountingClassifier:
 class BrokenClassifier:
     version = "test-broken-1"
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction:
+    def predict(self, text: str) -> Prediction:
         raise RuntimeError("model failed to load")
 
 
@@ -208,7 +208,7 @@ def test_a_model_that_keeps_failing_leaves_the_message_for_a_person(make_app):
 class FlaggingClassifier:
     version = "test-flagging-1"
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction:
+    def predict(self, text: str) -> Prediction:
         return Prediction(
             model_version=self.version,
             themes=["delay"],

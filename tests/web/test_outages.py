@@ -29,7 +29,7 @@ class QuietClassifier:
 
     version = "test-quiet-1"
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction:
+    def predict(self, text: str) -> Prediction:
         return Prediction(self.version, [], False, {"safeguarding": 0.01})
 
 

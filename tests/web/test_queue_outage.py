@@ -17,7 +17,7 @@ from classifiers import Prediction
 class ThemeClassifier:
     version = "test-outage-1"
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction:
+    def predict(self, text: str) -> Prediction:
         return Prediction(self.version, ["communication"], False, {"communication": 0.9})
 
 

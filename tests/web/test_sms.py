@@ -30,7 +30,7 @@ class DisclosureClassifier:
 
     version = "test-disclosure-1"
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction:
+    def predict(self, text: str) -> Prediction:
         flagged = "hits me" in text or "uncle ray" in text
         return Prediction(
             model_version=self.version,

@@ -65,12 +65,13 @@ def _latest_flag_words() -> dict[int, list[bool]]:
         .join(Message, Message.id == SafeguardingCorrection.message_id)
         .order_by(SafeguardingCorrection.at, SafeguardingCorrection.id)
     )
-    per_message: dict[int, tuple[int, bool]] = {}
+    per_message: dict[int, tuple[int | None, bool]] = {}
     for item_id, message_id, label in db.session.execute(query):
         per_message[message_id] = (item_id, label)
     per_item: dict[int, list[bool]] = defaultdict(list)
     for item_id, label in per_message.values():
-        per_item[item_id].append(label)
+        if item_id is not None:
+            per_item[item_id].append(label)
     return per_item
 
 
@@ -92,7 +93,8 @@ def _inbound(item_ids: set[int]) -> dict[int, list[Message]]:
     )
     found: dict[int, list[Message]] = defaultdict(list)
     for message in db.session.execute(query).scalars():
-        found[message.feedback_item_id].append(message)
+        if message.feedback_item_id is not None:
+            found[message.feedback_item_id].append(message)
     return found
 
 

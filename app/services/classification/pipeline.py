@@ -45,7 +45,7 @@ def classify_message(message_id: int) -> ClassificationState | None:
             message.classification_state = ClassificationState.UNAVAILABLE
             db.session.commit()
             return message.classification_state
-        prediction = classifier.predict(message.text, message.channel.value)
+        prediction = classifier.predict(message.text)
     except Exception:
         db.session.rollback()
         _count_failed_attempt(message_id)
@@ -61,6 +61,7 @@ def classify_message(message_id: int) -> ClassificationState | None:
         )
     )
     item = message.feedback_item
+    assert item is not None, "a classified message belongs to an item"
     # Locked, so a staff correction being saved now is not overwritten with the old themes.
     db.session.refresh(item, with_for_update=True)
     add_item_themes(item, themes_to_add(item, prediction.themes))

@@ -3,9 +3,10 @@ enquiry is within 5 working days of its deadline, an overdue warning once it has
 repeated weekly until answered and copied to the head of service. Sent as outbound emails."""
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from flask import current_app
 
@@ -59,14 +60,14 @@ def _chases(today: date) -> Iterator[Chase]:
             stage,
             stages.deadline(stage).due,
             stages.days_left(stage, today),
-            lambda kind, stage=stage: _store_reminder(stage, kind, today),
+            partial(_store_reminder, stage, today=today),
         )
     for enquiry in correspondence.open_enquiries():
         yield Chase(
             enquiry,
             enquiry.due_on,
             correspondence.member_days_left(enquiry, today),
-            lambda kind, enquiry=enquiry: _store_enquiry_reminder(enquiry, kind, today),
+            partial(_store_enquiry_reminder, enquiry, today=today),
         )
 
 
@@ -99,7 +100,7 @@ def send_reminders(today: date | None = None) -> int:
 
 
 def _emails(
-    owner: StaffUser | None, subject: str, body: str, purpose: str, context: dict[str, object]
+    owner: StaffUser | None, subject: str, body: str, purpose: str, context: Mapping[str, object]
 ) -> list[Message]:
     """The reminder to the owner and its copy to the head of service, added to the session."""
     recipients = []

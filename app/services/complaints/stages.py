@@ -131,12 +131,14 @@ def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
 def sms_acknowledgement_text(reference: str, who: Responder, due: date) -> str:
     """The text acknowledging a complaint: reference, who will respond and by when, and never
     what the person wrote, as a shared phone may be read by someone else."""
-    return _(
-        "Heard: we are treating your message as a complaint. Your reference is "
-        "%(reference)s. %(who)s will respond by %(due)s. Text STOP to stop texts.",
-        reference=reference,
-        who=responder_words(who),
-        due=f"{due:%A} {due.day} {due:%B}",
+    return str(
+        _(
+            "Heard: we are treating your message as a complaint. Your reference is "
+            "%(reference)s. %(who)s will respond by %(due)s. Text STOP to stop texts.",
+            reference=reference,
+            who=responder_words(who),
+            due=f"{due:%A} {due.day} {due:%B}",
+        )
     )
 
 

@@ -4,9 +4,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from app.database import utcnow
 from app.extensions import db
@@ -66,11 +68,14 @@ def redeem(token: str, item: FeedbackItem) -> AuditInvitation:
     The conditional UPDATE makes two simultaneous submissions of one link leave one winner.
     """
     invitation = find_usable(token)
-    claimed = db.session.execute(
-        update(AuditInvitation)
-        .where(AuditInvitation.id == invitation.id, AuditInvitation.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
+    claimed = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(AuditInvitation)
+            .where(AuditInvitation.id == invitation.id, AuditInvitation.used_at.is_(None))
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     )
     if claimed.rowcount != 1:
         raise InvitationUnusable(TokenProblem.USED)

@@ -11,9 +11,10 @@ of the request together. Callers get ids back and load the ORM objects when they
 import logging
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, exists, func, insert, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -169,7 +170,10 @@ def _find(channel: str, external_id: str) -> IngestResult | None:
 def _insert(table: Table, values: dict[str, Any]) -> int:
     """Insert one row in the session's transaction and return its primary key. Text longer
     than its column is cut to fit: a 400-character sender must not cost the message."""
-    return db.session.execute(insert(table), _fit(table, values)).inserted_primary_key[0]
+    inserted = db.session.execute(insert(table), _fit(table, values))
+    key = cast(CursorResult[Any], inserted).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _fit(table: Table, values: dict[str, Any]) -> dict[str, Any]:

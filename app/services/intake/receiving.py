@@ -43,7 +43,7 @@ def _forget_failed_transaction() -> None:
     try:
         db.session.rollback()
     except Exception:
-        db.session.invalidate()
+        db.session().invalidate()
 
 
 @dataclass(frozen=True)

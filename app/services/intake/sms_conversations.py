@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, literal, or_, select, true, update
+from sqlalchemy import BindParameter, bindparam, literal, or_, select, true, update
 
 from app.database import utcnow
 from app.extensions import db
@@ -66,7 +66,7 @@ class History:
 # running it), on the tables rather than the ORM entities, which skips the ORM's result layer.
 _messages = Message.__table__.c
 _items = FeedbackItem.__table__.c
-_phone = bindparam("phone")
+_phone: BindParameter[str] = bindparam("phone")
 # The thread this number texted in, or was texted from, within the window.
 _OPEN_THREAD = (
     select(_items.id, _items.reference)
@@ -203,7 +203,7 @@ def _answer(
     if word in HELP_WORDS:
         return help_text()
     if scored:
-        return _("Heard: thank you. We have recorded your score.")
+        return str(_("Heard: thank you. We have recorded your score."))
     if stored.new_thread:
         return acknowledgement(stored.reference)
     return None
@@ -246,20 +246,24 @@ def _link_survey(survey_id: int, item_id: int) -> None:
 
 def acknowledgement(reference: str) -> str:
     """The first reply to a new thread: the reference and what happens next."""
-    return _(
-        "Heard: thank you, we have your message. Your reference is %(reference)s. "
-        "Someone in our team will read it within 2 working days and contact you if you "
-        "asked us to. In an emergency call 999. Text STOP to stop texts.",
-        reference=reference,
+    return str(
+        _(
+            "Heard: thank you, we have your message. Your reference is %(reference)s. "
+            "Someone in our team will read it within 2 working days and contact you if you "
+            "asked us to. In an emergency call 999. Text STOP to stop texts.",
+            reference=reference,
+        )
     )
 
 
 def help_text() -> str:
     """What HELP (or INFO) gets back."""
-    return _(
-        "Heard: text us about children's services and a person will read it. "
-        "To talk to someone now, Childline is free on 0800 1111. In an emergency call 999. "
-        "Text STOP to stop texts, START to get them again."
+    return str(
+        _(
+            "Heard: text us about children's services and a person will read it. "
+            "To talk to someone now, Childline is free on 0800 1111. In an emergency call 999. "
+            "Text STOP to stop texts, START to get them again."
+        )
     )
 
 
@@ -272,7 +276,9 @@ def spooled_reply(msg: InboundMessage) -> str | None:
     safety = crisis.assess(msg.text, crisis.Audience.ADULT)
     if safety.concern:
         return crisis.sms_text(safety)
-    return _(
-        "Heard: thank you, we have your message. We will text you your reference soon. "
-        "In an emergency call 999. Text STOP to stop texts."
+    return str(
+        _(
+            "Heard: thank you, we have your message. We will text you your reference soon. "
+            "In an emergency call 999. Text STOP to stop texts."
+        )
     )

@@ -156,7 +156,9 @@ def _moves_forward(current: str | None, new: str) -> bool:
         return True
     if new not in _PROGRESS:
         return False
-    return current not in _PROGRESS or _PROGRESS.index(new) > _PROGRESS.index(current)
+    return current not in _PROGRESS or _PROGRESS.index(DeliveryStatus(new)) > _PROGRESS.index(
+        DeliveryStatus(current)
+    )
 
 
 def messages_to_resend(older_than_seconds: int = 120, max_attempts: int = 5) -> list[int]:

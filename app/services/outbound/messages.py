@@ -6,9 +6,10 @@ the caller's commit, and if the queue is down the resend sweep finds the row lat
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert, select
+from sqlalchemy.engine import CursorResult
 
 from app.database import utcnow
 from app.extensions import db
@@ -61,11 +62,12 @@ def insert_pending(
     """Store a message to send, in the caller's transaction; the caller enqueues it after
     committing (or the resend sweep finds it)."""
     values = _outbound_values(channel, recipient, text, purpose, None, DeliveryStatus.PENDING)
-    return int(
-        db.session.execute(
-            insert(Message.__table__), {"feedback_item_id": feedback_item_id, **values}
-        ).inserted_primary_key[0]
+    inserted = db.session.execute(
+        insert(Message.__table__), {"feedback_item_id": feedback_item_id, **values}
     )
+    key = cast(CursorResult[Any], inserted).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _outbound_values(

@@ -14,9 +14,11 @@ SURVEY = "survey"
 
 def survey_text() -> str:
     """The audit question texted when a case closes."""
-    return _(
-        "Heard: how did we do? Reply with a number from 1 (poor) to 5 (very good). "
-        "You can add a few words after the number. Text STOP to stop texts."
+    return str(
+        _(
+            "Heard: how did we do? Reply with a number from 1 (poor) to 5 (very good). "
+            "You can add a few words after the number. Text STOP to stop texts."
+        )
     )
 
 

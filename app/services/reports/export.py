@@ -96,7 +96,7 @@ def sheets(report: Report) -> list[Sheet]:
 
 
 def _count_rows(table: CountTable) -> list[tuple[Cell, ...]]:
-    rows = [(row.label, row.current, row.previous) for row in table.rows]
+    rows: list[tuple[Cell, ...]] = [(row.label, row.current, row.previous) for row in table.rows]
     if table.total is not None:
         rows.append((table.total.label, table.total.current, table.total.previous))
     return rows
@@ -163,7 +163,8 @@ def _equality(report: Report) -> Sheet:
 def to_xlsx(report: Report) -> bytes:
     """The workbook: one sheet per table, headers in bold, text stored as text."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    for default_sheet in workbook.worksheets:
+        workbook.remove(default_sheet)
     for sheet in sheets(report):
         worksheet = workbook.create_sheet(sheet.name)
         for column, heading in enumerate(sheet.header, start=1):

@@ -307,13 +307,15 @@ def spikes(filters: TrendFilters, month: Month) -> list[Spike]:
         .where(_between(FeedbackItem.created_at, first, month), *_conditions(filters))
         .group_by(FeedbackItem.team_id, Team.name, key, FeedbackTheme.theme)
     )
-    counts: dict[tuple[int, str, str], dict[str, int]] = defaultdict(dict)
+    counts: dict[tuple[int | None, str, str], dict[str, int]] = defaultdict(dict)
     for team_id, team, month_key, theme, n in db.session.execute(query):
         counts[(team_id, team, theme)][month_key] = n
     history_months = months_between(first, month.plus(-1))
     labels = taxonomy_themes()
     found = []
     for (team_id, team, theme), by_month in counts.items():
+        if team_id is None:  # joined to a team, so never; said for the type checker
+            continue
         count = by_month.get(month.key, 0)
         history = [by_month.get(m.key, 0) for m in history_months]
         if theme in labels and is_spike(count, history):
@@ -353,7 +355,7 @@ def audit_scores(filters: TrendFilters, window: Window) -> tuple[ScoreSummary, .
         )
         .group_by(group, this_year, FeedbackItem.score)
     )
-    counts: dict[tuple[str, bool, int], int] = {}
+    counts: dict[tuple[str, bool, int | None], int] = {}
     for which, current, score, n in db.session.execute(query):
         counts[(which, bool(current), score)] = n
     return tuple(

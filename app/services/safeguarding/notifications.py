@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.extensions import db
 from app.models import AlertStatus, DeliveryStatus, Message, SafeguardingAlert
@@ -41,7 +42,9 @@ def _failing() -> ColumnElement[bool]:
     )
 
 
-def _notification_of(alert_id: ColumnElement[int] | int) -> ColumnElement[bool]:
+def _notification_of(
+    alert_id: ColumnElement[int] | InstrumentedAttribute[int] | int,
+) -> ColumnElement[bool]:
     return and_(Message.alert_id == alert_id, Message.purpose == PURPOSE)
 
 

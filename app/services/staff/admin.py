@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from app.database import utcnow
 from app.extensions import db
 from app.models import StaffRole, StaffUser, Team
-from app.services.common import Refusal
+from app.services.common import Refusal, get_by_id
 from app.services.staff import enrolment_links, sessions, sign_in_throttle
 from app.services.staff.accounts import RECOVERY_ALPHABET, create_account, hash_password
 from app.services.staff.audit_log import Action, record
@@ -58,7 +58,7 @@ def teams() -> list[Team]:
 
 def account(user_id: int) -> StaffUser | None:
     """One account by id, or None."""
-    return db.session.get(StaffUser, user_id) if 0 < user_id < 2**31 else None
+    return get_by_id(StaffUser, user_id)
 
 
 def temporary_password() -> str:

@@ -11,9 +11,11 @@ copied to any browser, signs nobody in.
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from app.database import utcnow
 from app.extensions import db
@@ -117,7 +119,7 @@ def end_all(user_id: int, reason: str, keep_token: str | None = None) -> int:
     )
     if keep_token is not None:
         query = query.where(StaffSession.token_hash != _hash(keep_token))
-    return db.session.execute(query).rowcount  # type: ignore[attr-defined]
+    return cast(CursorResult[Any], db.session.execute(query)).rowcount
 
 
 def live_sessions(user_id: int, now: datetime | None = None) -> list[StaffSession]:

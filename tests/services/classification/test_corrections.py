@@ -29,7 +29,7 @@ class FixedThemes:
     version = "test-fixed-themes-1"
     themes = ["bias", "delay"]
 
-    def predict(self, text: str, channel: str | None = None) -> Prediction:
+    def predict(self, text: str) -> Prediction:
         return Prediction(
             model_version=self.version,
             themes=list(self.themes),
