@@ -1,0 +1,77 @@
+"""The newest words of a reply: quoted history, signatures and mailing-list footers taken off.
+
+Staff read this first and the classifier reads nothing else, so when in doubt words stay: a
+postscript after "Thanks," may be the disclosure that matters most.
+"""
+
+import re
+
+from mailparser_reply import EmailReplyParser
+
+# Every language the reply parser knows quote headers in ("On ... wrote:", "Am ... schrieb",
+# "Le ... a écrit", "Op ... schreef", "Dnia ... napisał", "Den ... skrev" ...), so a parent
+# whose mail program speaks Polish or Dutch does not get their quoted history read as theirs.
+LANGUAGES = ["en", "de", "fr", "nl", "pl", "da", "sv", "es", "it", "cs", "ja", "ko", "zh"]
+_reply_parser = EmailReplyParser(languages=LANGUAGES)
+
+_SIGNATURE_DELIMITER = re.compile(r"^-- ?$", re.MULTILINE)
+_SENT_FROM = re.compile(r"\n+sent from my [\w .-]{1,40}\s*$", re.IGNORECASE)
+# Mailman's footer, and Google Groups' when it comes without the "-- " line.
+_LIST_FOOTER = re.compile(
+    r"\n_{20,}\n[^\n]*mailing list[^\n]*\n.*\Z"
+    r"|\n[^\n]*You received this message because you are subscribed to the Google Groups.*\Z",
+    re.IGNORECASE | re.DOTALL,
+)
+_ATTRIBUTION = re.compile(r"(wrote|writes|schrieb|a écrit|schreef|napisał|skrev|escribió):\s*$")
+# A reply of this many words or fewer, above quoted text that has the writer's words below it,
+# is a greeting: the answer was written below the quote.
+_GREETING_WORDS = 3
+
+
+def strip_quoted(text: str) -> str:
+    """The newest part of a reply: quoted history, a delimited signature and list footers
+    removed. If nothing would be left, the whole text is kept."""
+    text = _LIST_FOOTER.sub("", text)
+    try:
+        latest = _reply_parser.parse_reply(text) or ""
+    except Exception:
+        latest = text
+    latest = _drop_trailing_quote(latest)
+    below = _written_below_quotes(text)
+    if below and len(latest.split()) <= _GREETING_WORDS < len(below.split()):
+        latest = below
+    signature = _SIGNATURE_DELIMITER.search(latest)
+    if signature:
+        latest = latest[: signature.start()]
+    latest = _SENT_FROM.sub("", latest).strip()
+    return latest or text.strip()
+
+
+def _written_below_quotes(text: str) -> str:
+    """A bottom-posted or inline reply: the writer's lines with the quoted ones taken out, or ""
+    when nothing unquoted follows the first quotation."""
+    lines = text.rstrip().split("\n")
+    first_quote = next((i for i, line in enumerate(lines) if line.startswith(">")), None)
+    if first_quote is None:
+        return ""
+    after = [line for line in lines[first_quote:] if line.strip() and not line.startswith(">")]
+    if not after:
+        return ""
+    kept = [
+        line
+        for i, line in enumerate(lines)
+        if not line.startswith(">") and not _introduces_quote(lines, i)
+    ]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def _introduces_quote(lines: list[str], index: int) -> bool:
+    following = next((line for line in lines[index + 1 :] if line.strip()), "")
+    return bool(_ATTRIBUTION.search(lines[index])) and following.startswith(">")
+
+
+def _drop_trailing_quote(text: str) -> str:
+    lines = text.rstrip().split("\n")
+    while lines and lines[-1].startswith(">"):
+        lines.pop()
+    return "\n".join(lines)
