@@ -111,7 +111,7 @@ def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
     limits = limits or EmailLimits()
     message = read_message(raw)
     body = read_body(message, limits)
-    full_text = body.text
+    full_text = "\n\n".join(t for t in (body.text, body.forwarded_text) if t)
     message_id = _first_message_id(_header(message, "Message-ID"))
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     sender_name, sender = _address(_header(message, "From"))
@@ -119,7 +119,7 @@ def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
     subject = _header(message, "Subject")
     original_subjects = [_header(h, "Subject") for h in body.report_headers]
     attachments = tuple(body.attachments)
-    text = strip_quoted(full_text)
+    text = "\n\n".join(t for t in (strip_quoted(body.text), body.forwarded_text) if t)
     return ParsedEmail(
         external_id=(
             message_key(message_id)
@@ -361,5 +361,7 @@ def _content_hash(
     for value in (sender or "", subject, text):
         digest.update(value.encode("utf-8", "replace") + b"\0")
     for attachment in attachments:
-        digest.update(hashlib.sha256(attachment.data or b"").digest())
+        # Line endings as an IMAP server may have rewritten them in a text file or a MIME part.
+        data = (attachment.data or b"").replace(b"\r\n", b"\n")
+        digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()

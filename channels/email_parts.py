@@ -33,6 +33,7 @@ _UUENCODED = re.compile(
     r"^begin [0-7]{3,4} ([^\n]{1,255})\n(.*?)^end[ \t]*$", re.MULTILINE | re.DOTALL
 )
 _MIME_HEADER = re.compile(r"^content-[a-z-]+:", re.IGNORECASE)
+_BASE64_BLOCK = re.compile(r"[A-Za-z0-9+/=\n]{80,}")
 _TYPES = mimetypes.MimeTypes(filenames=())
 
 _EXECUTABLE_EXTENSIONS = frozenset(
@@ -108,6 +109,8 @@ class Body:
     """What the walk found: text in reading order, the headers of returned mail, the files."""
 
     texts: list[str] = field(default_factory=list)
+    # The words of attached (forwarded) emails, kept whole: they are not quoted history.
+    forwarded: list[str] = field(default_factory=list)
     report_headers: list[Message] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -117,7 +120,23 @@ class Body:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(t for t in (t.strip() for t in self.texts) if t)
+        """The writer's own words, each piece once (Outlook repeats its text in winmail.dat)."""
+        return _join(self.texts)
+
+    @property
+    def forwarded_text(self) -> str:
+        return _join(self.forwarded)
+
+
+def _join(texts: list[str]) -> str:
+    seen: set[str] = set()
+    kept = []
+    for text in (t.strip() for t in texts):
+        key = " ".join(text.split())
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(text)
+    return "\n\n".join(kept)
 
 
 def read_body(message: Message, limits: EmailLimits) -> Body:
@@ -167,10 +186,21 @@ def _broken_multipart(part: Message, body: Body, limits: EmailLimits) -> None:
         for line in decode_text(_payload(part), part.get_content_charset()).split("\n")
         if not line.startswith("--") and not _MIME_HEADER.match(line)
     ]
-    text = "\n".join(lines).strip()
+    text = _maybe_base64("\n".join(lines).strip())
     if text:
         body.notes.append("The parts of this email were broken; its text is shown as it came.")
         _plain(text, body, limits)
+
+
+def _maybe_base64(text: str) -> str:
+    """Base64 left in a broken multipart, decoded when it decodes to text."""
+    if not _BASE64_BLOCK.fullmatch(text):
+        return text
+    try:
+        decoded = decode_text(binascii.a2b_base64(text), None)
+    except (binascii.Error, ValueError):
+        return text
+    return html_to_text(decoded) if "<" in decoded[:200] else decoded
 
 
 def _subparts(part: Message) -> list[Message]:
@@ -195,11 +225,12 @@ def _alternative(part: Message, body: Body, limits: EmailLimits, depth: int) -> 
         body.message_class = body.message_class or reading.message_class
     if chosen is not None:
         body.texts.extend(chosen.texts)
+        body.forwarded.extend(chosen.forwarded)
 
 
 def _best_reading(readings: list[tuple[str, Body]]) -> Body | None:
     plain = next((r for t, r in readings if t == "text/plain" and r.text), None)
-    rich = [r for t, r in readings if t != "text/plain" and r.text]
+    rich = [r for t, r in readings if t != "text/plain" and (r.text or r.forwarded_text)]
     richest = max(rich, key=lambda r: len(r.text.split()), default=None)
     if plain is None:
         return richest
@@ -273,7 +304,8 @@ def _embedded(part: Message, body: Body, limits: EmailLimits, depth: int, in_rep
         for name in ("From", "Date", "Subject")
         if message.get(name) is not None
     ]
-    body.texts.append("\n".join(heading) + "\n\n" + forwarded.text)
+    words = _join([forwarded.text, forwarded.forwarded_text])
+    body.forwarded.append("\n".join(heading) + "\n\n" + words)
 
 
 def _parse_text_message(part: Message) -> Message:

@@ -22,6 +22,13 @@ _LIST_FOOTER = re.compile(
     r"|\n[^\n]*You received this message because you are subscribed to the Google Groups.*\Z",
     re.IGNORECASE | re.DOTALL,
 )
+# Gmail, Outlook, Apple Mail and Thunderbird's lines above a message forwarded in the body.
+_FORWARD = re.compile(
+    r"^(?:-{2,} ?(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]|"
+    r"Doorgestuurd bericht|Wiadomo[śs][ćc] przekazana)[^\n]*|Begin forwarded message:|"
+    r"-{5,} ?Original Message ?-{5,}\n(?=(?:[^\n]*\n){0,6}Subject:[^\n]*\bFw(?:d)?:))",
+    re.IGNORECASE | re.MULTILINE,
+)
 _ATTRIBUTION = re.compile(r"(wrote|writes|schrieb|a écrit|schreef|napisał|skrev|escribió):\s*$")
 # A reply of this many words or fewer, above quoted text that has the writer's words below it,
 # is a greeting: the answer was written below the quote.
@@ -30,8 +37,17 @@ _GREETING_WORDS = 3
 
 def strip_quoted(text: str) -> str:
     """The newest part of a reply: quoted history, a delimited signature and list footers
-    removed. If nothing would be left, the whole text is kept."""
+    removed. A message forwarded in the body is not history: it is kept whole. If nothing
+    would be left, the whole text is kept."""
     text = _LIST_FOOTER.sub("", text)
+    forward = _FORWARD.search(text)
+    if forward:
+        own = _newest(text[: forward.start()]) if text[: forward.start()].strip() else ""
+        return "\n\n".join(t for t in (own, text[forward.start() :].strip()) if t)
+    return _newest(text)
+
+
+def _newest(text: str) -> str:
     try:
         latest = _reply_parser.parse_reply(text) or ""
     except Exception:

@@ -44,9 +44,6 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 # Private-use marks where a quotation opens and closes, turned into "> " prefixes at the end, so
 # quoted history in an HTML-only reply is recognised as a quote, as in a plain-text reply.
 _QUOTE_OPEN, _QUOTE_CLOSE = "\ue000", "\ue001"
-# Outlook separates a reply from the message it answers with a rule; in plain text it writes
-# this line, which the reply parser knows.
-_RULE = "\n\n________________________________\n"
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -63,8 +60,6 @@ class _TextCollector(HTMLParser):
             self.parts.append("\n")
         elif tag == "blockquote":
             self.parts.append("\n" + _QUOTE_OPEN)
-        elif tag == "hr":
-            self.parts.append(_RULE)
         elif tag in _BLOCKS:
             self.parts.append("\n\n" if tag == "p" else "\n")
             if tag == "li":
