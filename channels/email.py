@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
+from email.errors import MissingHeaderBodySeparatorDefect
 from email.headerregistry import Address
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
@@ -157,15 +158,14 @@ def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
 
 def read_message(raw: bytes) -> Message:
     """The message tree, read with the lenient compat32 policy: the default policy gives up on
-    Outlook Express-style headers and makes the whole message one attachment. A junk line
-    before the headers, or folding a gateway broke, is repaired when nothing could be read."""
+    Outlook Express-style headers and makes the whole message one attachment. Headers cut short
+    by a fold a mail gateway broke, or hidden behind a junk line, are repaired and read again."""
     message = email.message_from_bytes(raw, policy=policy.compat32)
-    if message.get("From") is None and message.get("Subject") is None:
-        repaired = _repair_headers(raw)
-        if repaired != raw:
-            again = email.message_from_bytes(repaired, policy=policy.compat32)
-            if again.get("From") is not None or again.get("Subject") is not None:
-                return again
+    cut_short = any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in message.defects)
+    if cut_short or (message.get("From") is None and message.get("Subject") is None):
+        again = email.message_from_bytes(_repair_headers(raw), policy=policy.compat32)
+        if len(again.keys()) > len(message.keys()):
+            return again
     return message
 
 

@@ -29,7 +29,10 @@ _FORWARD = re.compile(
     r"-{5,} ?Original Message ?-{5,}\n(?=(?:[^\n]*\n){0,6}Subject:[^\n]*\bFw(?:d)?:))",
     re.IGNORECASE | re.MULTILINE,
 )
-_ATTRIBUTION = re.compile(r"(wrote|writes|schrieb|a écrit|schreef|napisał|skrev|escribió):\s*$")
+_ATTRIBUTION = re.compile(
+    r"(wrote|writes|schrieb|a écrit|schreef|napisał|skrev|escribió|escreveu|ha scritto|"
+    r"написал|написала|пишет):\s*$"
+)
 # A reply of this many words or fewer, above quoted text that has the writer's words below it,
 # is a greeting: the answer was written below the quote.
 _GREETING_WORDS = 3
@@ -52,9 +55,10 @@ def _newest(text: str) -> str:
         latest = _reply_parser.parse_reply(text) or ""
     except Exception:
         latest = text
-    latest = _drop_trailing_quote(latest)
+    latest = _drop_trailing_attribution(_drop_trailing_quote(latest))
     below = _written_below_quotes(text)
-    if below and len(latest.split()) <= _GREETING_WORDS < len(below.split()):
+    still_quoting = any(line.startswith(">") for line in latest.split("\n"))
+    if below and (still_quoting or len(latest.split()) <= _GREETING_WORDS < len(below.split())):
         latest = below
     signature = _SIGNATURE_DELIMITER.search(latest)
     if signature:
@@ -84,6 +88,16 @@ def _written_below_quotes(text: str) -> str:
 def _introduces_quote(lines: list[str], index: int) -> bool:
     following = next((line for line in lines[index + 1 :] if line.strip()), "")
     return bool(_ATTRIBUTION.search(lines[index])) and following.startswith(">")
+
+
+def _drop_trailing_attribution(text: str) -> str:
+    """The "On ... wrote:" line left above a quote that was taken off (it may wrap once)."""
+    lines = text.rstrip().split("\n")
+    if len(lines) > 1 and _ATTRIBUTION.search(lines[-1]):
+        lines.pop()
+        if len(lines) > 1 and lines[-1].rstrip().endswith(("<", ",", '"')):
+            lines.pop()
+    return "\n".join(lines)
 
 
 def _drop_trailing_quote(text: str) -> str:

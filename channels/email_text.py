@@ -2,7 +2,7 @@
 
 import codecs
 import re
-from email.header import decode_header
+from email.header import Header, decode_header
 
 from channels.base import clean_text
 
@@ -30,12 +30,10 @@ _SUPERSETS = {
     "iso-8859-11": "cp874",
     "tis-620": "cp874",
     "iso-2022-jp": "iso2022_jp_ext",
-    "unknown-8bit": "utf-8",
-    "x-unknown": "utf-8",
-    "default": "utf-8",
     "utf8": "utf-8",
 }
-_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+# What Python and mail programs call raw 8-bit text whose charset nobody gave.
+_UNLABELLED = frozenset({"unknown-8bit", "x-unknown", "default", "8bit"})
 
 
 def decode_text(payload: bytes, charset: str | None) -> str:
@@ -46,6 +44,8 @@ def decode_text(payload: bytes, charset: str | None) -> str:
     unknown label falls back to UTF-8, then Windows-1252; undecodable bytes become U+FFFD.
     """
     label = (charset or "us-ascii").strip().strip("\"'").lower()
+    if label in _UNLABELLED:
+        return _utf8_or_windows(payload)
     if label in _MISLABELLED_AS_LATIN or label in ("utf-8", "utf8"):
         try:
             return clean_text(payload.decode("utf-8"))
@@ -69,18 +69,21 @@ def decode_header_value(value: object) -> str:
 
 
 def _raw_string(value: object) -> str:
-    # compat32 hands raw 8-bit header bytes back as surrogate escapes, or as a Header object.
+    # compat32 hands raw 8-bit header bytes back as surrogate escapes, or as a Header object
+    # whose str() would replace them.
+    if isinstance(value, Header):
+        return _decode_words(value)
     text = str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in text):
         return _utf8_or_windows(text.encode("utf-8", "surrogateescape"))
     return text
 
 
-def _decode_words(raw: str) -> str:
+def _decode_words(raw: str | Header) -> str:
     try:
         parts = decode_header(raw)
     except Exception:
-        return raw
+        return str(raw)
     words: list[str] = []
     for data, charset in parts:
         if isinstance(data, str):
@@ -107,8 +110,3 @@ def _no_surrogates(text: str) -> str:
 def _one_line(text: str) -> str:
     text = _no_surrogates(text)
     return re.sub(r"\s*\n\s*", " ", clean_text(text)).strip()
-
-
-def has_encoded_words(value: str) -> bool:
-    """Whether a header still carries RFC 2047 encoded words after decoding."""
-    return bool(_ENCODED_WORD.search(value))

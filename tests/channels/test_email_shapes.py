@@ -1,0 +1,105 @@
+"""Each shape of email whose words used to miss the stored text, from a real sample in the
+corpus (email_corpus/README.md says where each came from)."""
+
+from email.message import EmailMessage
+from pathlib import Path
+
+from channels.email import RECEIPT, parse_email, read_message
+from channels.email_parts import FORWARDED
+
+CORPUS = Path(__file__).parent / "email_corpus"
+
+
+def real(name: str) -> bytes:
+    return (CORPUS / name).read_bytes()
+
+
+def test_text_after_an_inline_picture_from_an_iphone_is_kept():
+    # Apple Mail: text/plain, image/jpeg inline, text/plain again.
+    parsed = parse_email(real("flanker/messages_iphone.eml"))
+    assert parsed.text == "Hello\n\n~Danielle"
+    assert [a.filename for a in parsed.attachments] == ["photo.JPG"]
+
+
+def test_text_in_a_later_inline_part_of_a_mixed_message_is_kept():
+    parsed = parse_email(real("mailparser-js/mixed.eml"))
+    assert "Good Morning;" in parsed.text
+
+
+def test_an_email_forwarded_as_an_attachment_is_read_and_kept():
+    parsed = parse_email(real("flanker/messages_enclosed.eml"))
+    assert parsed.text.startswith("Hello\n\n" + FORWARDED)
+    assert "From: Kirk Douglas <dan@example.com>" in parsed.text
+    assert "you're kicking ass" in parsed.text
+    assert "чтобы я без вас делал" in parsed.text
+    assert any(a.content_type == "message/rfc822" for a in parsed.attachments)
+
+
+def test_a_forwarded_pdf_email_keeps_its_words():
+    parsed = parse_email(real("mail-ruby/attachment_emails_attachment_message_rfc822.eml"))
+    assert "Just attaching another PDF" in parsed.text
+
+
+def test_headers_the_default_policy_gives_up_on_are_read():
+    parsed = parse_email(real("mail-ruby/mime_emails_raw_email_with_illegal_boundary.eml"))
+    assert "This is an outlook test" in parsed.text
+    assert parse_email(real("flanker/messages_mailformed-headers.eml")).text == "Hello"
+
+
+def test_the_text_inside_winmail_dat_is_read_once():
+    raw = real("mimekit/tnef_ukr.eml")
+    parsed = parse_email(raw)
+    assert parsed.text.count("шостий") == 1
+    # The same real winmail.dat with no plain text beside it: its words are still read.
+    (winmail,) = [p for p in read_message(raw).walk() if p.get_filename() == "winmail.dat"]
+    alone = EmailMessage()
+    alone["From"] = "rrtest1@xink.io"
+    alone["Subject"] = "rr test 7"
+    alone.add_attachment(
+        winmail.get_payload(decode=True),
+        maintype="application",
+        subtype="ms-tnef",
+        filename="winmail.dat",
+    )
+    assert "шостий" in parse_email(bytes(alone)).text
+
+
+def test_a_gb2312_label_is_read_as_gb18030():
+    parsed = parse_email(real("mail-parser/mail_test_9.eml"))
+    assert "\ufffd" not in parsed.text
+    assert "你们看看这个是什么屄" in parsed.text
+
+
+def test_raw_8bit_in_a_subject_is_read_as_utf8_or_windows_1252():
+    parsed = parse_email(real("mail-ruby/error_emails_trademark_character_in_subject.eml"))
+    assert parsed.subject == "GA.comô has a lead for you"
+    latin = parse_email(b"From: a@example.org\r\nSubject: Fr\xf6sche\r\n\r\nhi\r\n")
+    assert latin.subject == "Frösche"
+
+
+def test_from_and_reply_to_are_kept_apart():
+    parsed = parse_email(real("mail-parser/mail_test_15.eml"))
+    assert parsed.sender == "purchasing@aquillaindustries.com"
+    assert parsed.reply_to == "purchasing@aquiilaindustries.com"
+    assert parsed.headers["reply-to"]
+
+
+def test_a_read_receipt_is_not_feedback():
+    parsed = parse_email(real("flanker/messages_disposition-notification.eml"))
+    assert parsed.automated == RECEIPT and not parsed.is_feedback and not parsed.answerable
+
+
+def test_a_broken_multipart_keeps_its_text_with_a_note():
+    parsed = parse_email(real("mail-parser/mail_malformed_3.eml"))
+    assert "calefactores de nanotecnologia" in parsed.text
+    assert any("broken" in note for note in parsed.notes)
+
+
+def test_a_reply_written_below_the_quote_keeps_the_answer_not_the_history():
+    # Thunderbird, bottom-posting: attribution, quoted line, then the answer.
+    assert parse_email(real("talon/standard_replies_thunderbird.eml")).text == "Hello"
+
+
+def test_replies_from_common_mail_programs_keep_only_the_answer():
+    for program in ("aol", "apple_mail", "gmail", "hotmail", "iphone", "outlook", "yahoo"):
+        assert parse_email(real(f"talon/standard_replies_{program}.eml")).text == "Hello"
