@@ -15,7 +15,9 @@ LANGUAGES = ["en", "de", "fr", "nl", "pl", "da", "sv", "es", "it", "cs", "ja", "
 _reply_parser = EmailReplyParser(languages=LANGUAGES)
 
 _SIGNATURE_DELIMITER = re.compile(r"^-- ?$", re.MULTILINE)
-_SENT_FROM = re.compile(r"\n+sent from my [\w .-]{1,40}\s*$", re.IGNORECASE)
+_SENT_FROM = re.compile(
+    r"\n+(?:sent from my [\w .-]{1,40}|get outlook for (?:ios|android)\S*)\s*$", re.IGNORECASE
+)
 # Mailman's footer, and Google Groups' when it comes without the "-- " line.
 _LIST_FOOTER = re.compile(
     r"\n_{20,}\n[^\n]*mailing list[^\n]*\n.*\Z"
@@ -33,6 +35,20 @@ _ATTRIBUTION = re.compile(
     r"(wrote|writes|schrieb|a écrit|schreef|napisał|skrev|escribió|escreveu|ha scritto|"
     r"написал|написала|пишет):\s*$"
 )
+_FROM_WORDS = r"From|Van|Von|De|Od|От|Fra|Från|Da|Lähettäjä"
+_SENT_WORDS = (
+    r"Sent|Date|Verzonden|Gesendet|Datum|Envoyé|Wysłano|Отправлено|Sendt|Skickat|Inviato|Enviado"
+)
+_TO_WORDS = r"To|Subject|Aan|Onderwerp|An|Betreff|À|Objet|Do|Temat|Кому|Тема|Til|Emne|Till|Ämne"
+_HEADER_BLOCK = re.compile(
+    rf"^[*\s]*(?:{_FROM_WORDS})[ *]*:[^\n]*(?:\n[^\n]*){{0,4}}?\n[*\s]*(?:{_SENT_WORDS})[ *]*:"
+    rf"[^\n]*(?:\n[^\n]*){{0,6}}?\n[*\s]*(?:{_TO_WORDS})[ *]*:",
+    re.MULTILINE,
+)
+# A line that introduces a quotation in a language the reply parser does not know: it ends
+# in an address and a colon.
+_INTRODUCES = re.compile(r"@[\w.-]+>?\s*:\s*$")
+_SEPARATOR = re.compile(r"^\s*[-_=*]{5,}\s*$")
 # A reply of this many words or fewer, above quoted text that has the writer's words below it,
 # is a greeting: the answer was written below the quote.
 _GREETING_WORDS = 3
@@ -55,7 +71,7 @@ def _newest(text: str) -> str:
         latest = _reply_parser.parse_reply(text) or ""
     except Exception:
         latest = text
-    latest = _drop_trailing_attribution(_drop_trailing_quote(latest))
+    latest = _drop_trailing_attribution(_drop_trailing_quote(_drop_header_block(latest)))
     below = _written_below_quotes(text)
     still_quoting = any(line.startswith(">") for line in latest.split("\n"))
     if below and (still_quoting or len(latest.split()) <= _GREETING_WORDS < len(below.split())):
@@ -91,17 +107,29 @@ def _introduces_quote(lines: list[str], index: int) -> bool:
 
 
 def _drop_trailing_attribution(text: str) -> str:
-    """The "On ... wrote:" line left above a quote that was taken off (it may wrap once)."""
+    """The line that introduced a quote taken off ("On ... wrote:", "26.06.2014, 14:41,
+    "Alexander" <a@example.com>:"), which may wrap once, and a separator line left above it."""
     lines = text.rstrip().split("\n")
-    if len(lines) > 1 and _ATTRIBUTION.search(lines[-1]):
+    if len(lines) > 1 and (_ATTRIBUTION.search(lines[-1]) or _INTRODUCES.search(lines[-1])):
         lines.pop()
         if len(lines) > 1 and lines[-1].rstrip().endswith(("<", ",", '"')):
             lines.pop()
+    while len(lines) > 1 and (not lines[-1].strip() or _SEPARATOR.match(lines[-1])):
+        lines.pop()
     return "\n".join(lines)
+
+
+def _drop_header_block(text: str) -> str:
+    """Text above an Outlook-style header block (From, Sent, To, Subject in any language), even
+    when an HTML-only reply put blank lines between the header lines."""
+    match = _HEADER_BLOCK.search(text)
+    if match and text[: match.start()].strip():
+        return text[: match.start()]
+    return text
 
 
 def _drop_trailing_quote(text: str) -> str:
     lines = text.rstrip().split("\n")
-    while lines and lines[-1].startswith(">"):
+    while lines and (lines[-1].startswith(">") or not lines[-1].strip()):
         lines.pop()
     return "\n".join(lines)
