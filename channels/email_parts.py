@@ -169,9 +169,9 @@ def _walk(part: Message, body: Body, limits: EmailLimits, depth: int, in_report:
     elif _is_attachment(part):
         _attachment(part, body, limits)
     elif content_type == "text/plain" or content_type == "text/enriched":
-        _plain(decode_text(_payload(part), part.get_content_charset()), body, limits)
+        _plain(decode_text(decode_payload(part), part.get_content_charset()), body, limits)
     elif content_type == "text/html":
-        _html(decode_text(_payload(part), part.get_content_charset()), body)
+        _html(decode_text(decode_payload(part), part.get_content_charset()), body)
     elif content_type in _NOT_TEXT or content_type.startswith("text/"):
         return
     else:
@@ -183,7 +183,7 @@ def _broken_multipart(part: Message, body: Body, limits: EmailLimits) -> None:
     the only words there are."""
     lines = [
         line
-        for line in decode_text(_payload(part), part.get_content_charset()).split("\n")
+        for line in decode_text(decode_payload(part), part.get_content_charset()).split("\n")
         if not line.startswith("--") and not _MIME_HEADER.match(line)
     ]
     text = _maybe_base64("\n".join(lines).strip())
@@ -309,13 +309,13 @@ def _embedded(part: Message, body: Body, limits: EmailLimits, depth: int, in_rep
 
 
 def _parse_text_message(part: Message) -> Message:
-    text = decode_text(_payload(part), part.get_content_charset())
+    text = decode_text(decode_payload(part), part.get_content_charset())
     return email.message_from_string(text, policy=policy.compat32)
 
 
 def _tnef(part: Message, body: Body, limits: EmailLimits) -> None:
     """winmail.dat: Outlook's own wrapping of the message's text and files."""
-    data = _payload(part)
+    data = decode_payload(part)
     try:
         tnef = tnefparse.TNEF(data, do_checksum=False)
     except Exception:
@@ -372,7 +372,7 @@ def _is_attachment(part: Message) -> bool:
 def _attachment(part: Message, body: Body, limits: EmailLimits) -> None:
     content_type = part.get_content_type()
     name = _filename(part) or "attachment" + (_TYPES.guess_extension(content_type) or "")
-    keep(body, limits, name, content_type, _payload(part))
+    keep(body, limits, name, content_type, decode_payload(part))
 
 
 def keep(body: Body, limits: EmailLimits, filename: str, content_type: str, data: bytes) -> None:
@@ -431,7 +431,8 @@ def _safe_name(name: str) -> str:
     return clean_text(name).replace("\n", " ")[:200]
 
 
-def _payload(part: Message) -> bytes:
+def decode_payload(part: Message) -> bytes:
+    """A part's bytes with its transfer encoding undone; what cannot be decoded, as it came."""
     try:
         payload = part.get_payload(decode=True)
     except Exception:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from channels.email import NOT_FEEDBACK, parse_email, to_inbound_message
+from channels.email_original import open_original
 from tests.channels.test_email import NOW
 
 CORPUS = Path(__file__).parent / "email_corpus"
@@ -48,6 +49,11 @@ def test_every_real_email_parses_and_its_words_reach_the_text(name):
         assert _words(phrase) in _words(parsed.full_text), phrase
     assert parsed.automated == want.get("automated")
     assert parsed.is_feedback == (parsed.automated not in NOT_FEEDBACK)
+    # Staff can always open the original: every header and part, whatever was extracted.
+    original = open_original((CORPUS / name).read_bytes())
+    assert original.parts or original.headers
+    for part in original.parts:
+        (part.text or "").encode("utf-8")
 
 
 def test_the_whole_corpus_is_stored_once_however_often_it_arrives(app):
