@@ -57,7 +57,13 @@ _RECEIPT_SUBJECT = re.compile(r"^\s*(?:read|not read|gelesen|lu)\s*:", re.IGNORE
 _BOUNCE_SENDERS = ("mailer-daemon@", "postmaster@")
 # Outlook's own names for an out-of-office message and for read and non-read receipts.
 _OOF_CLASSES = ("ipm.note.rules.ooftemplate", "ipm.note.rules.externalooftemplate")
-_RECEIPT_CLASSES = ("report.ipm.note.ipnrn", "report.ipm.note.ipnnrn")
+_RECEIPT_CLASSES = (
+    "report.ipm.note.ipnrn",
+    "report.ipm.note.ipnnrn",
+    "ipm.microsoft mail.read receipt",
+    "ipm.microsoft mail.non-read receipt",
+)
+_BOUNCE_CLASSES = ("report.ipm.note.ndr", "ipm.microsoft mail.non-delivery")
 _REFERENCE = re.compile(r"\bHD-?([A-Z0-9]{4})-?([A-Z0-9]{4})\b", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")
@@ -276,7 +282,11 @@ def automated_reason(
     report_type = (message.get_param("report-type") or "") if message.is_multipart() else ""
     if message.get_content_type() == "multipart/report":
         return RECEIPT if str(report_type).lower() == "disposition-notification" else BOUNCE
-    if (sender or "").lower().startswith(_BOUNCE_SENDERS) or _BOUNCE_SUBJECT.search(subject):
+    if (
+        (sender or "").lower().startswith(_BOUNCE_SENDERS)
+        or _BOUNCE_SUBJECT.search(subject)
+        or outlook_class.startswith(_BOUNCE_CLASSES)
+    ):
         return BOUNCE
     if outlook_class.startswith(_RECEIPT_CLASSES) or (
         outlook_class.startswith("report.") and _RECEIPT_SUBJECT.search(subject)
