@@ -18,6 +18,7 @@ import tnefparse
 from striprtf.striprtf import rtf_to_text
 
 from channels.base import Attachment, clean_text
+from channels.email_replies import strip_quoted
 from channels.email_text import decode_header_value, decode_text
 from channels.html_text import html_to_text
 
@@ -25,6 +26,7 @@ MB = 1024 * 1024
 # Deeper MIME nesting than this is an attack, not a message: the rest is not walked.
 MAX_DEPTH = 16
 FORWARDED = "---------- Attached message ----------"
+_STUB_MARGIN = 8
 _TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 _NOT_TEXT = frozenset(
     {"message/delivery-status", "message/disposition-notification", "text/rfc822-headers"}
@@ -240,9 +242,13 @@ def _best_reading(readings: list[tuple[str, Body]]) -> Body | None:
 
 
 def _is_stub(plain: str, html: str) -> bool:
-    """A plain part with under half the HTML's words ("view this email in your browser")."""
-    plain_words, html_words = len(plain.split()), len(html.split())
-    return html_words >= 20 and plain_words * 2 < html_words
+    """A plain part that leaves out words the HTML has ("view this email in your browser", or
+    a line of the text while the rest sits beside pictures): the newest words of the HTML are
+    at least twice as many, and eight more. Quoted history, which some mail programs keep only
+    in the HTML, does not count."""
+    plain_words = len(strip_quoted(plain).split())
+    html_words = len(strip_quoted(html).split())
+    return html_words >= 2 * plain_words and html_words - plain_words >= _STUB_MARGIN
 
 
 def _plain(text: str, body: Body, limits: EmailLimits) -> None:

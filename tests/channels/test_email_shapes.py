@@ -40,10 +40,31 @@ def test_a_forwarded_pdf_email_keeps_its_words():
     assert "Just attaching another PDF" in parsed.text
 
 
+def test_a_plain_part_that_leaves_out_the_words_beside_the_pictures_gives_way_to_the_html():
+    # Nodemailer: the plain part says "Hello to myself!"; the HTML goes on beside two pictures.
+    parsed = parse_email(real("mailparser-js/nodemailer.eml"))
+    assert "Here's a nyan cat for you as an embedded attachment:" in parsed.text
+
+
+def test_html_longer_only_by_its_quoted_history_does_not_replace_the_plain_part():
+    # Yahoo: the HTML adds a styled copy of the history; the reply itself is the same.
+    parsed = parse_email(real("talon/reply-quotations-share-block.eml"))
+    assert parsed.text.endswith("Joe XXX")
+    assert "New Booking Inquiry" not in parsed.text
+
+
 def test_headers_the_default_policy_gives_up_on_are_read():
     parsed = parse_email(real("mail-ruby/mime_emails_raw_email_with_illegal_boundary.eml"))
     assert "This is an outlook test" in parsed.text
     assert parse_email(real("flanker/messages_mailformed-headers.eml")).text == "Hello"
+
+
+def test_headers_cut_short_by_a_broken_fold_are_repaired():
+    # A gateway's spam report line lost its leading space: everything after it, Content-Type
+    # included, fell into the body.
+    parsed = parse_email(real("mimekit/messages_issue358.eml"))
+    assert parsed.text == "Test headers"
+    assert parsed.subject.startswith("R: R: R: I:")
 
 
 def test_the_text_inside_winmail_dat_is_read_once():
