@@ -64,6 +64,8 @@ _RECEIPT_CLASSES = (
     "ipm.microsoft mail.non-read receipt",
 )
 _BOUNCE_CLASSES = ("report.ipm.note.ndr", "ipm.microsoft mail.non-delivery")
+_LIST_HEADERS = ("List-Id", "List-Post", "Mailing-List", "X-Mailing-List")
+_LIST_SENDER = re.compile(r"^owner-|-(?:owner|bounces?|request)(?:\+[^@]*)?@")
 _REFERENCE = re.compile(r"\bHD-?([A-Z0-9]{4})-?([A-Z0-9]{4})\b", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")
@@ -303,12 +305,22 @@ def automated_reason(
         or _AUTO_SUBJECT.search(subject)
     ):
         return AUTO_REPLY
-    if auto_submitted not in ("", "no") or _header(message, "Precedence").strip().lower() in (
-        "bulk",
-        "junk",
+    if auto_submitted not in ("", "no"):
+        return AUTO_GENERATED
+    if _header(message, "Precedence").strip().lower() in ("bulk", "junk") and not _list_post(
+        message
     ):
         return AUTO_GENERATED
     return None
+
+
+def _list_post(message: Message) -> bool:
+    """Whether a mailing list relayed this message: list servers mark a person's post as
+    bulk, so a complaint sent through a list (or to a group as the feedback address) stays
+    a person's words."""
+    if any(message.get(name) is not None for name in _LIST_HEADERS):
+        return True
+    return bool(_LIST_SENDER.search(_address(_header(message, "Sender"))[1] or ""))
 
 
 def _header(message: Message, name: str) -> str:

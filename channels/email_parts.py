@@ -37,6 +37,8 @@ _UUENCODED = re.compile(
 _MIME_HEADER = re.compile(r"^content-[a-z-]+:", re.IGNORECASE)
 _BASE64_BLOCK = re.compile(r"[A-Za-z0-9+/=\n]{80,}")
 _TYPES = mimetypes.MimeTypes(filenames=())
+# Types mail programs send that the standard table does not know.
+_EXTENSIONS = {"image/jpg": ".jpg", "image/pjpeg": ".jpg", "application/x-pdf": ".pdf"}
 
 _EXECUTABLE_EXTENSIONS = frozenset(
     [
@@ -264,12 +266,18 @@ def _plain(text: str, body: Body, limits: EmailLimits) -> None:
 
 def _uudecode(encoded: str) -> bytes | None:
     data = bytearray()
-    try:
-        for line in encoded.splitlines():
-            if line.strip() and line not in ("`", " "):
-                data += binascii.a2b_uu(line)
-    except binascii.Error:
-        return None
+    for line in encoded.splitlines():
+        if not line.strip() or line in ("`", " "):
+            continue
+        try:
+            data += binascii.a2b_uu(line)
+        except binascii.Error:
+            # Some encoders pad lines with junk: read only the length the line declares.
+            length = (((ord(line[0]) - 32) & 63) * 4 + 5) // 3
+            try:
+                data += binascii.a2b_uu(line[:length])
+            except binascii.Error:
+                return None
     return bytes(data)
 
 
@@ -377,7 +385,8 @@ def _is_attachment(part: Message) -> bool:
 
 def _attachment(part: Message, body: Body, limits: EmailLimits) -> None:
     content_type = part.get_content_type()
-    name = _filename(part) or "attachment" + (_TYPES.guess_extension(content_type) or "")
+    extension = _TYPES.guess_extension(content_type) or _EXTENSIONS.get(content_type, "")
+    name = _filename(part) or "attachment" + extension
     keep(body, limits, name, content_type, decode_payload(part))
 
 

@@ -4,7 +4,7 @@ corpus (email_corpus/README.md says where each came from)."""
 from email.message import EmailMessage
 from pathlib import Path
 
-from channels.email import RECEIPT, parse_email, read_message
+from channels.email import AUTO_REPLY, RECEIPT, parse_email, read_message
 from channels.email_parts import FORWARDED
 
 CORPUS = Path(__file__).parent / "email_corpus"
@@ -124,3 +124,58 @@ def test_a_reply_written_below_the_quote_keeps_the_answer_not_the_history():
 def test_replies_from_common_mail_programs_keep_only_the_answer():
     for program in ("aol", "apple_mail", "gmail", "hotmail", "iphone", "outlook", "yahoo"):
         assert parse_email(real(f"talon/standard_replies_{program}.eml")).text == "Hello"
+
+
+def test_a_person_posting_through_a_mailing_list_is_feedback():
+    # The Apache new-httpd list marked every post "Precedence: bulk" and set its own Sender.
+    parsed = parse_email(real("flanker/messages_apache-message-news-mime.eml"))
+    assert parsed.automated is None and parsed.is_feedback
+    assert parsed.sender == "hartill@lanl.gov"
+
+
+def test_an_exchange_auto_reply_without_automatic_reply_in_its_subject_is_not_feedback():
+    # Headers an Exchange 2013 mailbox rule sent (camilord/utilus tests, MIT); no body.
+    headers = (CORPUS / "headers" / "utilus_exchange_autoreply.txt").read_bytes()
+    raw = b"From: Building Consents <buildxxxment@xxx.govt.nz>\n" + headers + b"\nAway.\n"
+    parsed = parse_email(raw)
+    assert parsed.subject == "Selwyn Autoreply"
+    assert parsed.automated == AUTO_REPLY and not parsed.is_feedback and not parsed.answerable
+
+
+def test_a_utf7_subject_is_decoded():
+    # The header line from staktrace/mailparse's tests (0BSD).
+    raw = b"From: a@example.org\r\nSubject: =?UTF-7?Q?+JgM-?=\r\n\r\nhi\r\n"
+    assert parse_email(raw).subject == "\u2603"
+
+
+def test_unnamed_attachments_are_named_from_their_type():
+    names = [a.filename for a in parse_email(real("mail-parser/mail_test_6.eml")).attachments]
+    assert names and all(n == "attachment.png" for n in names)
+    jpg = parse_email(real("mail-ruby/error_emails_missing_content_disposition.eml"))
+    assert [a.filename for a in jpg.attachments] == ["attachment.jpg"]
+
+
+def test_a_file_uuencoded_in_the_text_is_kept_as_a_file_not_shown_as_text():
+    # The real uuencoded file of mail_test_15.eml, written into the text the way old mail
+    # programs did (there it has its own x-uuencode part).
+    raw = real("mail-parser/mail_test_15.eml").decode("latin-1").replace("\r\n", "\n")
+    start = raw.index("begin 644 REQUEST FOR QUOTE.zip")
+    block = raw[start : raw.index("\nend", start) + 4]
+    message = EmailMessage()
+    message["From"] = "purchasing@aquillaindustries.com"
+    message["Subject"] = "RFQ"
+    message.set_content(f"Please see the file.\n\n{block}\n\nThanks")
+    parsed = parse_email(bytes(message))
+    assert parsed.text == "Please see the file.\n\n[file: REQUEST FOR QUOTE.zip]\n\nThanks"
+    (kept,) = parsed.attachments
+    assert kept.filename == "REQUEST FOR QUOTE.zip" and kept.content_type == "application/zip"
+    # The same bytes as the x-uuencode part Python decodes in the real email.
+    (original,) = parse_email(real("mail-parser/mail_test_15.eml")).attachments
+    assert kept.data == original.data and kept.data.startswith(b"PK")
+
+
+def test_an_address_ending_in_a_dot_is_read():
+    # No real sample of this gateway habit in the corpus: the shape as the issue reports it.
+    raw = b"From: Jane Parent <jane@example.org.>\r\nSubject: Help\r\n\r\nPlease ring me.\r\n"
+    parsed = parse_email(raw)
+    assert parsed.sender == "jane@example.org" and parsed.answerable
