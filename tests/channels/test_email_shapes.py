@@ -179,3 +179,11 @@ def test_an_address_ending_in_a_dot_is_read():
     raw = b"From: Jane Parent <jane@example.org.>\r\nSubject: Help\r\n\r\nPlease ring me.\r\n"
     parsed = parse_email(raw)
     assert parsed.sender == "jane@example.org" and parsed.answerable
+
+
+def test_a_junk_line_among_the_headers_no_longer_loses_the_sender_and_subject():
+    # A relay wrote "quite " before a header line: the rest of the headers became the body.
+    parsed = parse_email(real("mail-ruby/plain_emails_raw_email_incorrect_header.eml"))
+    assert parsed.sender == "xxx@xxx.xxx"
+    assert parsed.subject == "Stop adware/spyware once and for all."
+    assert parsed.text.startswith("You are infected with:")
