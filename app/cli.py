@@ -114,7 +114,10 @@ def email_poll() -> None:
     if imap_settings() is None:
         raise click.ClickException("IMAP_HOST is not set: there is no mailbox to poll")
     summary = poll_mailbox()
-    click.echo(f"Stored {summary.stored} emails; {summary.failed} failed and stay for next time")
+    click.echo(
+        f"Stored {summary.stored} new emails; {summary.already} were already stored; "
+        f"{summary.failed} failed and stay for next time"
+    )
 
 
 @click.command("spool")

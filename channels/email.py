@@ -2,102 +2,49 @@
 
 Both doors (IMAP polling and the inbound webhook) hand their raw bytes to parse_email(). It
 never raises on what a sender wrote: broken MIME, lying charsets and hostile HTML all become
-readable text, and whatever cannot be read is noted rather than lost.
+readable text, and whatever cannot be read is noted rather than lost. The words of every part
+are read (`email_parts`), headers in any charset (`email_text`), and the newest words of a
+reply are told from the quoted history (`email_replies`).
 """
 
 import email
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from email import policy
+from email.errors import MissingHeaderBodySeparatorDefect
 from email.headerregistry import Address
 from email.message import Message
-from email.utils import parseaddr
-from typing import Any, cast
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
 
-from mailparser_reply import EmailReplyParser
+from channels.base import Attachment, FeedbackDetails, InboundMessage
+from channels.email_parts import EmailLimits, read_body
+from channels.email_replies import strip_quoted
+from channels.email_text import decode_header_value, decode_text
 
-from channels.base import Attachment, FeedbackDetails, InboundMessage, clean_text
-from channels.html_text import html_to_text
+__all__ = ["EmailLimits", "decode_text", "strip_quoted"]
 
 CHANNEL = "email"
-MB = 1024 * 1024
 EXTERNAL_ID_CHARS = 255
 ORIGINAL_FILENAME = "original.eml"
-# Deeper MIME nesting than this is an attack, not a message: the rest is not walked.
-MAX_DEPTH = 16
 
+# Why a machine, not a person, sent a message. The first three are nobody's feedback: they are
+# kept, as comments, and never answered. Mail a system generated for a person (a council web
+# form relaying a complaint, a list server) is feedback, but is not answered either.
 AUTO_REPLY = "auto_reply"
 BOUNCE = "bounce"
+RECEIPT = "receipt"
+AUTO_GENERATED = "auto_generated"
+NOT_FEEDBACK = frozenset({AUTO_REPLY, BOUNCE, RECEIPT})
 
-_EXECUTABLE_EXTENSIONS = frozenset(
-    [
-        "exe",
-        "dll",
-        "com",
-        "bat",
-        "cmd",
-        "scr",
-        "pif",
-        "cpl",
-        "msi",
-        "msp",
-        "msc",
-        "jar",
-        "js",
-        "jse",
-        "vbs",
-        "vbe",
-        "wsf",
-        "wsh",
-        "ps1",
-        "psm1",
-        "hta",
-        "lnk",
-        "reg",
-        "sh",
-        "apk",
-        "app",
-        "dmg",
-        "elf",
-        "so",
-        "dylib",
-        "gadget",
-        "inf",
-        "iso",
-        "img",
-        "vhd",
-        "vhdx",
-    ]
-)
-_EXECUTABLE_TYPES = frozenset(
-    {
-        "application/x-msdownload",
-        "application/x-msdos-program",
-        "application/x-dosexec",
-        "application/x-executable",
-        "application/x-sharedlib",
-        "application/vnd.microsoft.portable-executable",
-        "application/x-sh",
-        "application/x-bat",
-        "application/javascript",
-        "text/javascript",
-        "application/x-ms-shortcut",
-        "application/hta",
-        "application/java-archive",
-        "application/vnd.android.package-archive",
-    }
-)
-# Windows PE and Linux ELF programs, whatever name or type the sender gave them.
-_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF")
-# Labels senders use for text that is really UTF-8 far more often than it is really Latin-1.
-_MISLABELLED_AS_LATIN = frozenset(
-    {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso8859-1", "windows-1252"}
-)
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:automatic reply|auto(?:matic)?[- ]?reply|auto[- ]?response|out of (?:the )?office|"
-    r"away from (?:the|my) office|on annual leave|i am (?:currently )?(?:away|out of the office))",
+    r"away from (?:the|my) office|on annual leave|i am (?:currently )?(?:away|out of the office)|"
+    r"automatische antwort|abwesenheitsnotiz|r[ée]ponse automatique|absence du bureau|"
+    r"automatisch antwoord|afwezig|autosvar|automatisk svar|odpowied[źz] automatyczna|"
+    r"respuesta autom[áa]tica|risposta automatica)",
     re.IGNORECASE,
 )
 _BOUNCE_SUBJECT = re.compile(
@@ -106,26 +53,43 @@ _BOUNCE_SUBJECT = re.compile(
     r"delivery failure|message not delivered)",
     re.IGNORECASE,
 )
+_RECEIPT_SUBJECT = re.compile(r"^\s*(?:read|not read|gelesen|lu)\s*:", re.IGNORECASE)
 _BOUNCE_SENDERS = ("mailer-daemon@", "postmaster@")
+# Outlook's own names for an out-of-office message and for read and non-read receipts.
+_OOF_CLASSES = ("ipm.note.rules.ooftemplate", "ipm.note.rules.externalooftemplate")
+_RECEIPT_CLASSES = (
+    "report.ipm.note.ipnrn",
+    "report.ipm.note.ipnnrn",
+    "ipm.microsoft mail.read receipt",
+    "ipm.microsoft mail.non-read receipt",
+)
+_BOUNCE_CLASSES = ("report.ipm.note.ndr", "ipm.microsoft mail.non-delivery")
+_LIST_HEADERS = ("List-Id", "List-Post", "Mailing-List", "X-Mailing-List")
+_LIST_SENDER = re.compile(r"^owner-|-(?:owner|bounces?|request)(?:\+[^@]*)?@")
 _REFERENCE = re.compile(r"\bHD-?([A-Z0-9]{4})-?([A-Z0-9]{4})\b", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
-_SIGNATURE_DELIMITER = re.compile(r"^-- ?$", re.MULTILINE)
-_SENT_FROM = re.compile(r"\n+sent from my [\w .-]{1,40}\s*$", re.IGNORECASE)
-_reply_parser = EmailReplyParser(languages=["en"])
-
-
-@dataclass(frozen=True)
-class EmailLimits:
-    max_attachment_bytes: int = 10 * MB
-    max_attachments: int = 20
+_HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")
+_KEPT_HEADERS = (
+    "From",
+    "Reply-To",
+    "Sender",
+    "To",
+    "Cc",
+    "Date",
+    "Subject",
+    "In-Reply-To",
+    "References",
+)
 
 
 @dataclass(frozen=True)
 class ParsedEmail:
     external_id: str
     message_id: str | None
+    # Who wrote it (From); Reply-To is where they asked answers to go, which may differ.
     sender: str | None
     sender_name: str | None
+    reply_to: str | None
     subject: str
     full_text: str
     text: str
@@ -142,48 +106,50 @@ class ParsedEmail:
 
     @property
     def answerable(self) -> bool:
-        """Whether an acknowledgement may go back: never to an auto-reply or a bounce."""
+        """Whether an acknowledgement may go back: never to anything a machine sent."""
         return self.automated is None and self.sender is not None
 
-
-@dataclass
-class _Walk:
-    plain: str | None = None
-    html: str | None = None
-    report_headers: list[Message] = field(default_factory=list)
-    attachments: list[Attachment] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    @property
+    def is_feedback(self) -> bool:
+        """False for auto-replies, bounces and receipts: nobody wrote those to Heard."""
+        return self.automated not in NOT_FEEDBACK
 
 
 def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
-    """Read a raw message: headers, the best body as text, attachments within limits."""
+    """Read a raw message: headers, every part's words as text, attachments within limits."""
     limits = limits or EmailLimits()
-    message = email.message_from_bytes(raw, policy=policy.default)
-    walk = _Walk()
-    _walk(message, walk, limits, depth=0, in_report=False)
-    full_text = _body_text(walk)
+    message = read_message(raw)
+    body = read_body(message, limits)
+    full_text = "\n\n".join(t for t in (body.text, body.forwarded_text) if t)
     message_id = _first_message_id(_header(message, "Message-ID"))
     raw_sha256 = hashlib.sha256(raw).hexdigest()
-    sender_name, sender = _sender(message)
+    sender_name, sender = _address(_header(message, "From"))
+    reply_to = _address(_header(message, "Reply-To"))[1]
     subject = _header(message, "Subject")
-    original_subjects = [_header(h, "Subject") for h in walk.report_headers]
-    attachments = tuple(walk.attachments)
+    original_subjects = [_header(h, "Subject") for h in body.report_headers]
+    attachments = tuple(body.attachments)
+    text = "\n\n".join(t for t in (strip_quoted(body.text), body.forwarded_text) if t)
     return ParsedEmail(
-        external_id=message_key(message_id) if message_id else f"sha256:{raw_sha256}",
+        external_id=(
+            message_key(message_id)
+            if message_id
+            else content_key(sender, _header(message, "Date"), subject, text)
+        ),
         message_id=message_id,
         sender=sender,
         sender_name=sender_name,
+        reply_to=reply_to if reply_to != sender else None,
         subject=subject,
         full_text=full_text,
-        text=strip_quoted(full_text),
+        text=text,
         thread_reference=find_reference([subject, *original_subjects]),
-        replies_to=_replies_to(message, walk.report_headers),
-        automated=automated_reason(message, sender),
+        replies_to=_replies_to(message, body.report_headers),
+        automated=automated_reason(message, sender, body.message_class),
         attachments=attachments,
-        notes=tuple(walk.notes),
+        notes=tuple(body.notes),
         headers={
             name.lower(): _header(message, name)
-            for name in ("From", "To", "Cc", "Date", "Subject", "In-Reply-To", "References")
+            for name in _KEPT_HEADERS
             if message.get(name) is not None
         },
         content_hash=_content_hash(sender, subject, full_text, attachments),
@@ -198,13 +164,40 @@ def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
     )
 
 
+def read_message(raw: bytes) -> Message:
+    """The message tree, read with the lenient compat32 policy: the default policy gives up on
+    Outlook Express-style headers and makes the whole message one attachment. Headers cut short
+    by a fold a mail gateway broke, or hidden behind a junk line, are repaired and read again."""
+    message = email.message_from_bytes(raw, policy=policy.compat32)
+    cut_short = any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in message.defects)
+    if cut_short or (message.get("From") is None and message.get("Subject") is None):
+        again = email.message_from_bytes(_repair_headers(raw), policy=policy.compat32)
+        if len(again.keys()) > len(message.keys()):
+            return again
+    return message
+
+
+def _repair_headers(raw: bytes) -> bytes:
+    """Headers with the lines before the first header dropped and broken folds re-joined."""
+    end = re.search(rb"\r?\n\r?\n", raw)
+    head, rest = (raw[: end.start()], raw[end.start() :]) if end else (raw, b"")
+    lines = head.splitlines()
+    while lines and not _HEADER_LINE.match(lines[0]):
+        lines.pop(0)
+    fixed = [
+        line if _HEADER_LINE.match(line) or line[:1] in (b" ", b"\t") else b" " + line
+        for line in lines
+    ]
+    return b"\r\n".join(fixed) + rest
+
+
 def to_inbound_message(
     parsed: ParsedEmail, received_at: datetime, kind: str = "complaint"
 ) -> InboundMessage:
     """The InboundMessage ingest() stores: the stripped text, the full text in the payload."""
-    # Auto-replies and bounces are kept, but they are nobody's complaint.
+    # Auto-replies, bounces and receipts are kept, but they are nobody's complaint.
     details = FeedbackDetails(
-        kind=kind if parsed.automated is None else "comment",
+        kind=kind if parsed.is_feedback else "comment",
         contact_role="other",
         name=parsed.sender_name,
         email=parsed.sender,
@@ -231,6 +224,7 @@ def raw_payload(parsed: ParsedEmail) -> dict[str, Any]:
     return {
         "message_id": parsed.message_id,
         "headers": parsed.headers,
+        "reply_to": parsed.reply_to,
         "full_text": parsed.full_text,
         "automated": parsed.automated,
         "notes": list(parsed.notes),
@@ -251,6 +245,26 @@ def message_key(message_id: str) -> str:
     return "sha256:" + hashlib.sha256(message_id.encode("utf-8", "replace")).hexdigest()
 
 
+def content_key(sender: str | None, date: str, subject: str, text: str) -> str:
+    """The external id of mail without a Message-ID: a hash of who sent it, when, the subject
+    and the words, each normalised, so the same email is the same whichever door it came
+    through (an IMAP server may rewrite line endings; the raw bytes then differ)."""
+    digest = hashlib.sha256()
+    for value in ((sender or "").lower(), _normal_date(date), subject, text):
+        digest.update(" ".join(value.split()).encode("utf-8", "replace") + b"\0")
+    return "content:" + digest.hexdigest()
+
+
+def _normal_date(value: str) -> str:
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
 def find_reference(subjects: list[str]) -> str | None:
     """The first Heard reference (HD-XXXX-XXXX) in any of the subjects, normalised."""
     for subject in subjects:
@@ -260,218 +274,76 @@ def find_reference(subjects: list[str]) -> str | None:
     return None
 
 
-def strip_quoted(text: str) -> str:
-    """The newest part of a reply: quoted history and a delimited signature removed.
-
-    Only a signature after the standard "-- " line (or a "Sent from my phone" line) goes: a
-    looser rule would drop a postscript after "Thanks,", and a postscript may be the disclosure
-    that matters most. If nothing would be left, the whole text is kept.
-    """
-    try:
-        latest = _reply_parser.parse_reply(text) or ""
-    except Exception:
-        latest = text
-    latest = _drop_trailing_quote(latest)
-    signature = _SIGNATURE_DELIMITER.search(latest)
-    if signature:
-        latest = latest[: signature.start()]
-    latest = _SENT_FROM.sub("", latest).strip()
-    return latest or text.strip()
-
-
-def automated_reason(message: Message, sender: str | None) -> str | None:
-    """AUTO_REPLY or BOUNCE when the message was sent by a machine, else None."""
-    content_type = message.get_content_type()
-    if content_type == "multipart/report" or (sender or "").lower().startswith(_BOUNCE_SENDERS):
-        return BOUNCE
+def automated_reason(
+    message: Message, sender: str | None, message_class: str | None = None
+) -> str | None:
+    """Why a machine sent this message (AUTO_REPLY, BOUNCE, RECEIPT, AUTO_GENERATED), or None
+    when a person did. List headers alone do not make mail automated: people post to lists."""
+    outlook_class = (message_class or "").lower()
     subject = _header(message, "Subject")
-    if _BOUNCE_SUBJECT.search(subject):
+    report_type = (message.get_param("report-type") or "") if message.is_multipart() else ""
+    if message.get_content_type() == "multipart/report":
+        return RECEIPT if str(report_type).lower() == "disposition-notification" else BOUNCE
+    if (
+        (sender or "").lower().startswith(_BOUNCE_SENDERS)
+        or _BOUNCE_SUBJECT.search(subject)
+        or outlook_class.startswith(_BOUNCE_CLASSES)
+    ):
         return BOUNCE
+    if outlook_class.startswith(_RECEIPT_CLASSES) or (
+        outlook_class.startswith("report.") and _RECEIPT_SUBJECT.search(subject)
+    ):
+        return RECEIPT
     auto_submitted = _header(message, "Auto-Submitted").strip().lower()
-    if auto_submitted and auto_submitted != "no":
+    suppress = _header(message, "X-Auto-Response-Suppress").lower()
+    if (
+        outlook_class.startswith(_OOF_CLASSES)
+        or auto_submitted.startswith("auto-replied")
+        or _header(message, "Precedence").strip().lower() == "auto_reply"
+        or any(_header(message, name) for name in ("X-Autoreply", "X-Autorespond"))
+        or (auto_submitted not in ("", "no") and ("all" in suppress or "oof" in suppress))
+        or _AUTO_SUBJECT.search(subject)
+    ):
         return AUTO_REPLY
-    if _header(message, "Precedence").strip().lower() in {"bulk", "junk", "list", "auto_reply"}:
-        return AUTO_REPLY
-    if any(_header(message, name) for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponse")):
-        return AUTO_REPLY
-    if _AUTO_SUBJECT.search(subject):
-        return AUTO_REPLY
+    if auto_submitted not in ("", "no"):
+        return AUTO_GENERATED
+    if _header(message, "Precedence").strip().lower() in ("bulk", "junk") and not _list_post(
+        message
+    ):
+        return AUTO_GENERATED
     return None
 
 
-def _walk(part: Message, walk: _Walk, limits: EmailLimits, depth: int, in_report: bool) -> None:
-    if depth > MAX_DEPTH:
-        walk.notes.append("Parts nested too deeply were not read.")
-        return
-    content_type = part.get_content_type()
-    if content_type in ("message/rfc822", "text/rfc822-headers"):
-        _embedded(part, walk, limits, in_report)
-        return
-    if part.is_multipart():
-        payload = part.get_payload()
-        # A multipart's payload is its list of parts, each a Message.
-        parts = cast(list[Message], payload) if isinstance(payload, list) else []
-        for sub in parts:
-            _walk(sub, walk, limits, depth + 1, in_report or content_type == "multipart/report")
-        return
-    if _is_attachment(part):
-        _attachment(part, walk, limits)
-    elif content_type == "text/plain" and walk.plain is None:
-        walk.plain = decode_text(_payload(part), part.get_content_charset())
-    elif content_type == "text/html" and walk.html is None:
-        walk.html = decode_text(_payload(part), part.get_content_charset())
-    elif content_type == "message/delivery-status" or content_type.startswith("text/"):
-        return
-    else:
-        _attachment(part, walk, limits)
-
-
-def _embedded(part: Message, walk: _Walk, limits: EmailLimits, in_report: bool) -> None:
-    """A returned or forwarded message: its headers thread a bounce; forwarded ones are kept."""
-    inner = part.get_payload()
-    if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-        headers = inner[0]
-    else:
-        text = decode_text(_payload(part), part.get_content_charset())
-        headers = email.message_from_string(text, policy=policy.default)
-    if in_report:
-        walk.report_headers.append(headers)
-        return
-    try:
-        data = headers.as_bytes(policy=policy.SMTP)
-    except Exception:
-        walk.notes.append("An attached email could not be read and was not kept.")
-        return
-    _keep(walk, limits, "attached-message.eml", "message/rfc822", data)
-
-
-def _is_attachment(part: Message) -> bool:
-    disposition = (part.get_content_disposition() or "").lower()
-    return disposition == "attachment" or bool(_filename(part))
-
-
-def _attachment(part: Message, walk: _Walk, limits: EmailLimits) -> None:
-    filename = _filename(part) or "attachment"
-    _keep(walk, limits, filename, part.get_content_type(), _payload(part))
-
-
-def _keep(walk: _Walk, limits: EmailLimits, filename: str, content_type: str, data: bytes) -> None:
-    """Store an attachment, or list it with the reason it was refused; never open it."""
-    size = len(data)
-    refused = None
-    if len(walk.attachments) >= limits.max_attachments:
-        refused = f"not kept: more than {limits.max_attachments} attachments"
-    elif size > limits.max_attachment_bytes:
-        refused = f"not kept: larger than {limits.max_attachment_bytes // MB} MB"
-    elif _executable(filename, content_type, data):
-        refused = "not kept: it is a program, which could harm a computer"
-    attachment = Attachment(
-        filename=filename,
-        content_type=content_type,
-        size=size,
-        data=None if refused else data,
-        refused=refused,
-    )
-    walk.attachments.append(attachment)
-    if refused:
-        walk.notes.append(f"Attachment {filename!r} ({_size(size)}) {refused}.")
-
-
-def _executable(filename: str, content_type: str, data: bytes) -> bool:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return (
-        extension in _EXECUTABLE_EXTENSIONS
-        or content_type in _EXECUTABLE_TYPES
-        or data.startswith(_EXECUTABLE_MAGIC)
-    )
-
-
-def _size(size: int) -> str:
-    return f"{size / MB:.1f} MB" if size >= MB else f"{max(1, size // 1024)} KB"
-
-
-def _filename(part: Message) -> str | None:
-    try:
-        name = part.get_filename()
-    except Exception:
-        name = None
-    if not name:
-        return None
-    # Only the last path component, so a name can never point outside where files go.
-    name = re.split(r"[\\/]", _safe(name))[-1].strip().strip(".")
-    return clean_text(name).replace("\n", " ")[:200] or None
-
-
-def _payload(part: Message) -> bytes:
-    try:
-        payload = part.get_payload(decode=True)
-    except Exception:
-        payload = None
-    if isinstance(payload, bytes):
-        return payload
-    raw = part.get_payload()
-    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
-
-
-def decode_text(payload: bytes, charset: str | None) -> str:
-    """Bytes as text, whatever the sender claimed the charset was.
-
-    Text labelled ASCII or Latin-1 that is valid UTF-8 is read as UTF-8 (the usual mislabel);
-    an unknown label falls back to UTF-8, then Windows-1252; undecodable bytes become U+FFFD.
-    """
-    label = (charset or "us-ascii").strip().lower()
-    if label in _MISLABELLED_AS_LATIN or label in ("utf-8", "utf8"):
-        try:
-            return clean_text(payload.decode("utf-8"))
-        except UnicodeDecodeError:
-            label = "windows-1252" if label not in ("utf-8", "utf8") else label
-    try:
-        return clean_text(payload.decode(label, errors="replace"))
-    except (LookupError, ValueError):
-        try:
-            return clean_text(payload.decode("utf-8"))
-        except UnicodeDecodeError:
-            return clean_text(payload.decode("windows-1252", errors="replace"))
-
-
-def _body_text(walk: _Walk) -> str:
-    if walk.plain and walk.plain.strip():
-        return walk.plain.strip()
-    if walk.html:
-        try:
-            return clean_text(html_to_text(walk.html))
-        except Exception:
-            walk.notes.append("The HTML body could not be read; see the original message.")
-    return (walk.plain or "").strip()
+def _list_post(message: Message) -> bool:
+    """Whether a mailing list relayed this message: list servers mark a person's post as
+    bulk, so a complaint sent through a list (or to a group as the feedback address) stays
+    a person's words."""
+    if any(message.get(name) is not None for name in _LIST_HEADERS):
+        return True
+    return bool(_LIST_SENDER.search(_address(_header(message, "Sender"))[1] or ""))
 
 
 def _header(message: Message, name: str) -> str:
-    """A header's value as text; a header the parser chokes on is decoded leniently instead."""
+    """A header's value as one line of text, decoded leniently, never an exception."""
     try:
         value = message.get(name)
-        return "" if value is None else _safe(str(value))
     except Exception:
-        for raw_name, raw_value in message.raw_items():
-            if raw_name.lower() == name.lower():
-                return _safe(str(raw_value))
         return ""
+    return "" if value is None else decode_header_value(value)
 
 
-def _safe(value: str) -> str:
-    """Text any database can store: undecodable bytes and control characters replaced."""
+def _address(value: str) -> tuple[str | None, str | None]:
+    """The display name and address of the first mailbox in a header; the address only when
+    it is one (a trailing dot, as some gateways add, is taken off)."""
     try:
-        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        value = value.encode("utf-8", "replace").decode("utf-8")
-    return clean_text(value).replace("\n", " ").strip()
-
-
-def _sender(message: Message) -> tuple[str | None, str | None]:
-    raw = _header(message, "Reply-To") or _header(message, "From")
-    name, address = parseaddr(raw)
-    address = address.strip().lower()
+        pairs = getaddresses([value])
+    except Exception:
+        return None, None
+    name, address = next(((n, a) for n, a in pairs if a), ("", ""))
+    name = name.strip() or next((n.strip() for n, _ in pairs if n.strip()), "")
+    address = address.strip().lower().rstrip(".")
     if "@" not in address or len(address) > 320 or not _valid_address(address):
-        return (name or None), None
+        return (name[:200] or None), None
     return (name[:200] or None), address
 
 
@@ -511,12 +383,7 @@ def _content_hash(
     for value in (sender or "", subject, text):
         digest.update(value.encode("utf-8", "replace") + b"\0")
     for attachment in attachments:
-        digest.update(hashlib.sha256(attachment.data or b"").digest())
+        # Line endings as an IMAP server may have rewritten them in a text file or a MIME part.
+        data = (attachment.data or b"").replace(b"\r\n", b"\n")
+        digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
-
-
-def _drop_trailing_quote(text: str) -> str:
-    lines = text.rstrip().split("\n")
-    while lines and lines[-1].startswith(">"):
-        lines.pop()
-    return "\n".join(lines)

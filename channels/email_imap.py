@@ -30,14 +30,17 @@ class ImapSettings:
 
 @dataclass(frozen=True)
 class PollSummary:
+    # New messages stored; messages already stored (through the webhook, or by a poll killed
+    # before it could mark them), marked now; messages that could not be stored.
     stored: int = 0
     failed: int = 0
+    already: int = 0
 
 
-def poll(settings: ImapSettings, handle: Callable[[bytes], object]) -> PollSummary:
-    """Hand each waiting message to `handle`, then mark it; a message whose handler raises is
-    left as it was, to be fetched again next time."""
-    stored = failed = 0
+def poll(settings: ImapSettings, handle: Callable[[bytes], bool]) -> PollSummary:
+    """Hand each waiting message to `handle` (which says whether it was new), then mark it; a
+    message whose handler raises is left as it was, to be fetched again next time."""
+    stored = failed = already = 0
     with _connect(settings) as mailbox:
         if settings.processed_folder and not mailbox.folder.exists(settings.processed_folder):
             mailbox.folder.create(settings.processed_folder)
@@ -50,7 +53,7 @@ def poll(settings: ImapSettings, handle: Callable[[bytes], object]) -> PollSumma
             if raw is None:
                 continue
             try:
-                handle(raw)
+                new = handle(raw)
             except Exception:
                 failed += 1
                 log.exception(
@@ -58,8 +61,11 @@ def poll(settings: ImapSettings, handle: Callable[[bytes], object]) -> PollSumma
                 )
                 continue
             _mark_done(mailbox, uid, settings.processed_folder)
-            stored += 1
-    return PollSummary(stored=stored, failed=failed)
+            if new:
+                stored += 1
+            else:
+                already += 1
+    return PollSummary(stored=stored, failed=failed, already=already)
 
 
 def _connect(settings: ImapSettings) -> BaseMailBox:

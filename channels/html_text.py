@@ -41,6 +41,9 @@ _BLOCKS = {
 # Elements with no end tag: they must not open a hidden section that never closes.
 _VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# Private-use marks where a quotation opens and closes, turned into "> " prefixes at the end, so
+# quoted history in an HTML-only reply is recognised as a quote, as in a plain-text reply.
+_QUOTE_OPEN, _QUOTE_CLOSE = "\ue000", "\ue001"
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -55,6 +58,8 @@ class _TextCollector(HTMLParser):
             self.hidden_depth += 1
         elif tag == "br":
             self.parts.append("\n")
+        elif tag == "blockquote":
+            self.parts.append("\n" + _QUOTE_OPEN)
         elif tag in _BLOCKS:
             self.parts.append("\n\n" if tag == "p" else "\n")
             if tag == "li":
@@ -69,6 +74,8 @@ class _TextCollector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self.hidden_depth = max(0, self.hidden_depth - 1)
+        elif tag == "blockquote":
+            self.parts.append(_QUOTE_CLOSE + "\n")
         elif tag in _BLOCKS and tag not in _VOID and tag != "li":
             self.parts.append("\n\n" if tag == "p" else "\n")
 
@@ -84,5 +91,18 @@ def html_to_text(html: str) -> str:
     collector.feed(html)
     collector.close()
     text = "".join(collector.parts)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    lines = (_SPACES.sub(" ", line).strip() for line in _quote_lines(text.split("\n")))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _quote_lines(lines: list[str]) -> list[str]:
+    """Lines inside blockquotes prefixed with "> " once per level, the marks removed."""
+    depth = 0
+    quoted = []
+    for line in lines:
+        start_depth = depth
+        depth = max(0, depth + line.count(_QUOTE_OPEN) - line.count(_QUOTE_CLOSE))
+        text = line.replace(_QUOTE_OPEN, "").replace(_QUOTE_CLOSE, "")
+        level = max(start_depth, depth) if _QUOTE_OPEN in line else start_depth
+        quoted.append("> " * level + text if level and text.strip() else text)
+    return quoted

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import Flask, has_app_context
+from flask import Flask, after_this_request, current_app, g, has_app_context, has_request_context
 from redis.exceptions import RedisError
 from rq import Retry
 from rq.job import Job, JobStatus
+from werkzeug.wrappers import Response
 
 from app.extensions import db, queues
 
@@ -109,12 +110,42 @@ class BoundJob:
             return None
 
     def _run_here(self, *args: Any) -> None:
+        if has_request_context() and _DEFERRED in g:
+            # The request asked to answer first: the job runs once the response is sent.
+            getattr(g, _DEFERRED).append((self, args))
+            return
         # As under RQ, a failing job is logged and left for a retry, not raised at the caller.
         try:
             self.func(*args)
         except Exception:
             db.session.rollback()
             log.exception("job %s failed in-process", self.__name__)
+
+
+_DEFERRED = "heard_deferred_jobs"
+
+
+def after_the_response() -> None:
+    """Without Redis, run the jobs this request starts after its response has been sent,
+    not before: a mail provider posting a large email is answered at once, and the classifier
+    (seconds on a long email) runs afterwards in this process. With Redis nothing changes."""
+    if queues.connection is not None:
+        return
+    deferred: list[tuple[BoundJob, tuple[Any, ...]]] = []
+    setattr(g, _DEFERRED, deferred)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    @after_this_request
+    def _run_on_close(response: Response) -> Response:
+        response.call_on_close(lambda: _run_deferred(app, deferred))
+        return response
+
+
+def _run_deferred(app: Flask, deferred: list[tuple["BoundJob", tuple[Any, ...]]]) -> None:
+    with app.app_context():
+        for bound, args in deferred:
+            bound._run_here(*args)
+        db.session.remove()
 
 
 def job(

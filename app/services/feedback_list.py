@@ -22,6 +22,7 @@ from app.models import (
 )
 from app.services.common import can_exist
 from channels.email import ORIGINAL_FILENAME
+from channels.email_original import OriginalEmail, open_original
 
 PER_PAGE = 50
 
@@ -209,3 +210,21 @@ def attachments_by_message(messages: list[Message]) -> dict[int, list[Attachment
     for attachment in rows:
         found.setdefault(attachment.message_id, []).append(attachment)
     return found
+
+
+def originals_by_message(messages: list[Message]) -> dict[int, OriginalEmail]:
+    """Each inbound email laid open, every header and every part, by message id: staff can
+    always read what was sent, even where the text Heard took from it falls short."""
+    ids = [
+        m.id for m in messages if m.direction == Direction.INBOUND and m.channel == Channel.EMAIL
+    ]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Attachment.message_id, Attachment.data).where(
+            Attachment.message_id.in_(ids),
+            Attachment.filename == ORIGINAL_FILENAME,
+            Attachment.content_type == "message/rfc822",
+        )
+    ).all()
+    return {message_id: open_original(data) for message_id, data in rows if data is not None}

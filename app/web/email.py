@@ -6,6 +6,7 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from app.extensions import csrf
+from app.jobs import after_the_response
 from app.services.intake import receiving
 from channels import email_webhook
 
@@ -57,6 +58,8 @@ def inbound() -> tuple[Response, int]:
         return _refused(error)
     if not body.strip():
         return _error(400, "The body must be a raw RFC 5322 message.")
+    # A long email takes the classifier seconds: the provider is answered first.
+    after_the_response()
     receipt = receiving.receive_raw_email(body)
     if not receipt.stored:
         # Kept on disk while the database is down; stored as soon as it is back.

@@ -137,6 +137,7 @@ def _item_page(thread: listing.Thread, reply_form: ReplyForm) -> str:
         if len(channels) == 1
         else _l("Do not repeat what they wrote: someone else may read their phone or email."),
         attachments=listing.attachments_by_message(thread.messages),
+        originals=listing.originals_by_message(thread.messages) if personal else {},
         theme_correction=corrections.latest(thread.item.id),
         form=reply_form,
         personal=personal,

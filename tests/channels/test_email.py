@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from channels import email as email_channel
-from channels.email import AUTO_REPLY, BOUNCE, EmailLimits, parse_email
+from channels.email import AUTO_GENERATED, AUTO_REPLY, BOUNCE, EmailLimits, parse_email
 from channels.html_text import html_to_text
 
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
@@ -130,13 +130,16 @@ def test_in_reply_to_and_references_are_collected():
     assert parsed.replies_to == ("heard.1@heard.example", "a@x")
 
 
-def test_a_missing_message_id_falls_back_to_a_hash_of_the_raw_bytes():
-    raw = bytes(mail(message_id=None))
+def test_a_missing_message_id_falls_back_to_a_hash_that_survives_line_ending_changes():
+    raw = bytes(mail(message_id=None, headers={"Date": "Tue, 3 Mar 2026 10:00:00 +0000"}))
     parsed = parse_email(raw)
     assert parsed.message_id is None
-    assert parsed.external_id.startswith("sha256:")
-    assert parse_email(raw).external_id == parsed.external_id
-    assert parse_email(raw + b"\n").external_id != parsed.external_id
+    assert parsed.external_id.startswith("content:")
+    # An IMAP server may store the same email with other line endings than the webhook got.
+    assert parse_email(raw.replace(b"\r\n", b"\n")).external_id == parsed.external_id
+    assert parse_email(raw.replace(b"\n", b"\r\n")).external_id == parsed.external_id
+    other = bytes(mail("Other words.", message_id=None))
+    assert parse_email(other).external_id != parsed.external_id
 
 
 def test_a_very_long_message_id_is_hashed_to_fit_the_column():
@@ -241,10 +244,9 @@ def test_too_many_attachments_are_listed_not_kept():
 def test_auto_replies_are_recognised():
     cases = [
         {"Auto-Submitted": "auto-replied"},
-        {"Precedence": "bulk"},
-        {"Precedence": "junk"},
-        {"Precedence": "list"},
         {"X-Autoreply": "yes"},
+        {"Precedence": "auto_reply"},
+        {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
     ]
     for headers in cases:
         assert parse_email(bytes(mail(headers=headers))).automated == AUTO_REPLY, headers
@@ -252,6 +254,19 @@ def test_auto_replies_are_recognised():
         assert parse_email(bytes(mail(subject=subject))).automated == AUTO_REPLY
     plain = parse_email(bytes(mail(headers={"Auto-Submitted": "no"})))
     assert plain.automated is None and plain.answerable
+
+
+def test_generated_mail_is_not_answered_but_is_still_feedback():
+    for headers in ({"Precedence": "bulk"}, {"Auto-Submitted": "auto-generated"}):
+        parsed = parse_email(bytes(mail(headers=headers)))
+        assert parsed.automated == AUTO_GENERATED and not parsed.answerable, headers
+        assert email_channel.to_inbound_message(parsed, NOW).details.kind == "complaint"
+
+
+def test_a_person_posting_through_a_mailing_list_is_a_person():
+    headers = {"Precedence": "list", "List-Id": "<parents.lists.example.org>"}
+    parsed = parse_email(bytes(mail(headers=headers)))
+    assert parsed.automated is None and parsed.answerable
 
 
 def test_an_auto_reply_is_recorded_as_a_comment_and_not_answerable():

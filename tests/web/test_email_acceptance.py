@@ -59,7 +59,7 @@ def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, smtp_server, clien
     )
     result = runner.invoke(args=["email", "poll"])
     assert result.exit_code == 0, result.output
-    assert "Stored 2 emails" in result.output
+    assert "Stored 2 new emails; 0 were already stored" in result.output
     first = items_by_sender()
     ann, bob = first["a@example.org"], first["b@example.org"]
     ack_a = acknowledgement_to(captured, "a@example.org")
@@ -91,8 +91,8 @@ def test_a_mixed_batch_is_threaded_in_the_staff_list(dovecot, smtp_server, clien
     dovecot.append(mail("Cat <c@example.org>", "New", "My son's worker left.", "<c1@example.org>"))
     result = runner.invoke(args=["email", "poll"])
     assert result.exit_code == 0, result.output
-    assert "Stored 5 emails" in result.output
-    assert runner.invoke(args=["email", "poll"]).output.startswith("Stored 0 emails")
+    assert "Stored 5 new emails" in result.output
+    assert runner.invoke(args=["email", "poll"]).output.startswith("Stored 0 new emails")
 
     db.session.expire_all()
     items = db.session.execute(select(FeedbackItem)).scalars().all()

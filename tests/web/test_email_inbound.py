@@ -7,10 +7,12 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import func, select
 
+import classifiers
 from app.extensions import db
 from app.models import Attachment, Direction, Message
 from channels.email import ORIGINAL_FILENAME
 from channels.email_webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from classifiers import Prediction
 
 SECRET = "email-webhook-secret-for-tests-0123456789"
 
@@ -153,3 +155,35 @@ def test_the_exact_bytes_received_are_kept_with_the_message(make_app):
         ).scalar_one()
         assert original.content_type == "message/rfc822"
         assert original.data == body
+
+
+class _SlowClassifier:
+    """Stands in for a model that takes seconds: it records when it ran."""
+
+    version = "test-after-response-1"
+    calls: list[str] = []
+
+    def predict(self, text: str, channel: str | None = None) -> Prediction:
+        self.calls.append(text)
+        return Prediction(self.version, [], False, {"safeguarding": 0.01})
+
+
+classifiers.register("test-after-response")(_SlowClassifier)
+
+
+def test_without_redis_the_provider_is_answered_before_the_classifier_runs(make_app):
+    app = make_app(EMAIL_WEBHOOK_SECRET=SECRET, CLASSIFIER="test-after-response")
+    body = raw_mail("My son came home with bruises again.", message_id="<after@example.org>")
+    with app.app_context():
+        client = app.test_client()
+        response = post(client, body, signed_headers(body))
+        assert response.status_code == 201
+        # The answer is complete, and nothing has been classified yet.
+        assert _SlowClassifier.calls == []
+        state = select(Message.classification_state).where(Message.direction == Direction.INBOUND)
+        assert db.session.execute(state).scalar_one().value == "pending"
+        # The server closes the response once it is sent; only then does the classifier run.
+        response.close()
+        assert _SlowClassifier.calls == ["My son came home with bruises again."]
+        db.session.expire_all()
+        assert db.session.execute(state).scalar_one().value == "done"

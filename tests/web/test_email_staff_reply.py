@@ -2,12 +2,20 @@
 the item page shows of an email: attachments, refusal notes and the full original text."""
 
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, DeliveryStatus, Direction, FeedbackItem, Message
+from app.models import (
+    AuditEvent,
+    DeliveryStatus,
+    Direction,
+    FeedbackItem,
+    Message,
+    StaffRole,
+)
 from app.services.intake.email_conversations import receive_email
 from app.services.outbound import opt_outs
 
@@ -216,6 +224,42 @@ def test_the_item_page_lists_attachments_notes_and_the_full_original_email(
     assert "govuk-details" in page
     assert "&gt; &lt;b&gt;Your reference&lt;/b&gt; is HD-1234-ABCD" in page
     assert "<b>Your reference</b>" not in page
+
+
+def test_staff_can_open_the_original_email_every_header_and_part(app, client, make_staff, sign_in):
+    """A real email from the corpus (flanker's enclosed.eml: text, then a forwarded email with
+    plain and HTML parts), and a hostile HTML part that must be shown as its source."""
+    corpus = Path(__file__).parents[1] / "channels" / "email_corpus"
+    item = receive_email((corpus / "flanker" / "messages_enclosed.eml").read_bytes()).feedback_item
+    hostile = EmailMessage()
+    hostile["From"] = "Parent <parent@example.org>"
+    hostile["Subject"] = "Hostile"
+    hostile["Message-ID"] = "<hostile@example.org>"
+    hostile["X-Custom"] = "<script>alert(1)</script>"
+    hostile.set_content("plain words")
+    hostile.add_alternative("<p>rich</p><script>alert(2)</script>", subtype="html")
+    hostile_item = receive_email(bytes(hostile)).feedback_item
+    sign_in(client, make_staff())
+
+    page = client.get(f"/staff/items/{item.id}").text
+    assert "Show the original email: every header and every part, as sent" in page
+    assert "Delivered-To:" in page and "bob@example.com" in page
+    assert "Part 1.2 · message/rfc822" in page
+    assert "Part 1.2.1.2 · text/html" in page
+    assert "dudes... you&amp;#39;re kicking ass." in page
+
+    page = client.get(f"/staff/items/{hostile_item.id}").text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;p&gt;rich&lt;/p&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in page
+
+
+def test_the_learning_team_never_sees_the_original_email(app, client, make_staff, sign_in):
+    item = receive_email(raw_mail("My address is 1 High Street.")).feedback_item
+    sign_in(client, make_staff(role=StaffRole.LEARNING_TEAM))
+    page = client.get(f"/staff/items/{item.id}").text
+    assert "Show the original email" not in page
+    assert "parent@example.org" not in page
 
 
 def test_a_plain_email_has_no_details_to_show(app, client, make_staff, sign_in, add_item):

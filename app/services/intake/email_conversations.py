@@ -128,4 +128,4 @@ def poll_mailbox() -> email_imap.PollSummary:
     settings = imap_settings()
     if settings is None:
         return email_imap.PollSummary()
-    return email_imap.poll(settings, receive_email)
+    return email_imap.poll(settings, lambda raw: receive_email(raw).created)
