@@ -213,6 +213,12 @@ ROLE_CUE = (
     r"manager|practitioner|advocate|teacher|head\s*teacher|solicitor|barrister|"
     r"foster\s+carer|carer|health\s+visitor|nurse|officer|judge|magistrate|investigator)"
 )
+# "Ivy, my sister," names her as surely as "my sister Ivy".
+RELATIVE_NOUN = (
+    r"(?:son|daughter|brother|sister|husband|wife|partner|mum|mom|dad|nan|nana|grandson|"
+    r"granddaughter|nephew|niece|cousin|stepson|stepdaughter|grandma|grandad|auntie|uncle|"
+    r"friend|boyfriend|girlfriend)"
+)
 # A cue after which the next word is a name whatever its case (text-speak has no capitals).
 STRONG_CUE_RE = re.compile(
     r"\b(?:my\s+name(?:'s|\s+is)|names?\s*(?:is|:)|named|known\s+as|"
@@ -232,8 +238,11 @@ ROLE_AFTER_RE = re.compile(
     r"(?<![\w'\u2019-])(?P<who>[^\W\d_][\w'\u2019-]{0,40}(?:\s+[^\W\d_][\w'\u2019-]{0,40})?)"
     r"(?:\s*[(,\u2013]\s*|\s+-\s+)(?:(?:my|the|our|her|his|their|a|an)\s+)?"
     + ROLE_WORDS_BEFORE
+    + r"(?:"
     + ROLE_CUE
-    + r"\b",
+    + r"|"
+    + RELATIVE_NOUN
+    + r")\b",
     re.I,
 )
 # Without a comma, only a capitalised word before "my ... role": "Bill my foster carer".
@@ -633,7 +642,10 @@ def _cued(text: str, tokens: list[_Token], index: dict[int, int]) -> set[int]:
     for regex, any_case in cues:
         for match in regex.finditer(text):
             i = index.get(match.end())
-            if i is not None and _is_name_word(tokens[i], any_case=any_case):
+            if i is not None and _is_particle(tokens, i):
+                # "Ms Ní Chonaill": the name starts with its particle.
+                chosen |= {i, i + 1}
+            elif i is not None and _is_name_word(tokens[i], any_case=any_case):
                 chosen.add(i)
     for regex, any_case in ((ROLE_AFTER_RE, True), (ROLE_APPOSITION_RE, False)):
         for match in regex.finditer(text):
@@ -678,15 +690,18 @@ def _extend(text: str, tokens: list[_Token], chosen: set[int]) -> set[int]:
             if neighbour.norm in TITLE_WORDS or neighbour.norm in _not_names():
                 continue
             capitalised = neighbour.text[0].isupper() and neighbour.norm not in _common_words()
-            particle = (
-                neighbour.norm in NAME_PARTICLES
-                and j + 1 < len(tokens)
-                and tokens[j + 1].text[0].isupper()
-            )
+            particle = _is_particle(tokens, j)
             if capitalised or particle:
                 result.add(j)
                 frontier.append(j)
     return result
+
+
+def _is_particle(tokens: list[_Token], i: int) -> bool:
+    """A particle ("ap", "van", "Ní", "Mac") with a capitalised word after it."""
+    return (
+        tokens[i].norm in NAME_PARTICLES and i + 1 < len(tokens) and tokens[i + 1].text[0].isupper()
+    )
 
 
 def _merge(spans: list[Span], text: str) -> list[Span]:
