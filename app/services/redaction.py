@@ -67,9 +67,10 @@ SUBJECT_FOLLOWERS = frozenset(
         "helped",
         "listened",
         "and",
-        # "Faith from the contact centre", "Ruby at reception"
+        # "Faith from the contact centre", "Ruby at reception", "Dawn thanks for ringing"
         "from",
         "at",
+        "thanks",
     ]
 )
 # After a word no list knows, only a verb of speaking or "from" says it is someone: "Mo rang",
@@ -278,7 +279,7 @@ ROLE_LINE_RE = re.compile(
     r"^[ \t]*(?:[^\W\d_][\w'\u2019&-]*[ \t]+){0,4}(?:manager|worker|officer|advocate|"
     r"solicitor|advis[eo]r|guardian|carer|co-?ordinator|lead|head(?:teacher)?|teacher|nurse|"
     r"gp|mp|practitioner|assistant|administrator|director|supervisor|visitor|barrister|"
-    r"clerk|chair|consultant)[ \t]*$",
+    r"clerk|chair|consultant|paediatrician|psychologist|psychiatrist|therapist|midwife)[ \t]*$",
     re.I | re.M,
 )
 
@@ -409,7 +410,25 @@ def _pattern_spans(text: str) -> list[Span]:
     spans += _phone_spans(text)
     spans += _address_spans(text)
     spans += _date_spans(text)
-    spans += [Span(m.start(), m.end(), SCHOOL) for m in SCHOOL_RE.finditer(text)]
+    spans += _school_spans(text)
+    return spans
+
+
+def _school_spans(text: str) -> list[Span]:
+    """Schools by name, less any everyday words the match began with ("As Headteacher of")."""
+    spans = []
+    for match in SCHOOL_RE.finditer(text):
+        start = match.start()
+        for word in WORD_RE.finditer(match.group()):
+            norm = fold(word.group())
+            if norm in ("st", "saint") or (
+                norm not in _common_words() and norm not in _not_names()
+            ):
+                break
+            start = match.start() + word.end()
+        name = text[start : match.end()].strip()
+        if name and not re.fullmatch(SCHOOL_WORDS + r"(?:\s+(?:School|Academy))?", name):
+            spans.append(Span(match.end() - len(name), match.end(), SCHOOL))
     return spans
 
 
@@ -544,10 +563,17 @@ def _starts(text: str, position: int) -> bool:
 def _name_spans(text: str, taken: list[Span]) -> list[Span]:
     tokens = [t for t in _tokens(text) if not any(s.start <= t.start < s.end for s in taken)]
     index = {t.start: i for i, t in enumerate(tokens)}
-    chosen = {i for i, token in enumerate(tokens) if _looks_like_name(token)}
+    # "Customer Relations Officer" under a signature is a job, not a name.
+    jobs = [(m.start(), m.end()) for m in ROLE_LINE_RE.finditer(text)]
+    chosen = {
+        i
+        for i, token in enumerate(tokens)
+        if _looks_like_name(token) and not any(a <= token.start < b for a, b in jobs)
+    }
     chosen |= _cued(text, tokens, index)
     chosen |= _sign_offs(text, tokens, index)
     chosen |= _above_a_role(text, tokens, index)
+    chosen |= _last_line_name(text, tokens, index)
     chosen |= _said_at_sentence_start(tokens)
     chosen = _extend(text, tokens, chosen)
     # A name found once is a name wherever else it appears ("Priya Chaudhry" and
@@ -563,6 +589,20 @@ def _name_spans(text: str, taken: list[Span]) -> list[Span]:
         or (token.norm in found_words and token.text[0].isupper() and not token.sentence_start)
     }
     return [Span(tokens[i].start, tokens[i].end, NAME) for i in chosen]
+
+
+def _last_line_name(text: str, tokens: list[_Token], index: dict[int, int]) -> set[int]:
+    """A message's last line when it is only a listed name or two, as a message is signed:
+    "...with this.\nJo"."""
+    lines = text.rstrip().rsplit("\n", 1)
+    if len(lines) < 2:
+        return set()
+    start = len(lines[0]) + 1
+    words = [t for t in tokens if t.start >= start]
+    names = _name_lists()[0] | _name_lists()[1]
+    if 0 < len(words) <= 2 and all(t.text[0].isupper() and t.norm in names for t in words):
+        return {index[t.start] for t in words}
+    return set()
 
 
 def _above_a_role(text: str, tokens: list[_Token], index: dict[int, int]) -> set[int]:
