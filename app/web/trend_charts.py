@@ -168,7 +168,8 @@ def lines(
         ax.set_xticks(range(len(periods)), periods, rotation=90, fontsize=8)
         ax.set_ylabel(y_label)
         ax.set_ylim(bottom=0)
-        ax.legend(loc="upper left", frameon=False, ncols=len(series))
+        # Above the plot, where no line can run under it.
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), frameon=False, ncols=len(series))
         return _svg(figure, chart_id, title, description)
 
 

@@ -316,9 +316,9 @@ def review_sentence(times: ReviewTimes, period: str) -> str:
         return _("No safeguarding alert was raised in %(period)s.", period=period)
     parts = [
         ngettext(
-            "In %(period)s %(num)d alert was raised: %(reviewed)d reviewed, %(open)d not yet "
+            "In %(period)s, %(num)d alert was raised: %(reviewed)d reviewed, %(open)d not yet "
             "reviewed.",
-            "In %(period)s %(num)d alerts were raised: %(reviewed)d reviewed, %(open)d not yet "
+            "In %(period)s, %(num)d alerts were raised: %(reviewed)d reviewed, %(open)d not yet "
             "reviewed.",
             times.raised,
             period=period,

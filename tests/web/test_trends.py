@@ -60,6 +60,13 @@ def feedback(app, add_item, monkeypatch):
     SafeguardingAlertFactory(
         feedback_item=restricted, created_at=raised, acknowledged_at=raised + timedelta(minutes=25)
     )
+    # A team whose first feedback came this month is too new to judge.
+    east = TeamFactory(name="East")
+    for day in range(1, 9):
+        item = add_item(
+            f"East {day}", created_at=datetime(2026, 3, day, 9, tzinfo=UTC), team_id=east.id
+        )
+        set_item_themes(item, ["delay"])
     db.session.commit()
     return north
 
@@ -93,6 +100,8 @@ def test_the_page_shows_spikes_charts_tables_and_redacted_quotes(client, learnin
     spike_row = re.search(r"<td class=\"govuk-table__cell\">North</td>.*?</tr>", text, re.S)
     assert spike_row and "Communication" in spike_row.group() and ">8<" in spike_row.group()
     assert "This month alone" in spike_row.group()
+    assert "Too new to judge: East (feedback since Mar 2026)." in text
+    assert not re.search(r"<td class=\"govuk-table__cell\">East</td>", text)
     # Five charts, each an image with a title, a description and no inline CSS.
     charts = re.findall(r"<svg role=\"img\" aria-labelledby=\"([\w-]+)-title \1-desc\"", text)
     assert charts == [
@@ -105,7 +114,7 @@ def test_the_page_shows_spikes_charts_tables_and_redacted_quotes(client, learnin
     assert 'style="' not in "".join(re.findall(r"<svg.*?</svg>", text, re.S))
     assert "1 safeguarding alert was raised in the 12 months to March 2026." in text
     assert (
-        "In the 12 months to March 2026 1 alert was raised: 1 reviewed, 0 not yet reviewed. "
+        "In the 12 months to March 2026, 1 alert was raised: 1 reviewed, 0 not yet reviewed. "
         "Of all 1, half were reviewed within 25 minutes and 9 in 10 within 25 minutes."
     ) in text
     # Quarters carry their years; a year before Heard had data is "no data", not 0.

@@ -163,10 +163,10 @@ class Spike:
 @dataclass(frozen=True)
 class SpikeReport:
     """What the spike rules flag in a month, and the teams with too little history to judge:
-    (team name, months of history before the month)."""
+    (team name, the month of its first feedback)."""
 
     spikes: tuple[Spike, ...]
-    too_new: tuple[tuple[str, int], ...]
+    too_new: tuple[tuple[str, Month], ...]
 
 
 @dataclass(frozen=True)
@@ -436,12 +436,11 @@ def spikes(filters: TrendFilters, month: Month) -> SpikeReport:
             found.append(
                 Spike(team_id, names[team_id], theme, labels[theme], count, usual, limit, kind)
             )
-    known = [
-        (names[team_id], len(months_between(max(first, start), month.plus(-1))))
+    too_new = sorted(
+        (names[team_id], start)
         for team_id, start in starts.items()
-        if start <= month
-    ]
-    too_new = sorted((team, months) for team, months in known if months < SPIKE_MIN_HISTORY)
+        if month.plus(-SPIKE_MIN_HISTORY) < start <= month
+    )
     return SpikeReport(
         tuple(sorted(found, key=lambda s: (s.team, list(labels).index(s.theme)))),
         tuple(too_new),

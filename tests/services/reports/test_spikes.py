@@ -98,7 +98,9 @@ def test_a_new_team_steady_at_6_is_too_new_to_judge(app) -> None:
     for month in (Month(2026, 2), MARCH):
         report = trends.spikes(TrendFilters(), month)
         assert report.spikes == ()
-    assert trends.spikes(TrendFilters(), MARCH).too_new == (("New", 2),)
+    assert trends.spikes(TrendFilters(), MARCH).too_new == (("New", Month(2026, 1)),)
+    # Six months on, it is judged.
+    assert trends.spikes(TrendFilters(), Month(2026, 7)).too_new == ()
 
 
 def test_a_team_judged_only_on_the_months_it_existed(app) -> None:
