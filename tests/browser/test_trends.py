@@ -185,6 +185,9 @@ def test_a_year_of_demo_data_reads_with_years_and_counted_alerts(
     raised, reviewed, waiting = (int(n) for n in found.groups())
     assert raised == reviewed + waiting and waiting > 0
     assert "The longest waiting has been open for" in text
+    alerts_table = page.locator("#table-alerts-caption").locator("xpath=..")
+    expect(alerts_table).to_contain_text("Not yet reviewed")
+    expect(alerts_table).to_contain_text("(open up to")
     # Years before Heard held data are "no data", not 0.
     expect(page.locator("#table-monthly-caption").locator("xpath=..")).to_contain_text("no data")
     # The median's dot is drawn above the 90th percentile's hollow mark, never hidden by it.
