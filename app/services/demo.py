@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import FeedbackItem, FeedbackStatus, Team
+from app.models import FeedbackItem, FeedbackKind, FeedbackStatus, Team
+from app.services.complaints.correspondence import confirm_suggested_credit
 from app.services.intake.ingestion import ingest
 from channels.base import FeedbackDetails, InboundMessage
 
@@ -144,10 +145,14 @@ def load_demo(items: int = 300, seed: int = 2026) -> list[str]:
         )
         result = ingest(message)
         created += result.created
+        item = result.feedback_item
         if result.created and received < now - timedelta(days=60) and rng.random() < 0.7:
-            result.feedback_item.status = FeedbackStatus.CLOSED
+            item.status = FeedbackStatus.CLOSED
         elif result.created and rng.random() < 0.5:
-            result.feedback_item.status = FeedbackStatus.OPEN
+            item.status = FeedbackStatus.OPEN
+        # Most compliments are credited at triage, as a triager confirming the suggested team.
+        if result.created and item.kind == FeedbackKind.COMPLIMENT and rng.random() < 0.85:
+            confirm_suggested_credit(item, None)
     db.session.commit()
     total = db.session.query(FeedbackItem).count()
     return [f"Loaded {created} new feedback items ({total} in all) across {len(teams)} teams."]

@@ -25,6 +25,7 @@ from app.web.complaints import ROLES
 from app.web.correspondence_forms import (
     FINDING_LABELS,
     ComplimentCreditForm,
+    ConfirmCreditForm,
     MemberEnquiryForm,
     MemberResponseForm,
     OmbudsmanForm,
@@ -40,12 +41,14 @@ class CorrespondencePanel:
     recorded: correspondence.Correspondence
     member_days_left: int | None
     may_act: bool
+    confirm_credit_form: ConfirmCreditForm | None = None
 
 
 def panel_for(item: FeedbackItem) -> CorrespondencePanel:
     """What the correspondence include shows on an item page."""
     recorded = correspondence.of(item)
     enquiry = recorded.enquiry
+    may_act = current_user.is_authenticated and current_user.role in ROLES
     return CorrespondencePanel(
         item=item,
         recorded=recorded,
@@ -54,7 +57,8 @@ def panel_for(item: FeedbackItem) -> CorrespondencePanel:
             if enquiry and enquiry.responded_on is None
             else None
         ),
-        may_act=current_user.is_authenticated and current_user.role in ROLES,
+        may_act=may_act,
+        confirm_credit_form=ConfirmCreditForm() if may_act and recorded.suggested_team else None,
     )
 
 
@@ -157,6 +161,26 @@ def ombudsman(item_id: int) -> str | Response:
         except ComplaintRuleError as error:
             show_refusal(form, error)
     return _page(item, form, _("Ombudsman referral"))
+
+
+@bp.post("/items/<int:item_id>/credit/confirm")
+@auth.staff_required(*ROLES)
+def confirm_credit(item_id: int) -> Response:
+    """Credit a compliment to the team suggested for it (its own), in one click; audited."""
+    item = _item(item_id)
+    if item.kind != FeedbackKind.COMPLIMENT:
+        abort(404)
+    if not ConfirmCreditForm().validate_on_submit():
+        abort(400)
+    try:
+        credit = correspondence.confirm_suggested_credit(item, current_user, request.remote_addr)
+        flash(_("The compliment is credited to %(team)s.", team=credit.team.name), "success")
+    except ComplaintRuleError:
+        db.session.rollback()
+        flash(_("There is no team to confirm for this compliment: choose one."), "error")
+        return redirect(url_for("staff.correspondence.credit", item_id=item.id))
+    db.session.commit()
+    return _to_item(item.id)
 
 
 @bp.route("/items/<int:item_id>/credit", methods=["GET", "POST"])

@@ -88,6 +88,10 @@ class OmbudsmanForm(FlaskForm):
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
 
+class ConfirmCreditForm(FlaskForm):
+    """One click at triage: credit the compliment to the team suggested for it."""
+
+
 class ComplimentCreditForm(FlaskForm):
     team = SelectField(
         _l("Team"),

@@ -49,11 +49,12 @@ def small_multiples(
     title: str,
     description: str,
     periods: Sequence[str],
-    panels: Sequence[tuple[str, Sequence[int], Sequence[int]]],
+    panels: Sequence[tuple[str, Sequence[int], Sequence[int | None]]],
     now_label: str,
     before_label: str,
 ) -> Markup:
-    """One small chart per theme: this year's counts as bars, the year before as a dashed line."""
+    """One small chart per theme: this year's counts as bars, the year before as a dashed line
+    (with a gap where there are no data for the year before)."""
     columns = 2
     rows = max(1, -(-len(panels) // columns))
     height = 1.7 * rows + 1.3
@@ -70,7 +71,7 @@ def small_multiples(
             ax.bar(positions, counts, color=BLUE, label=now_label)
             ax.plot(
                 positions,
-                previous,
+                [float("nan") if n is None else n for n in previous],
                 color=BLACK,
                 linestyle="--",
                 marker="o",
@@ -143,20 +144,35 @@ def lines(
     series: Sequence[tuple[str, Sequence[float | None]]],
     y_label: str,
 ) -> Markup:
-    """A line per series, each with its own dash and marker; gaps where there is no value."""
-    styles = (("-", "o", BLUE), ("--", "s", BLACK))
+    """A line per series, each with its own dash and marker; gaps where there is no value.
+
+    Where two series meet (one alert: its median is its 90th percentile) the later series'
+    hollow, larger marker rings the earlier one's solid dot, which is drawn on top."""
+    # (dash, marker, colour, marker size, filled, drawing order: higher is on top)
+    styles = (("-", "o", BLUE, 5, True, 3), ("--", "s", BLACK, 10, False, 2))
     with _DRAWING, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 3.2), layout="constrained")
         ax = figure.subplots()
-        for (name, values), (dash, marker, colour) in zip(series, styles, strict=False):
+        for (name, values), style in zip(series, styles, strict=False):
+            dash, marker, colour, size, filled, order = style
             ys = [float("nan") if v is None else v for v in values]
             ax.plot(
-                range(len(periods)), ys, linestyle=dash, marker=marker, color=colour, label=name
+                range(len(periods)),
+                ys,
+                linestyle=dash,
+                marker=marker,
+                markersize=size,
+                markerfacecolor=colour if filled else "none",
+                markeredgewidth=1.5,
+                color=colour,
+                label=name,
+                zorder=order,
             )
         ax.set_xticks(range(len(periods)), periods, rotation=90, fontsize=8)
         ax.set_ylabel(y_label)
         ax.set_ylim(bottom=0)
-        ax.legend(loc="upper left", frameon=False, ncols=len(series))
+        # Above the plot, where no line can run under it.
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), frameon=False, ncols=len(series))
         return _svg(figure, chart_id, title, description)
 
 

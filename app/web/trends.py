@@ -19,6 +19,8 @@ from app.services.reports import trends
 from app.services.reports.months import Month, Quarter
 from app.services.reports.trends import (
     SPIKE_MIN_COUNT,
+    SPIKE_MIN_HISTORY,
+    ReviewTimes,
     ScoreGroup,
     ScoreSummary,
     ThemeTable,
@@ -76,11 +78,26 @@ def page() -> tuple[str, int] | str:
         one_decimal=one_decimal,
         duration=duration,
         spike_min=SPIKE_MIN_COUNT,
+        spike_min_history=SPIKE_MIN_HISTORY,
+        was=was,
     )
 
 
 def month_label(month: Month, pattern: str = "MMMM yyyy") -> str:
     return format_date(month.first_day, pattern)
+
+
+def short_period_label(period: Month | Quarter) -> str:
+    """Mar 2026, or Q4 2025/26: short enough for a chart's axis, never a quarter without its
+    year."""
+    if isinstance(period, Month):
+        return month_label(period, "MMM yyyy")
+    return _(
+        "Q%(number)d %(year)d/%(next)s",
+        number=period.number,
+        year=period.year,
+        next=str(period.year + 1)[2:],
+    )
 
 
 def period_label(period: Month | Quarter) -> str:
@@ -119,7 +136,7 @@ def _theme_chart(chart_id: str, table: ThemeTable, title: str, summary: str) -> 
         chart_id,
         title,
         summary,
-        [period_label(p) if isinstance(p, Month) else f"Q{p.number}" for p in table.periods],
+        [short_period_label(p) for p in table.periods],
         [(s.label, s.counts, s.previous) for s in table.series],
         _("This year"),
         _("A year before"),
@@ -149,31 +166,41 @@ def _charts(result: Trends, summaries: dict[str, str]) -> dict[str, Markup]:
             summaries["alerts"],
             months,
             [
-                (_("Raised"), [a.raised for a in result.alerts]),
-                (_("Reviewed"), [a.reviewed for a in result.alerts]),
+                (_("Raised"), [a.times.raised for a in result.alerts]),
+                (_("Reviewed"), [a.times.reviewed for a in result.alerts]),
             ],
             y_label=_("Alerts"),
         ),
         "review_times": trend_charts.lines(
             "chart-review-times",
-            _("Time from alert to review, in minutes"),
+            _("Time within which half and 9 in 10 of the alerts were reviewed, in minutes"),
             summaries["review_times"],
             months,
             [
-                (_("Median"), [a.median_minutes for a in result.alerts]),
-                (_("90th percentile"), [a.p90_minutes for a in result.alerts]),
+                (_("Median (half)"), [a.times.median_minutes for a in result.alerts]),
+                (_("90th percentile (9 in 10)"), [a.times.p90_minutes for a in result.alerts]),
             ],
             _("Minutes"),
         ),
     }
 
 
-def _top(table: ThemeTable, column: slice) -> tuple[str, int, int] | None:
-    """The theme with most items over the columns, with its count and the year before's."""
-    totals = [(sum(s.counts[column]), sum(s.previous[column]), s.label) for s in table.series]
+def _top(table: ThemeTable, column: slice) -> tuple[str, int, int | None] | None:
+    """The theme with most items over the columns, with its count and the year before's (None
+    where Heard has no data for all of the year before)."""
+    totals = [(sum(s.counts[column]), _sum(s.previous[column]), s.label) for s in table.series]
     # On a tie the theme first in the taxonomy is named.
-    count, previous, label = max(totals, key=lambda t: t[0], default=(0, 0, ""))
+    count, previous, label = max(totals, key=lambda t: t[0], default=(0, None, ""))
     return (label, count, previous) if count else None
+
+
+def _sum(values: tuple[int | None, ...]) -> int | None:
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def was(previous: int | None) -> str:
+    """Under a count: what the same period a year before had, or that Heard has no data."""
+    return _("no data") if previous is None else _("was %(n)d", n=previous)
 
 
 def _summaries(result: Trends) -> dict[str, str]:
@@ -183,30 +210,56 @@ def _summaries(result: Trends) -> dict[str, str]:
     quarter = result.quarterly.periods[-1]
     quarter_top = _top(result.quarterly, slice(-1, None))
     return {
-        "monthly": _(
-            "In the 12 months to %(month)s the most common theme was %(theme)s: %(count)d, "
-            "against %(previous)d in the 12 months before.",
-            month=month,
-            theme=year_top[0],
-            count=year_top[1],
-            previous=year_top[2],
-        )
-        if year_top
-        else _("No feedback with themes in the 12 months to %(month)s.", month=month),
-        "quarterly": _(
-            "In %(quarter)s the most common theme was %(theme)s: %(count)d, against %(previous)d "
-            "in the same quarter a year before.",
-            quarter=period_label(quarter),
-            theme=quarter_top[0],
-            count=quarter_top[1],
-            previous=quarter_top[2],
-        )
-        if quarter_top
-        else _("No feedback with themes in %(quarter)s.", quarter=period_label(quarter)),
+        "monthly": _year_summary(year_top, month),
+        "quarterly": _quarter_summary(quarter_top, period_label(quarter)),
         "scores": _score_summary(result.scores, month),
         "alerts": _alert_summary(result, month),
         "review_times": _review_summary(result, month),
     }
+
+
+def _year_summary(top: tuple[str, int, int | None] | None, month: str) -> str:
+    if not top:
+        return _("No feedback with themes in the 12 months to %(month)s.", month=month)
+    theme, count, previous = top
+    if previous is None:
+        return _(
+            "In the 12 months to %(month)s the most common theme was %(theme)s: %(count)d. "
+            "Heard has no data for all of the 12 months before, so there is no comparison.",
+            month=month,
+            theme=theme,
+            count=count,
+        )
+    return _(
+        "In the 12 months to %(month)s the most common theme was %(theme)s: %(count)d, "
+        "against %(previous)d in the 12 months before.",
+        month=month,
+        theme=theme,
+        count=count,
+        previous=previous,
+    )
+
+
+def _quarter_summary(top: tuple[str, int, int | None] | None, quarter: str) -> str:
+    if not top:
+        return _("No feedback with themes in %(quarter)s.", quarter=quarter)
+    theme, count, previous = top
+    if previous is None:
+        return _(
+            "In %(quarter)s the most common theme was %(theme)s: %(count)d. Heard has no data "
+            "for the same quarter a year before.",
+            quarter=quarter,
+            theme=theme,
+            count=count,
+        )
+    return _(
+        "In %(quarter)s the most common theme was %(theme)s: %(count)d, against %(previous)d "
+        "in the same quarter a year before.",
+        quarter=quarter,
+        theme=theme,
+        count=count,
+        previous=previous,
+    )
 
 
 def _score_summary(scores: tuple[ScoreSummary, ...], month: str) -> str:
@@ -229,30 +282,81 @@ def _score_summary(scores: tuple[ScoreSummary, ...], month: str) -> str:
 
 
 def _alert_summary(result: Trends, month: str) -> str:
-    raised = sum(a.raised for a in result.alerts)
-    waiting = sum(a.raised - a.reviewed for a in result.alerts)
+    year = result.alert_year
     return " ".join(
         [
             ngettext(
                 "%(num)d safeguarding alert was raised in the 12 months to %(month)s.",
                 "%(num)d safeguarding alerts were raised in the 12 months to %(month)s.",
-                raised,
+                year.raised,
                 month=month,
             ),
             ngettext(
-                "%(num)d has not been reviewed yet.", "%(num)d have not been reviewed yet.", waiting
+                "%(num)d has not been reviewed yet.",
+                "%(num)d have not been reviewed yet.",
+                year.unreviewed,
             ),
         ]
     )
 
 
+def review_sentence(times: ReviewTimes, period: str) -> str:
+    """How quickly the alerts of a period were reviewed, saying how many alerts the figures
+    rest on and how many were never reviewed."""
+    if not times.raised:
+        return _("No safeguarding alert was raised in %(period)s.", period=period)
+    parts = [
+        ngettext(
+            "In %(period)s, %(num)d alert was raised: %(reviewed)d reviewed, %(open)d not yet "
+            "reviewed.",
+            "In %(period)s, %(num)d alerts were raised: %(reviewed)d reviewed, %(open)d not yet "
+            "reviewed.",
+            times.raised,
+            period=period,
+            reviewed=times.reviewed,
+            open=times.unreviewed,
+        )
+    ]
+    if times.oldest_open_days is not None:
+        parts.append(
+            ngettext(
+                "The longest waiting has been open for %(num)d day.",
+                "The longest waiting has been open for %(num)d days.",
+                times.oldest_open_days,
+            )
+        )
+    if times.median_minutes is None:
+        parts.append(
+            _(
+                "Fewer than half have been reviewed, so there is no time within which half "
+                "were reviewed."
+            )
+        )
+    elif times.p90_minutes is None:
+        parts.append(
+            _(
+                "Half of all %(num)d were reviewed within %(median)s; fewer than 9 in 10 have "
+                "been reviewed at all.",
+                num=times.raised,
+                median=duration(times.median_minutes),
+            )
+        )
+    else:
+        parts.append(
+            _(
+                "Of all %(num)d, half were reviewed within %(median)s and 9 in 10 within %(p90)s.",
+                num=times.raised,
+                median=duration(times.median_minutes),
+                p90=duration(times.p90_minutes),
+            )
+        )
+    return " ".join(parts)
+
+
 def _review_summary(result: Trends, month: str) -> str:
-    latest = result.alerts[-1]
-    if latest.median_minutes is None:
-        return _("No alert raised in %(month)s has been reviewed yet.", month=month)
-    return _(
-        "In %(month)s half the alerts were reviewed within %(median)s and 9 in 10 within %(p90)s.",
-        month=month,
-        median=duration(latest.median_minutes),
-        p90=duration(latest.p90_minutes),
+    return " ".join(
+        [
+            review_sentence(result.alert_year, _("the 12 months to %(month)s", month=month)),
+            review_sentence(result.alerts[-1].times, month),
+        ]
     )

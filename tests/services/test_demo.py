@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import FeedbackItem, Message, Team
+from app.models import ComplimentCredit, FeedbackItem, FeedbackKind, Message, Team
 from app.services.demo import load_demo
 
 
@@ -18,6 +18,20 @@ def test_the_demo_spans_kinds_channels_teams_and_a_year(app):
     assert db.session.scalar(select(func.count()).select_from(Team)) == 8
     oldest = db.session.scalar(select(func.min(Message.received_at)))
     assert oldest < datetime.now(UTC) - timedelta(days=270)
+    # Most compliments are credited to their team, as a triager would confirm the suggestion,
+    # so the compliments-by-team table has something to show.
+    compliments = db.session.scalar(
+        select(func.count()).where(FeedbackItem.kind == FeedbackKind.COMPLIMENT)
+    )
+    credited = db.session.scalar(select(func.count()).select_from(ComplimentCredit))
+    assert compliments and 0.6 * compliments <= credited < compliments
+    unmatched = db.session.scalar(
+        select(func.count())
+        .select_from(ComplimentCredit)
+        .join(FeedbackItem, FeedbackItem.id == ComplimentCredit.feedback_item_id)
+        .where(FeedbackItem.team_id != ComplimentCredit.team_id)
+    )
+    assert unmatched == 0
 
 
 def test_loading_the_demo_twice_adds_nothing(app):

@@ -138,3 +138,50 @@ def test_a_reviewer_sees_no_forms_and_may_not_post(client, make_staff, sign_in, 
     )
     assert refused.status_code == 403
     assert db.session.execute(select(MemberEnquiry)).first() is None
+
+
+def test_a_compliment_is_credited_to_its_suggested_team_in_one_click(client, signed_in, add_item):
+    """At triage the item's own team is suggested; one click confirms it, and it is audited."""
+    team = TeamFactory(name="North")
+    compliment = add_item("Thank you all", kind=FeedbackKind.COMPLIMENT, team_id=team.id)
+    page = client.get(f"/staff/items/{compliment.id}")
+    assert "Suggested from the item's team: North." in page.text
+    assert "Credit to North" in page.text and "Credit another team, or name a worker" in page.text
+    confirmed = client.post(f"/staff/correspondence/items/{compliment.id}/credit/confirm")
+    assert confirmed.status_code == 302
+    credit = db.session.execute(select(ComplimentCredit)).scalar_one()
+    assert credit.team_id == team.id and credit.worker_name is None
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "compliment_credited")
+    ).scalar_one()
+    assert event.staff_user_id is not None
+    assert event.detail["confirmed_suggestion"] is True
+    assert event.detail["feedback_item_id"] == compliment.id
+    page = client.get(f"/staff/items/{compliment.id}")
+    assert "Compliment credited to" in page.text and "Credit to North" not in page.text
+    # Confirmed already: nothing left to confirm, so the full form is offered instead.
+    again = client.post(f"/staff/correspondence/items/{compliment.id}/credit/confirm")
+    assert again.status_code == 302 and again.location.endswith(f"/items/{compliment.id}/credit")
+
+
+def test_no_suggestion_without_a_team_and_none_for_other_kinds(client, signed_in, add_item):
+    teamless = add_item("Lovely people", kind=FeedbackKind.COMPLIMENT)
+    assert "Credit to " not in client.get(f"/staff/items/{teamless.id}").text
+    refused = client.post(f"/staff/correspondence/items/{teamless.id}/credit/confirm")
+    assert refused.status_code == 302 and refused.location.endswith("/credit")
+    assert db.session.execute(select(ComplimentCredit)).first() is None
+    complaint = add_item("Not happy", team_id=TeamFactory().id)
+    url = f"/staff/correspondence/items/{complaint.id}/credit/confirm"
+    assert client.post(url).status_code == 404
+    assert client.post("/staff/correspondence/items/999999/credit/confirm").status_code == 404
+    assert client.get(url).status_code == 405
+
+
+def test_a_reviewer_may_not_confirm_a_credit(client, make_staff, sign_in, add_item):
+    sign_in(client, make_staff(StaffRole.SAFEGUARDING_REVIEWER))
+    team = TeamFactory(name="North")
+    compliment = add_item("Thank you", kind=FeedbackKind.COMPLIMENT, team_id=team.id)
+    assert "Credit to North" not in client.get(f"/staff/items/{compliment.id}").text
+    refused = client.post(f"/staff/correspondence/items/{compliment.id}/credit/confirm")
+    assert refused.status_code == 403
+    assert db.session.execute(select(ComplimentCredit)).first() is None

@@ -28,6 +28,14 @@ def feedback(app, add_item, monkeypatch):
     """North's communication spike in March 2026, a quote with a name, and a restricted one."""
     monkeypatch.setattr(trends, "current_month", lambda: MARCH)
     north = TeamFactory(name="North")
+    # A year of one a month, so North is old enough to judge.
+    for month in trends.months_between(Month(2025, 3), Month(2026, 2)):
+        item = add_item(
+            "Still waiting for a call",
+            created_at=datetime(month.year, month.month, 15, 10, tzinfo=UTC),
+            team_id=north.id,
+        )
+        set_item_themes(item, ["communication"])
     for day in range(1, 7):
         item = add_item(
             f"Day {day}: nobody called back",
@@ -52,6 +60,13 @@ def feedback(app, add_item, monkeypatch):
     SafeguardingAlertFactory(
         feedback_item=restricted, created_at=raised, acknowledged_at=raised + timedelta(minutes=25)
     )
+    # A team whose first feedback came this month is too new to judge.
+    east = TeamFactory(name="East")
+    for day in range(1, 9):
+        item = add_item(
+            f"East {day}", created_at=datetime(2026, 3, day, 9, tzinfo=UTC), team_id=east.id
+        )
+        set_item_themes(item, ["delay"])
     db.session.commit()
     return north
 
@@ -79,9 +94,14 @@ def test_the_page_shows_spikes_charts_tables_and_redacted_quotes(client, learnin
     page = client.get("/staff/trends/?month=2026-03")
     assert page.status_code == 200
     text = page.text
-    assert "Spikes in March 2026" in text and "99th percentile of a Poisson" in text
+    assert "Spikes in March 2026" in text
+    assert "than we would expect from this team" in text
+    assert "How this is worked out" in text and "CUSUM" in text
     spike_row = re.search(r"<td class=\"govuk-table__cell\">North</td>.*?</tr>", text, re.S)
     assert spike_row and "Communication" in spike_row.group() and ">8<" in spike_row.group()
+    assert "This month alone" in spike_row.group()
+    assert "Too new to judge: East (feedback since Mar 2026)." in text
+    assert not re.search(r"<td class=\"govuk-table__cell\">East</td>", text)
     # Five charts, each an image with a title, a description and no inline CSS.
     charts = re.findall(r"<svg role=\"img\" aria-labelledby=\"([\w-]+)-title \1-desc\"", text)
     assert charts == [
@@ -93,7 +113,13 @@ def test_the_page_shows_spikes_charts_tables_and_redacted_quotes(client, learnin
     ]
     assert 'style="' not in "".join(re.findall(r"<svg.*?</svg>", text, re.S))
     assert "1 safeguarding alert was raised in the 12 months to March 2026." in text
-    assert "25 minutes" in text
+    assert (
+        "In the 12 months to March 2026, 1 alert was raised: 1 reviewed, 0 not yet reviewed. "
+        "Of all 1, half were reviewed within 25 minutes and 9 in 10 within 25 minutes."
+    ) in text
+    # Quarters carry their years; a year before Heard had data is "no data", not 0.
+    assert "Q4 2025/26 (Jan to Mar)" in text and "Q1 2025/26 (Apr to Jun)" in text
+    assert "no data" in text
     # Quotes: redacted, and nothing from the item with a live alert.
     assert "Mrs [name] never rang me back, call [phone]" in text
     assert "Okonkwo" not in text and "07700" not in text
@@ -148,5 +174,5 @@ def test_an_empty_service_still_has_a_page(client, learning):
     assert page.status_code == 200
     assert "No feedback with themes in the 12 months to" in page.text
     assert "No audit scores in the 12 months to" in page.text
-    assert "has been reviewed yet" in page.text
+    assert "No safeguarding alert was raised in" in page.text
     assert page.text.count('<svg role="img"') == 5

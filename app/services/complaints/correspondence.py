@@ -44,6 +44,8 @@ class Correspondence:
     referral: OmbudsmanReferral | None
     credit: ComplimentCredit | None
     suggested_member: ElectedMember | None
+    # At triage, an uncredited compliment is suggested for the item's own team.
+    suggested_team: Team | None = None
 
 
 Row = TypeVar("Row", MemberEnquiry, OmbudsmanReferral, ComplimentCredit)
@@ -56,12 +58,21 @@ def _one(model: type[Row], item_id: int) -> Row | None:
 
 def of(item: FeedbackItem) -> Correspondence:
     """The enquiry, referral and credit recorded for an item, if any."""
+    credit = _one(ComplimentCredit, item.id)
     return Correspondence(
         enquiry=_one(MemberEnquiry, item.id),
         referral=_one(OmbudsmanReferral, item.id),
-        credit=_one(ComplimentCredit, item.id),
+        credit=credit,
         suggested_member=suggested_member(item),
+        suggested_team=None if credit else suggested_credit_team(item),
     )
+
+
+def suggested_credit_team(item: FeedbackItem) -> Team | None:
+    """The team to suggest crediting a compliment to: the item's own, while none is credited."""
+    if item.kind != FeedbackKind.COMPLIMENT or item.team is None:
+        return None
+    return None if _one(ComplimentCredit, item.id) else item.team
 
 
 def suggested_member(item: FeedbackItem) -> ElectedMember | None:
@@ -79,7 +90,7 @@ def _past_date(value: date, earliest: date | None, what: str) -> None:
 
 def _audit(
     action: Action,
-    staff: StaffUser,
+    staff: StaffUser | None,
     object_type: str,
     row_id: int,
     item_id: int,
@@ -204,12 +215,15 @@ def save_ombudsman_referral(
 
 def credit_compliment(
     item: FeedbackItem,
-    staff: StaffUser,
+    staff: StaffUser | None,
     team: Team,
     worker_name: str | None = None,
     ip: str | None = None,
+    *,
+    suggested: bool = False,
 ) -> ComplimentCredit:
-    """Credit a compliment to a team, and to a worker by name if the compliment names one."""
+    """Credit a compliment to a team, and to a worker by name if the compliment names one.
+    `staff` is None only for the demo loader; `suggested` records a one-click confirmation."""
     if item.kind != FeedbackKind.COMPLIMENT:
         raise ComplaintRuleError("Only a compliment can be credited")
     credit = _one(ComplimentCredit, item.id) or ComplimentCredit(feedback_item_id=item.id)
@@ -226,8 +240,19 @@ def credit_compliment(
         ip,
         team_id=team.id,
         worker_named=credit.worker_name is not None,
+        confirmed_suggestion=suggested,
     )
     return credit
+
+
+def confirm_suggested_credit(
+    item: FeedbackItem, staff: StaffUser | None, ip: str | None = None
+) -> ComplimentCredit:
+    """Credit a compliment to the team suggested at triage, in one click."""
+    team = suggested_credit_team(item)
+    if team is None:
+        raise ComplaintRuleError("There is no suggested team to confirm: choose a team")
+    return credit_compliment(item, staff, team, None, ip, suggested=True)
 
 
 def load_enquiry(enquiry_id: int) -> MemberEnquiry | None:

@@ -49,6 +49,7 @@ from app.services.complaints import stages as complaint_stages
 from app.services.feedback_list import first_inbound_text, has_live_alert
 from app.services.redaction import quote, redact
 from app.services.reports import equality
+from app.services.reports.months import Month
 from app.services.reports.periods import Period
 from app.services.reports.tables import (
     Comparison,
@@ -418,7 +419,7 @@ def _quotes(period: Period) -> tuple[Quote, ...]:
     for team, received_at, text, *known in db.session.execute(query):
         if team not in quotes and (text or "").strip() and len(quotes) < QUOTES:
             quoted = quote(text, known=known, max_chars=QUOTE_CHARS)
-            quotes[team] = Quote(team, uk_date(received_at), quoted)
+            quotes[team] = Quote(team, Month.of(received_at), quoted)
     return tuple(quotes.values())
 
 

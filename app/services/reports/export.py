@@ -55,8 +55,8 @@ def sheets(report: Report) -> list[Sheet]:
         _counts("Compliments", "Team", report.compliments.by_team, this, before),
         Sheet(
             "Compliment quotes",
-            ("Team", "Received", "Quote (redacted)"),
-            [(q.team, q.received_on, q.text) for q in report.compliments.quotes],
+            ("Team", "Month", "Quote (redacted)"),
+            [(q.team, f"{q.month.first_day:%B %Y}", q.text) for q in report.compliments.quotes],
         ),
         _counts("Learning", "Learning points and actions", report.learning.summary, this, before),
         _counts("Learning by team", "Team", report.learning.by_team, this, before),

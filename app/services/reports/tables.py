@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.services.reports.equality import EqualityTable
+from app.services.reports.months import Month
 from app.services.reports.periods import Period
 
 COUNTING_RULES = (
@@ -78,8 +79,11 @@ class ResponseTimes:
 
 @dataclass(frozen=True)
 class Quote:
+    """A redacted compliment with its team and the month it came: never its day or reference,
+    which would lead back to the person."""
+
     team: str
-    received_on: date
+    month: Month
     text: str
 
 

@@ -8,14 +8,14 @@ their content, and quotes never come from an item with a live alert unless the r
 review safeguarding.
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
 from scipy.stats import poisson
 from sqlalchemy import ColumnElement, and_, case, func, select
 
@@ -32,19 +32,28 @@ from app.models import (
     Team,
 )
 from app.services.classification.themes import taxonomy_themes
-from app.services.common import uk_date
 from app.services.feedback_list import first_inbound_text, has_live_alert
 from app.services.redaction import quote
 from app.services.reports.months import Month, Quarter, london_month, months_between
 
 MONTHS_SHOWN = 12
 QUARTERS_SHOWN = 4
-# The spike rule: this month's count for a team and theme is unusual when it is above the
-# 99th percentile of a Poisson distribution whose mean is the team's own monthly average for
-# that theme over the previous 12 months (months with none count as 0)...
+# The spike rules look only at months the team existed (from the month of its first feedback),
+# up to 12 months before the month judged; with fewer than 6 such months a team is too new.
 SPIKE_HISTORY_MONTHS = 12
-SPIKE_PERCENTILE = 0.99
-# ...and at least this many, so that a quiet theme going from 1 to 3 is not called a spike.
+SPIKE_MIN_HISTORY = 6
+# One month: the count is one a team's usual month (a Poisson distribution whose mean is the
+# team's average for the theme) reaches less than once in 50 months. 2 a month becoming 6 is
+# flagged (P(X >= 6) = 0.017 for a mean of 2).
+SPIKE_TAIL = 0.02
+# A sustained rise: a one-sided CUSUM of the months since the middle of the history against
+# the average of the months before it, in standard deviations, with the textbook allowance of
+# half a deviation a month and a decision level of 5 deviations. On simulated steady series it
+# flags about 3 months in 100; a doubling over six months is caught 7 times in 10 from 5 a
+# month (tests/services/reports/test_spikes.py has the constructed series).
+CUSUM_ALLOWANCE = 0.5
+CUSUM_LIMIT = 5.0
+# ...and at least this many this month, so that a quiet theme going from 1 to 3 is not a spike.
 SPIKE_MIN_COUNT = 5
 QUOTES_PER_THEME = 3
 QUOTE_CHARS = 300
@@ -109,15 +118,19 @@ class ThemeSeries:
     theme: str
     label: str
     counts: tuple[int, ...]
-    previous: tuple[int, ...]
+    # None for a period a year before that Heard does not hold data for, in whole or in part.
+    previous: tuple[int | None, ...]
 
     @property
     def total(self) -> int:
         return sum(self.counts)
 
     @property
-    def previous_total(self) -> int:
-        return sum(self.previous)
+    def previous_total(self) -> int | None:
+        """The year before's total, or None unless Heard has data for all of it."""
+        if any(n is None for n in self.previous):
+            return None
+        return sum(n for n in self.previous if n is not None)
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,11 @@ class ThemeTable:
     partial: tuple[bool, ...]
 
 
+class SpikeKind(StrEnum):
+    ONE_MONTH = "one_month"
+    SUSTAINED = "sustained"
+
+
 @dataclass(frozen=True)
 class Spike:
     team_id: int
@@ -139,6 +157,16 @@ class Spike:
     count: int
     usual: float
     limit: int
+    kind: SpikeKind = SpikeKind.ONE_MONTH
+
+
+@dataclass(frozen=True)
+class SpikeReport:
+    """What the spike rules flag in a month, and the teams with too little history to judge:
+    (team name, the month of its first feedback)."""
+
+    spikes: tuple[Spike, ...]
+    too_new: tuple[tuple[str, Month], ...]
 
 
 @dataclass(frozen=True)
@@ -172,17 +200,38 @@ class TeamScores:
 
 
 @dataclass(frozen=True)
-class AlertMonth:
-    month: Month
+class ReviewTimes:
+    """How quickly the alerts of a period were reviewed, counting those never reviewed.
+
+    The median and 90th percentile are the times within which half and 9 in 10 of all the
+    alerts raised were reviewed; an alert not yet reviewed counts as slower than every reviewed
+    one, so while fewer than half have been reviewed there is no median (None)."""
+
     raised: int
     reviewed: int
     median_minutes: float | None
     p90_minutes: float | None
+    # How long the longest-waiting alert not yet reviewed has been open, in whole days.
+    oldest_open_days: int | None
+
+    @property
+    def unreviewed(self) -> int:
+        return self.raised - self.reviewed
+
+
+@dataclass(frozen=True)
+class AlertMonth:
+    month: Month
+    times: ReviewTimes
 
 
 @dataclass(frozen=True)
 class Quote:
-    received: date
+    """A redacted quote with the theme it illustrates and the month it came: never its
+    reference or its day, which would lead back to the person."""
+
+    theme: str
+    month: Month
     text: str
 
 
@@ -191,10 +240,11 @@ class Trends:
     window: Window
     monthly: ThemeTable
     quarterly: ThemeTable
-    spikes: tuple[Spike, ...]
+    spikes: SpikeReport
     scores: tuple[ScoreSummary, ...]
     team_scores: tuple[TeamScores, ...]
     alerts: tuple[AlertMonth, ...]
+    alert_year: ReviewTimes
     quotes: dict[str, tuple[Quote, ...]]
 
 
@@ -207,14 +257,16 @@ def build(filters: TrendFilters, month: Month, may_see_safeguarding: bool) -> Tr
     """Every table on the trends page for the 12 months to `month`."""
     window = Window(month)
     monthly, quarterly = theme_tables(filters, window)
+    alerts, year = alert_review_times(filters, window)
     return Trends(
         window=window,
         monthly=monthly,
         quarterly=quarterly,
-        spikes=tuple(spikes(filters, month)),
+        spikes=spikes(filters, month),
         scores=audit_scores(filters, window),
         team_scores=team_audit_scores(filters, window),
-        alerts=alert_review_times(filters, window),
+        alerts=alerts,
+        alert_year=year,
         quotes=theme_quotes(filters, window, may_see_safeguarding),
     )
 
@@ -254,16 +306,34 @@ def theme_tables(filters: TrendFilters, window: Window) -> tuple[ThemeTable, The
     def tally(theme: str, months: Iterable[Month]) -> int:
         return sum(counts.get((m.key, theme), 0) for m in months)
 
+    start = data_start()
+
+    def tally_before(theme: str, months: Iterable[Month]) -> int | None:
+        earlier = [m.plus(-12) for m in months]
+        if start is None or earlier[0] < start:
+            return None
+        return tally(theme, earlier)
+
     now = current_month()
-    monthly = _table([(m, [m], m >= now) for m in window.months], tally)
+    monthly = _table([(m, [m], m >= now) for m in window.months], tally, tally_before)
     quarterly = _table(
         [(q, list(q.months), q.months[-1] >= now) for q in window.quarters],
         tally,
+        tally_before,
     )
     return monthly, quarterly
 
 
-def _table(periods: list[tuple[Month | Quarter, list[Month], bool]], tally: Any) -> ThemeTable:
+def data_start() -> Month | None:
+    """The UK month of the first feedback Heard holds (any team, any kind): before it, a count
+    of 0 would mean "no data", not "none received"."""
+    first = db.session.execute(select(func.min(FeedbackItem.created_at))).scalar()
+    return Month.of(first) if first is not None else None
+
+
+def _table(
+    periods: list[tuple[Month | Quarter, list[Month], bool]], tally: Any, tally_before: Any
+) -> ThemeTable:
     series = []
     for theme, label in taxonomy_themes().items():
         series.append(
@@ -271,9 +341,7 @@ def _table(periods: list[tuple[Month | Quarter, list[Month], bool]], tally: Any)
                 theme=theme,
                 label=label,
                 counts=tuple(tally(theme, months) for _, months, _ in periods),
-                previous=tuple(
-                    tally(theme, [m.plus(-12) for m in months]) for _, months, _ in periods
-                ),
+                previous=tuple(tally_before(theme, months) for _, months, _ in periods),
             )
         )
     return ThemeTable(
@@ -285,43 +353,98 @@ def _table(periods: list[tuple[Month | Quarter, list[Month], bool]], tally: Any)
 
 def spike_limit(history: Sequence[int]) -> tuple[float, int]:
     """The usual monthly count (the mean) and the highest count still within the usual range
-    (the 99th percentile of a Poisson distribution with that mean)."""
+    (the count a usual month exceeds less than once in 50, by a Poisson distribution)."""
     usual = sum(history) / len(history) if history else 0.0
-    limit = int(poisson.ppf(SPIKE_PERCENTILE, usual)) if usual > 0 else 0
+    limit = int(poisson.ppf(1 - SPIKE_TAIL, usual)) if usual > 0 else 0
     return usual, limit
 
 
 def is_spike(count: int, history: Sequence[int]) -> bool:
-    """Whether this month's count is beyond the usual range the history gives."""
+    """Whether this month's count alone is beyond the usual range the history gives."""
     return count >= SPIKE_MIN_COUNT and count > spike_limit(history)[1]
 
 
-def spikes(filters: TrendFilters, month: Month) -> list[Spike]:
-    """Team and theme pairs whose count in `month` is a spike by the rule above."""
+def rise_score(count: int, history: Sequence[int]) -> float:
+    """The one-sided CUSUM at this month: how far, in standard deviations less an allowance a
+    month, the months since the middle of the history have run above the months before."""
+    series = [*history, count]
+    earlier = series[: len(history) // 2]
+    # At least one a month: against a baseline of none, any single item would be a rise.
+    usual = max(sum(earlier) / len(earlier), 1.0) if earlier else 1.0
+    spread = math.sqrt(usual)
+    total = 0.0
+    for n in series[len(earlier) :]:
+        total = max(0.0, total + (n - usual) / spread - CUSUM_ALLOWANCE)
+    return total
+
+
+def is_sustained_rise(count: int, history: Sequence[int]) -> bool:
+    """Whether the recent months together are above the team's earlier usual month."""
+    return count >= SPIKE_MIN_COUNT and rise_score(count, history) > CUSUM_LIMIT
+
+
+def judge(count: int, history: Sequence[int]) -> SpikeKind | None:
+    """Which rule, if any, flags this month; None too when the history is under 6 months."""
+    if len(history) < SPIKE_MIN_HISTORY:
+        return None
+    if is_spike(count, history):
+        return SpikeKind.ONE_MONTH
+    if is_sustained_rise(count, history):
+        return SpikeKind.SUSTAINED
+    return None
+
+
+def _team_first_months(filters: TrendFilters) -> dict[int, Month]:
+    """The UK month of each team's first feedback of any kind: when it began to exist here."""
+    query = select(FeedbackItem.team_id, func.min(FeedbackItem.created_at)).where(
+        FeedbackItem.team_id.is_not(None)
+    )
+    if filters.team_id is not None:
+        query = query.where(FeedbackItem.team_id == filters.team_id)
+    firsts: dict[int, Month] = {}
+    for team_id, first in db.session.execute(query.group_by(FeedbackItem.team_id)):
+        if team_id is not None and first is not None:
+            firsts[team_id] = Month.of(first)
+    return firsts
+
+
+def spikes(filters: TrendFilters, month: Month) -> SpikeReport:
+    """Team and theme pairs flagged in `month` by either rule, and the teams too new to judge."""
     first = month.plus(-SPIKE_HISTORY_MONTHS)
     key = london_month(FeedbackItem.created_at)
     query = (
-        select(FeedbackItem.team_id, Team.name, key, FeedbackTheme.theme, func.count())
+        select(FeedbackItem.team_id, key, FeedbackTheme.theme, func.count())
         .join(FeedbackTheme, FeedbackTheme.feedback_item_id == FeedbackItem.id)
-        .join(Team, Team.id == FeedbackItem.team_id)
         .where(_between(FeedbackItem.created_at, first, month), *_conditions(filters))
-        .group_by(FeedbackItem.team_id, Team.name, key, FeedbackTheme.theme)
+        .group_by(FeedbackItem.team_id, key, FeedbackTheme.theme)
     )
-    counts: dict[tuple[int | None, str, str], dict[str, int]] = defaultdict(dict)
-    for team_id, team, month_key, theme, n in db.session.execute(query):
-        counts[(team_id, team, theme)][month_key] = n
-    history_months = months_between(first, month.plus(-1))
+    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for team_id, month_key, theme, n in db.session.execute(query):
+        if team_id is not None:
+            counts[(team_id, theme)][month_key] = n
+    starts = _team_first_months(filters)
+    names = {team_id: name for team_id, name in db.session.execute(select(Team.id, Team.name))}
     labels = taxonomy_themes()
     found = []
-    for (team_id, team, theme), by_month in counts.items():
-        if team_id is None:  # joined to a team, so never; said for the type checker
-            continue
+    for (team_id, theme), by_month in counts.items():
+        existed = max(first, starts.get(team_id, month))
+        history = [by_month.get(m.key, 0) for m in months_between(existed, month.plus(-1))]
         count = by_month.get(month.key, 0)
-        history = [by_month.get(m.key, 0) for m in history_months]
-        if theme in labels and is_spike(count, history):
+        kind = judge(count, history) if theme in labels else None
+        if kind is not None:
             usual, limit = spike_limit(history)
-            found.append(Spike(team_id, team, theme, labels[theme], count, usual, limit))
-    return sorted(found, key=lambda s: (s.team, list(labels).index(s.theme)))
+            found.append(
+                Spike(team_id, names[team_id], theme, labels[theme], count, usual, limit, kind)
+            )
+    too_new = sorted(
+        (names[team_id], start)
+        for team_id, start in starts.items()
+        if month.plus(-SPIKE_MIN_HISTORY) < start <= month
+    )
+    return SpikeReport(
+        tuple(sorted(found, key=lambda s: (s.team, list(labels).index(s.theme)))),
+        tuple(too_new),
+    )
 
 
 def _score_group() -> ColumnElement[str]:
@@ -405,9 +528,33 @@ def _reviewed_at() -> ColumnElement[datetime]:
     )
 
 
-def alert_review_times(filters: TrendFilters, window: Window) -> tuple[AlertMonth, ...]:
-    """Alerts raised per month, how many have been reviewed, and the median and 90th
-    percentile time from alert to review, in minutes."""
+def within(share: float, reviewed_minutes: Sequence[float], raised: int) -> float | None:
+    """The time within which `share` of all `raised` alerts were reviewed (nearest rank): None
+    when fewer than that share have been reviewed at all."""
+    rank = math.ceil(share * raised)
+    ordered = sorted(reviewed_minutes)
+    return ordered[rank - 1] if 0 < rank <= len(ordered) else None
+
+
+def review_times(
+    raised: int, reviewed_minutes: Sequence[float], open_since: Sequence[datetime]
+) -> ReviewTimes:
+    """The figures for one period from the review times and when each unreviewed alert came."""
+    now = utcnow()
+    return ReviewTimes(
+        raised=raised,
+        reviewed=len(reviewed_minutes),
+        median_minutes=within(0.5, reviewed_minutes, raised),
+        p90_minutes=within(0.9, reviewed_minutes, raised),
+        oldest_open_days=max(((now - since).days for since in open_since), default=None),
+    )
+
+
+def alert_review_times(
+    filters: TrendFilters, window: Window
+) -> tuple[tuple[AlertMonth, ...], ReviewTimes]:
+    """Per month and over the 12 months: alerts raised, how many reviewed, and the median and
+    90th percentile time from alert to review in minutes, counting alerts not yet reviewed."""
     key = london_month(SafeguardingAlert.created_at)
     query = (
         select(key, SafeguardingAlert.created_at, _reviewed_at())
@@ -417,20 +564,27 @@ def alert_review_times(filters: TrendFilters, window: Window) -> tuple[AlertMont
             *_conditions(filters),
         )
     )
-    # Percentiles need the times themselves; there are tens of alerts a month, not thousands,
-    # and PostgreSQL's percentile_cont has no SQLite twin for the embedded default.
+    # The percentiles need the times themselves; there are tens of alerts a month, not
+    # thousands, and PostgreSQL's percentile_cont has no SQLite twin for the embedded default.
     raised: dict[str, int] = defaultdict(int)
     minutes: dict[str, list[float]] = defaultdict(list)
+    waiting: dict[str, list[datetime]] = defaultdict(list)
     for month_key, created_at, reviewed_at in db.session.execute(query):
         raised[month_key] += 1
-        if reviewed_at is not None:
+        if reviewed_at is None:
+            waiting[month_key].append(created_at)
+        else:
             minutes[month_key].append((reviewed_at - created_at).total_seconds() / 60)
-    result = []
+    months = []
     for month in window.months:
-        times = minutes.get(month.key, [])
-        median, p90 = np.percentile(times, [50, 90]).tolist() if times else (None, None)
-        result.append(AlertMonth(month, raised.get(month.key, 0), len(times), median, p90))
-    return tuple(result)
+        times = review_times(raised[month.key], minutes[month.key], waiting[month.key])
+        months.append(AlertMonth(month, times))
+    year = review_times(
+        sum(raised.values()),
+        [m for times in minutes.values() for m in times],
+        [w for times in waiting.values() for w in times],
+    )
+    return tuple(months), year
 
 
 def theme_quotes(
@@ -475,9 +629,10 @@ def theme_quotes(
         .where(ranked.c.rank <= QUOTES_PER_THEME * 3)
         .order_by(ranked.c.theme, ranked.c.rank)
     )
+    labels = taxonomy_themes()
     quotes: dict[str, list[Quote]] = defaultdict(list)
     for theme, created_at, text, *known in db.session.execute(query):
         if (text or "").strip() and len(quotes[theme]) < QUOTES_PER_THEME:
             quoted = quote(text, known=known, max_chars=QUOTE_CHARS)
-            quotes[theme].append(Quote(uk_date(created_at), quoted))
+            quotes[theme].append(Quote(labels.get(theme, theme), Month.of(created_at), quoted))
     return {theme: tuple(found) for theme, found in quotes.items()}
