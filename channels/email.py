@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from mailparser_reply import EmailReplyParser
 
+from channels import language
 from channels.base import Attachment, FeedbackDetails, InboundMessage, clean_text
 from channels.html_text import html_to_text
 
@@ -223,6 +224,7 @@ def to_inbound_message(
         details=details,
         thread_reference=parsed.thread_reference,
         replies_to=parsed.replies_to,
+        language=language.detect(parsed.text),
     )
 
 
