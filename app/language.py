@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, has_request_context, request, session, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, refresh
 from werkzeug.routing import BuildError
 
 WELSH = "cy"
@@ -55,6 +55,9 @@ def select_locale() -> str:
 
 def _remember_choice() -> None:
     """A visitor who followed the language link keeps that language on the next page."""
+    # Flask-Babel keeps the locale on the app context, which a request shares with an app
+    # context already pushed (a CLI command's, a test's): each request chooses afresh.
+    refresh()
     choice = chosen(request.args.get("lang"))
     if choice and public_path() and session.get(SESSION_KEY) != choice:
         session[SESSION_KEY] = choice

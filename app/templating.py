@@ -51,6 +51,15 @@ def neutralise_bidi(text: object) -> str:
     return str(text or "").translate(_BIDI_CONTROLS)
 
 
+# Staff see which language each message and each person is in (staff pages are in English).
+LANGUAGE_NAMES = {"cy": "Welsh", "en": "English"}
+
+
+def language_name(code: object) -> str:
+    """The language of a message or a contact, by name, for staff."""
+    return LANGUAGE_NAMES.get(str(code or ""), "Language not known")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
@@ -68,6 +77,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
     app.jinja_env.filters["visible_controls"] = neutralise_bidi
+    app.jinja_env.filters["language_name"] = language_name
     # Without `npm run build` pages still work, unstyled; the layout says so to developers.
     app.jinja_env.globals["assets_built"] = Path(app.static_folder or "", "heard.css").exists()
     app.after_request(_security_headers)
