@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Message
+from tests.browser.test_accessibility import _audit_link
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +96,31 @@ def test_english_comes_back_with_the_english_link(live_server, page):
     assert page.evaluate("document.documentElement.lang") == "en"
     page.goto(live_server("/"))
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_the_equality_questions_in_welsh(live_server, page, check_page):
+    page.goto(live_server("/child?lang=cy"))
+    page.get_by_role("radio", name="Rhywbeth da").check()
+    page.get_by_label("Beth ddigwyddodd?").fill("Diolch am wrando arna i.")
+    page.get_by_role("button", name="Anfon").click()
+    page.wait_for_url("**/child/sent")
+    page.get_by_role("link", name="Ateb rhai cwestiynau amdanat ti").click()
+    _welsh(page)
+    expect(page.get_by_text("Faint yw dy oed di?")).to_be_visible()
+    check_page(page, "cy-about-you")
+    page.get_by_role("button", name="Anfon fy atebion").click()
+    _welsh(page)
+    check_page(page, "cy-about-you-thanks")
+
+
+def test_the_audit_form_in_welsh(live_server, page, check_page):
+    page.goto(_audit_link(live_server) + "?lang=cy")
+    _welsh(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dywedwch wrthon ni sut wnaethon ni")
+    check_page(page, "cy-audit-form")
+    page.get_by_role("radio", name="Da", exact=True).check()
+    page.get_by_role("radio", name="Rhiant").check()
+    page.get_by_role("button", name="Anfon").click()
+    page.wait_for_url("**/how-did-we-do/thank-you")
+    _welsh(page)
+    check_page(page, "cy-audit-sent")

@@ -198,3 +198,30 @@ def test_staff_see_the_language_of_each_message_and_of_the_person(client, signed
     assert languages == ["Welsh", "English", "Language not known"]
     assert 'lang="cy">Mae’r adroddiad yn hwyr eto</p>' in page
     assert "Welsh: Heard writes to them in it" in page
+
+
+# GSM 03.38's basic character set. A text with any other character (a curly apostrophe, â, ŵ)
+# is sent as UCS-2: 70 characters a segment instead of 160, so it costs two or three times as
+# much and may arrive in pieces.
+GSM_7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# The parts of crisis.sms_text besides those starting "Heard:".
+TEXT_PARTS = {
+    "Childline is free, any time, for children and young people: 0800 1111.",
+    "Domestic abuse helpline, free, 24 hours: 0808 2000 247.",
+    "Samaritans, free, any time: 116 123.",
+    "A person will read your message soon.",
+    "Your reference is %(reference)s.",
+    "Text STOP to stop texts.",
+}
+
+
+def test_welsh_texts_use_only_characters_an_sms_sends_cheaply():
+    checked = 0
+    for entry in _catalogue():
+        if entry.id and (entry.id.startswith("Heard:") or entry.id in TEXT_PARTS):
+            assert set(entry.string) <= GSM_7, (entry.string, set(entry.string) - GSM_7)
+            checked += 1
+    assert checked >= 12

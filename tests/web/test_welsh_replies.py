@@ -94,7 +94,7 @@ def test_the_complaint_acknowledgement_by_text_is_in_welsh_with_a_welsh_date(app
             "HRD-1234", stages.Responder(manager=None, team=None), date(2026, 12, 2)
         )
     assert words == (
-        "Heard: rydyn ni’n trin eich neges fel cwyn. Eich cyfeirnod yw HRD-1234. Bydd rheolwr "
+        "Heard: rydyn ni'n trin eich neges fel cwyn. Eich cyfeirnod yw HRD-1234. Bydd rheolwr "
         "cwynion yn ateb erbyn Dydd Mercher 2 Rhagfyr. Tecstiwch STOP i atal negeseuon."
     )
 
