@@ -53,8 +53,10 @@ def send_by_email(alert: SafeguardingAlert) -> Message | None:
     safety = crisis.restore(True, alert.subtypes or [], crisis.Audience.ADULT)
     reference = alert.feedback_item.reference
     with replying_in(_language(alert)):
-        text = crisis.email_lines(safety) + "\n\n" + _(
-            "Your reference is %(reference)s.", reference=reference
+        text = (
+            crisis.email_lines(safety)
+            + "\n\n"
+            + _("Your reference is %(reference)s.", reference=reference)
         )
         subject = _("Your feedback %(reference)s", reference=reference)
     return queue_message(
