@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     settle(app.config)
 
-    from app import cli, extensions, sessions, templating
+    from app import cli, extensions, language, sessions, templating
     from app.web import register_blueprints
 
     extensions.db.init_app(app)
@@ -26,10 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.migrate.init_app(app, extensions.db, directory=_migrations_dir())
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
-    extensions.babel.init_app(app)
+    extensions.babel.init_app(app, locale_selector=language.select_locale)
     extensions.login.init_app(app)
     extensions.queues.init_app(app)
     sessions.init_app(app)
+    language.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
     cli.init_app(app)

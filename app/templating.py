@@ -70,6 +70,15 @@ def london_time(value: datetime | None) -> str:
     return f"{local.day} {local:%B %Y}, {local.hour % 12 or 12}:{local:%M}{meridiem}"
 
 
+# Staff see which language each message and each person is in (staff pages are in English).
+LANGUAGE_NAMES = {"cy": "Welsh", "en": "English"}
+
+
+def language_name(code: object) -> str:
+    """The language of a message or a contact, by name, for staff."""
+    return LANGUAGE_NAMES.get(str(code or ""), "Language not known")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
@@ -89,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["visible_controls"] = neutralise_bidi
     app.jinja_env.filters["uk_day"] = uk_day
     app.jinja_env.filters["london_time"] = london_time
+    app.jinja_env.filters["language_name"] = language_name
     # Without `npm run build` pages still work, unstyled; the layout says so to developers.
     app.jinja_env.globals["assets_built"] = Path(app.static_folder or "", "heard.css").exists()
     app.after_request(_security_headers)

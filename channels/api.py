@@ -16,6 +16,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
+from channels import language
 from channels.base import FeedbackDetails, InboundMessage, clean_text
 
 CHANNEL = "api"
@@ -337,6 +338,7 @@ def _translate(document: dict[str, Any], partner: str, now: datetime) -> Inbound
         raw_payload={**document, "text": document["text"].replace("\x00", "")},
         sender=partner,
         details=details,
+        language=language.detect(document["text"]),
     )
 
 

@@ -57,6 +57,9 @@ class InboundMessage:
     # A reference chosen before the message could be stored (it was kept on disk while the
     # database was down), so the person was told it at once; ingest() uses it for a new item.
     reference: str | None = None
+    # "cy" or "en" where known: the language of the page a form was sent from, or of the words
+    # of a text or an email (channels.language.detect); None when nothing says.
+    language: str | None = None
 
 
 _DROPPED_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")

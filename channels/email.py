@@ -19,6 +19,7 @@ from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
+from channels import language
 from channels.base import Attachment, FeedbackDetails, InboundMessage
 from channels.email_parts import EmailLimits, read_body
 from channels.email_replies import strip_quoted
@@ -216,6 +217,7 @@ def to_inbound_message(
         details=details,
         thread_reference=parsed.thread_reference,
         replies_to=parsed.replies_to,
+        language=language.detect(parsed.text),
     )
 
 

@@ -18,6 +18,7 @@ from twilio.http.response import Response as TwilioResponse
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 from twilio.rest import Client
 
+from channels import language
 from channels.base import InboundMessage, clean_text
 
 CHANNEL = "sms"
@@ -134,6 +135,7 @@ def parse_inbound(form: Form, received_at: datetime) -> InboundMessage:
         received_at=received_at,
         raw_payload=raw,
         sender=sender.best,
+        language=language.detect(text),
     )
 
 

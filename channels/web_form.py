@@ -97,7 +97,9 @@ def normalise_phone(raw: str) -> str | None:
     return compact if _INTERNATIONAL.fullmatch(compact) else None
 
 
-def child_message(answers: Mapping[str, Any], received_at: datetime) -> InboundMessage:
+def child_message(
+    answers: Mapping[str, Any], received_at: datetime, language: str | None = None
+) -> InboundMessage:
     """The children's form: a topic, their words, an optional face score and contact details."""
     topic = answers["topic"]
     if topic not in CHILD_TOPIC_KINDS:
@@ -116,10 +118,14 @@ def child_message(answers: Mapping[str, Any], received_at: datetime) -> InboundM
         worker_or_team=_line(answers.get("worker_or_team")),
         score=_score(answers.get("score")),
     )
-    return _message(CHILD_CHANNEL, answers, answers["text"], details, contact, received_at)
+    return _message(
+        CHILD_CHANNEL, answers, answers["text"], details, contact, received_at, language=language
+    )
 
 
-def adult_message(answers: Mapping[str, Any], received_at: datetime) -> InboundMessage:
+def adult_message(
+    answers: Mapping[str, Any], received_at: datetime, language: str | None = None
+) -> InboundMessage:
     """The adults' form: a complaint, compliment or comment, their own or sent for a child."""
     kind = answers["kind"]
     if kind not in ADULT_KINDS:
@@ -146,10 +152,14 @@ def adult_message(answers: Mapping[str, Any], received_at: datetime) -> InboundM
         child_consent=True if on_behalf else None,
         case_reference=_line(answers.get("case_reference")),
     )
-    return _message(ADULT_CHANNEL, answers, answers["text"], details, contact, received_at)
+    return _message(
+        ADULT_CHANNEL, answers, answers["text"], details, contact, received_at, language=language
+    )
 
 
-def audit_message(answers: Mapping[str, Any], token: str, received_at: datetime) -> InboundMessage:
+def audit_message(
+    answers: Mapping[str, Any], token: str, received_at: datetime, language: str | None = None
+) -> InboundMessage:
     """The audit form after a case ends: a score, an optional comment, and the link's token.
 
     The token goes to ingest() to be redeemed and is never put in the stored payload.
@@ -163,7 +173,14 @@ def audit_message(answers: Mapping[str, Any], token: str, received_at: datetime)
     details = FeedbackDetails(kind="audit", contact_role=role, score=score)
     text = answers.get("comment") or ""
     return _message(
-        AUDIT_CHANNEL, answers, text, details, _ContactAnswer(), received_at, audit_token=token
+        AUDIT_CHANNEL,
+        answers,
+        text,
+        details,
+        _ContactAnswer(),
+        received_at,
+        audit_token=token,
+        language=language,
     )
 
 
@@ -175,8 +192,10 @@ def _message(
     contact: _ContactAnswer,
     received_at: datetime,
     audit_token: str | None = None,
+    language: str | None = None,
 ) -> InboundMessage:
-    """The message every form makes: its submission id as external id, its text cleaned."""
+    """The message every form makes: its submission id as external id, its text cleaned, and
+    the language of the page it was sent from."""
     external_id = parse_submission_id(answers.get("submission_id"))
     if external_id is None:
         raise ValueError("the submission id is not a UUID4")
@@ -189,6 +208,7 @@ def _message(
         sender=contact.sender,
         details=details,
         audit_token=audit_token,
+        language=language,
     )
 
 
@@ -245,7 +265,11 @@ def _score(value: object) -> int | None:
 
 
 def child_follow_up(
-    text: str, reference: str, follow_up_id: str, received_at: datetime
+    text: str,
+    reference: str,
+    follow_up_id: str,
+    received_at: datetime,
+    language: str | None = None,
 ) -> InboundMessage:
     """What a child adds after telling us something worrying (who they are, which school):
     a message in the same thread, found by the reference their confirmation was given."""
@@ -260,4 +284,5 @@ def child_follow_up(
         raw_payload={"follow_up_to": reference},
         details=FeedbackDetails(kind="comment", contact_role="child", topic="worrying"),
         thread_reference=reference,
+        language=language,
     )

@@ -115,38 +115,75 @@ FAMILIES: dict[str, dict[str, list[str]]] = {
             r"\bmiss(?:ed|ing)?\s+(?:\w+\s+){0,2}school\s+(?:to|cos|because)\s+(?:\w+\s+){0,2}(?:look\s+after|care\s+for|stay\s+with|help)\s+(?:my\s+)?(?:mum|mam|dad|her|him)\b",
         ],
     },
-    # Welsh, with the mutations a word takes after fy (nasal), ei his (soft) and ei her
-    # (aspirate): taro, daro, nharo, tharo; brifo, frifo, mrifo; cyffwrdd, gyffwrdd, nghyffwrdd.
+    # Welsh, with the mutations a verb takes after fy "my/me" (nasal), ei "his/him" (soft) and
+    # ei "her" (aspirate), and after "wedi fy" or "yn fy": taro, daro, nharo, tharo; curo, guro,
+    # nghuro, churo; cicio, gicio, nghicio, chicio; brifo, frifo, mrifo; bwrw, fwrw, mwrw;
+    # dyrnu, ddyrnu, nyrnu; cyffwrdd, gyffwrdd, nghyffwrdd, chyffwrdd. Spoken forms too: isio,
+    # moyn, ishe for "want"; twtsio for "touch"; saff for "safe". Idioms that use the same
+    # words (bwrw glaw, taro heibio, curo ar y drws, wedi fy nghyffwrdd "it moved me") are in
+    # WELSH_IDIOMS below.
     "welsh": {
         "physical_abuse": [
-            r"\b(?:fy|'?y)\s+(?:nharo|nghuro|nghicio)\b",
-            r"\bei\s+(?:daro|tharo|guro|churo|gicio|chicio)\b",
-            r"\b(?:ein|eu|dy)\s+(?:taro|curo|cicio|daro|guro|gicio)\b",
-            r"\b(?:taro|daro|curo|guro|cicio|gicio|bwrw|fwrw)\s+(?:fi|ni|hi|fo|fe|nhw)\b",
-            r"\b(?:fy|'?y)\s+mrifo\b",
-            r"\bei\s+(?:frifo|brifo)\b",
-            r"\b(?:ein|eu|dy)\s+(?:brifo|frifo)\b",
-            r"\b(?:brifo|frifo)\s+(?:fi|ni|hi|fo|fe|nhw)\b",
+            r"\b(?:fy|'?y|f')\s*(?:nharo|nghuro|nghicio|mwrw|nyrnu|mrifo|slapio|slapo|waldio|colbio)\b",
+            r"\bei\s+(?:daro|tharo|guro|churo|gicio|chicio|fwrw|bwrw|ddyrnu|dyrnu|frifo|brifo|slapio|slapo|waldio|golbio|cholbio)\b",
+            r"\b(?:ein|eu|dy)\s+(?:taro|curo|cicio|daro|guro|gicio|bwrw|dyrnu|brifo|frifo|slapio|waldio|colbio|golbio)\b",
+            r"\b(?:taro|daro|curo|guro|cicio|gicio|bwrw|fwrw|dyrnu|ddyrnu|brifo|frifo|slapio|slapo|waldio|colbio|golbio|tharo|churo|chicio)\s+(?:fi|mi|ni|hi|fo|fe|nhw|chi|ti)\b",
+            r"\b(?:taro|daro|curo|guro|cicio|gicio|dyrnu|ddyrnu|brifo|frifo|slapio|waldio)\s+(?:y\s+plant|y\s+babi|fy\s+mrawd|fy\s+chwaer|mam|dad)\b",
+            r"\b(?:rhoi|roi|rhoddodd|rhoiodd)\s+(?:clustan|cweir|gweir|crasfa|grasfa|slap|peltan)\b",
+            r"\b(?:cael|ges|gaes|ces|cafodd|gafodd)\s+(?:i\s+|e\s+|hi\s+|o\s+)?(?:clustan|cweir|gweir|crasfa|grasfa|peltan)\b",
+            r"\b(?:cam-?drin|gam-?drin|nghamdrin|ngham-drin|cham-?drin|camdriniaeth|gamdriniaeth|chamdriniaeth)\b",
+            r"\bcleisiau\b",
         ],
         "sexual_abuse": [
-            r"\b(?:fy|'?y)\s+nghyffwrdd\b",
-            r"\bei\s+(?:gyffwrdd|chyffwrdd)\b",
-            r"\b(?:cyffwrdd|gyffwrdd)\s+(?:(?:â|a|ag)\s+)?(?:fi|mi|ni|hi|fo|fe)\b",
+            r"\b(?:fy|'?y|f')\s*(?:nghyffwrdd|nhwtsio|nhwtshio)\b",
+            r"\bei\s+(?:gyffwrdd|chyffwrdd|dwtsio|thwtsio|dwtshio)\b",
+            r"\b(?:cyffwrdd|gyffwrdd|chyffwrdd|twtsio|dwtsio|twtshio)\s+(?:(?:â|a|ag)\s+)?(?:fi|mi|ni|hi|fo|fe)\b",
+            r"\b(?:cyffwrdd|gyffwrdd|twtsio|dwtsio)\s+(?:(?:â|a|ag)\s+)?(?:fy|ei)\s+(?:nghorff|chorff|gorff|mhen[\s-]?ôl|rhannau\s+preifat|preifats)\b",
+            r"\b(?:lluniau|llun)\s+(?:noeth|brwnt|budr)\b",
+            r"\bcam-?drin\s+rhywiol\b",
+            r"\b(?:treisio|dreisio|nhreisio|threisio)\b",
         ],
         "self_harm": [
-            r"\bl?ladd\s+(?:fy|ei|dy)\s+hun\b",
-            r"\b(?:isio|eisiau|eisio|moyn|ishe|isie|eiso)\s+marw\b",
-            r"\bhunan[\s-]?niwe\w*",
-            r"\b(?:niweidio|anafu|torri|brifo|frifo)\s+fy\s+hun\b",
-            r"\b(?:ddim\s+)?(?:isio|eisiau|moyn)\s+byw\s+(?:dim\s+)?(?:mwy|rhagor)\b",
+            r"\bl?ladd\s+(?:fy|ei|dy|'?n|ein)\s+hun(?:an)?\b",
+            r"\b(?:isio|eisiau|eisio|moyn|ishe|isie|eiso|mo'n)\s+(?:cael\s+)?marw\b",
+            r"\bhunan[\s-]?(?:niwe|anafu|laddiad)\w*",
+            r"\b(?:niweidio|anafu|torri|brifo|frifo|llosgi|cosbi)\s+(?:fy|ei|'?n)\s+hun(?:an)?\b",
+            r"\b(?:ddim|dim)\s+(?:yn\s+)?(?:isio|eisiau|moyn|ishe)\s+(?:byw|bod\s+(?:yma|yma\s+ddim\s+mwy|yn\s+fyw))\b",
+            r"\b(?:isio|eisiau|moyn)\s+byw\s+(?:dim\s+)?(?:mwy|rhagor)\b",
+            r"\b(?:dim|does\s+dim|does\s+na\s+ddim)\s+pwynt\s+(?:i\s+fi\s+|i\s+mi\s+)?(?:byw|fyw|bod\s+yma|mynd\s+ymlaen)\b",
+            r"\b(?:diwedd|terfyn)\s+ar\s+(?:fy|ei)\s+(?:mywyd|bywyd|fywyd|hun)\b",
+            r"\bg?well\s+(?:eu\s+byd\s+)?(?:heb|hebdda|hebddo)\s*(?:i|fi|mi)\b",
+            r"\bgorddos\w*",
+            r"\b(?:cymryd|cymerais|cymrais|llyncu)\s+(?:lot\s+o|llwyth\s+o|gormod\s+o|y\s+)?(?:dabledi|tabledi|pils|pilsen)\b",
         ],
         "unsafe_home": [
-            r"\bddim\s+yn\s+(?:saff|ddiogel)\b",
-            r"\b(?:ofn|ofan)\s+(?:mynd\s+)?(?:adre|adref|gartre|gartref)\b",
-            r"\b(?:ofn|ofan)\s+(?:dad|mam|fy\s+\w+|llys\s?dad|llys\s?fam)\b",
+            r"\b(?:ddim|dim)\s+yn\s+(?:teimlo'?n\s+|teimlo\s+yn\s+)?(?:saff|ddiogel|diogel)\b",
+            r"\b(?:ofn|ofan|ofni)\s+(?:mynd\s+|bod\s+|aros\s+)?(?:adre|adref|gartre|gartref|nôl|yn\s+y\s+tŷ|yn\s+y\s+ty)\b",
+            r"\b(?:ofn|ofan)\s+(?:dad|mam|fy\s+\w+|llys\s?dad|llys\s?fam|ei\s+\w+|e|fe|fo|hi|nhw)\b",
+            r"\b(?:ofnus|dychryn|ddychryn|nychryn)\s+(?:gartref|gartre|adre|adref|yn\s+y\s+tŷ)\b",
+            r"\b(?:cloi|gloi)\s+(?:fi|ni|fo|hi|fe)\s+(?:yn|mewn|allan)\b",
+            r"\b(?:fy|'?y|f')\s*nghloi\b",
+            r"\b(?:rhedeg|redeg)\s+(?:i\s+ffwrdd|bant)\b",
+            r"\b(?:ddim|dim)\s+(?:isio|eisiau|moyn|ishe)\s+mynd\s+(?:adre|adref|gartre|gartref|nôl\s+adre)\b",
         ],
     },
 }
+
+# Welsh idioms built from the words above: in these a match is not a disclosure. Rain (bwrw glaw,
+# bwrw hi lawr), dropping by (taro heibio, taro i mewn), having a look (taro golwg), "it strikes
+# me as odd" (taro fi'n od), knocking at a door (curo ar y drws), winning a game (curo ni yn y
+# gêm), "it moved me" (wedi fy nghyffwrdd yn fawr, cyffwrdd fy nghalon) and "the wait is killing
+# me" (yn fy lladd i).
+WELSH_IDIOMS: list[str] = [
+    r"\bbwrw\s+(?:hi\s+)?(?:glaw|eira|cesair|(?:i\s+)?lawr|hen\s+wragedd)\b",
+    r"\b(?:taro|daro)\s+(?:heibio|i\s+mewn|draw|golwg|cip|ar\s+(?:draws|rywbeth|syniad))\b",
+    r"\b(?:taro|daro)\s+(?:fi|fi'?n|mi)\s*(?:'?n\s+)?(?:od|rhyfedd|fod|mai|bod|fel)\b",
+    r"\b(?:curo|guro|churo)\s+(?:ar\s+y\s+drws|ar\s+ddrws|y\s+drws|dwylo|calon)\b",
+    r"\b(?:curo|guro)\s+(?:fi|ni|hi|fo|fe|nhw|ti|chi)\s+(?:yn|mewn|ar)\s+(?:y\s+)?(?:gêm|gem|gemau|pêl[\s-]?droed|pel[\s-]?droed|ras|fifa|cardiau|gwyddbwyll|rygbi|cwis)\b",
+    r"\b(?:wedi\s+)?(?:fy|'?y)\s+nghyffwrdd\s+(?:yn\s+fawr|i'?r\s+byw|yn\s+ddwfn)\b",
+    r"\b(?:cyffwrdd|gyffwrdd)\s+(?:â\s+|a\s+)?(?:fy|ein)\s+(?:nghalon|calonnau)\b",
+    r"\b(?:yn\s+)?fy\s+lladd\s+i\b",
+]
 
 # The writer's own actions as a report or an ex tells them, and the writer's denials.
 _QUOTE = r"[\x27\"\u2018\u201c]?"

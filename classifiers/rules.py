@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from classifiers.policy_lexicon import FAMILIES, NOT_DISCLOSURES
+from classifiers.policy_lexicon import FAMILIES, NOT_DISCLOSURES, WELSH_IDIOMS
 
 # Shorthand used inside the lexicons below; expanded before compiling.
 _SHORTHAND = {
@@ -548,7 +548,7 @@ def _compiled() -> tuple[dict[tuple[str, str], re.Pattern[str]], re.Pattern[str]
         for family, subtypes in families.items()
         for subtype, patterns in subtypes.items()
     }
-    return lexicon, _alternation(IDIOMS + NOT_DISCLOSURES)
+    return lexicon, _alternation(IDIOMS + WELSH_IDIOMS + NOT_DISCLOSURES)
 
 
 def check(text: str) -> RuleResult:

@@ -35,6 +35,9 @@ class Contact(Model):
         enum_column(PreferredChannel)
     )
     may_contact: Mapped[bool] = mapped_column(default=False)
+    # "cy" or "en": the language every reply to them is in. None until they write in one
+    # Heard can tell (a text of a bare score says nothing), which is read as English.
+    language: Mapped[str | None] = mapped_column(String(8))
     opted_out_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -92,6 +92,9 @@ class Message(Model):
     external_id: Mapped[str] = mapped_column(String(255))
     sender: Mapped[str | None] = mapped_column(String(320), index=True)
     text: Mapped[str] = mapped_column(Text)
+    # "cy" or "en" where known: the page's language for a web form, what the words are for a
+    # text or an email, and for an outbound message the language it was written in.
+    language: Mapped[str | None] = mapped_column(String(8))
     raw_payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     stored_at: Mapped[datetime] = mapped_column(default=utcnow)

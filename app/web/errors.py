@@ -3,6 +3,8 @@
 import logging
 
 from flask import Flask, Response, g, jsonify, render_template, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -16,25 +18,25 @@ from app.web import staff
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "Sorry, we could not read what was sent",
-    403: "You cannot see this page",
-    404: "Page not found",
-    405: "Sorry, this page cannot do that",
-    413: "What you sent is too big",
-    429: "Too many tries",
-    500: "Sorry, there is a problem with the service",
-    503: "Sorry, the service is unavailable",
+    400: _l("Sorry, we could not read what was sent"),
+    403: _l("You cannot see this page"),
+    404: _l("Page not found"),
+    405: _l("Sorry, this page cannot do that"),
+    413: _l("What you sent is too big"),
+    429: _l("Too many tries"),
+    500: _l("Sorry, there is a problem with the service"),
+    503: _l("Sorry, the service is unavailable"),
 }
 
 EXPLANATIONS = {
-    400: "Something in what was sent could not be understood.",
-    403: "You do not have permission to see this page.",
-    404: "We could not find that page. Check the address, or start again.",
-    405: "That is not something this page can do.",
-    413: "What you sent is too big. Please shorten it and try again.",
-    429: "Too many tries in a short time. Please wait a few minutes, then try again.",
-    500: "Sorry, something went wrong on our side. What you sent may not have been saved.",
-    503: "Sorry, the service is not available right now. Please try again later.",
+    400: _l("Something in what was sent could not be understood."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("We could not find that page. Check the address, or start again."),
+    405: _l("That is not something this page can do."),
+    413: _l("What you sent is too big. Please shorten it and try again."),
+    429: _l("Too many tries in a short time. Please wait a few minutes, then try again."),
+    500: _l("Sorry, something went wrong on our side. What you sent may not have been saved."),
+    503: _l("Sorry, the service is not available right now. Please try again later."),
 }
 
 
@@ -50,7 +52,11 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _render(code: int, title: str, detail: str) -> tuple[Response | str, int]:
+def _render(
+    code: int, title: str | LazyString, detail: str | LazyString
+) -> tuple[Response | str, int]:
+    # In the page's language: a public page may be in Welsh; staff pages and the API in English.
+    title, detail = str(title), str(detail)
     if _wants_json():
         return jsonify({"error": {"status": code, "title": title, "detail": detail}}), code
     if request.path.startswith("/staff"):
@@ -80,9 +86,11 @@ def _csrf_error(error: CSRFError) -> tuple[Response | str | dict[str, object], i
     )
     return _render(
         400,
-        "Your form has expired",
-        "For your security, forms stop working after a while or if cookies are blocked. "
-        "Go back, refresh the page and send it again. Nothing was saved.",
+        _l("Your form has expired"),
+        _l(
+            "For your security, forms stop working after a while or if cookies are blocked. "
+            "Go back, refresh the page and send it again. Nothing was saved."
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -42,6 +43,28 @@ from channels import web_form
 from channels.base import clean_text
 
 Validator = Callable[[Any, Any], None]
+
+# Welsh counts take one noun form whatever the number ("5 nod", "1 nod"), so every plural
+# category GOV.UK Frontend may ask for (Intl.PluralRules: zero, one, two, few, many, other)
+# gets the same words.
+_PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+class CharacterCount(GovCharacterCount):
+    """GOV.UK's character count, with the words its script shows in the page's language."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        # "%{count}" is GOV.UK Frontend's placeholder, filled in by its script.
+        under = gettext("You have %{count} characters remaining")
+        over = gettext("You have %{count} characters too many")
+        params.setdefault(
+            "textareaDescriptionText", gettext("You can enter up to %{count} characters")
+        )
+        params.setdefault("charactersUnderLimitText", dict.fromkeys(_PLURAL_CATEGORIES, under))
+        params.setdefault("charactersOverLimitText", dict.fromkeys(_PLURAL_CATEGORIES, over))
+        params.setdefault("charactersAtLimitText", gettext("You have 0 characters remaining"))
+        return params
 
 
 def returned_form_status(form: FlaskForm, expired: str) -> int:
@@ -231,7 +254,7 @@ class ChildFeedbackForm(FlaskForm):
                 _l("Your message is too long. Make it %(max)s characters or fewer."),
             )
         ],
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
     )
     score = ChoiceField(
         _l("How did your worker make you feel? (optional)"),
@@ -262,7 +285,8 @@ class ChildFeedbackForm(FlaskForm):
             ("email", _l("Yes, by email")),
             ("sms", _l("Yes, by text message")),
             ("phone", _l("Yes, by phone call")),
-            (web_form.NO_CONTACT, _l("No")),
+            # "No" is answered differently in Welsh to each question ("Na chewch" here).
+            (web_form.NO_CONTACT, lazy_pgettext("may we contact you", "No")),
         ],
         message=_l("Choose if we can get in touch with you"),
         required=False,
@@ -351,7 +375,7 @@ class AdultFeedbackForm(FlaskForm):
                 _l("Your message must be %(max)s characters or fewer"),
             )
         ],
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
     )
     team = TeamField(
         _l("Which team is it about? (optional)"),
@@ -450,7 +474,7 @@ class AuditFeedbackForm(FlaskForm):
                 None, _l("What you wrote is too long. Make it %(max)s characters or fewer.")
             )
         ],
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
     )
 
 

@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from app import sessions
+from app import language, sessions
 from app.database import utcnow
 from app.extensions import csrf, db, limiter
 from app.models import FeedbackItem, FeedbackKind
@@ -108,7 +108,9 @@ def child_form() -> Page:
     if form.validate_on_submit():
         # The rules read the words in the request, so the answer fits what was written.
         safety = crisis.assess(form.text.data, Audience.CHILD)
-        message = web_form.child_message(form.data, received_at=utcnow())
+        message = web_form.child_message(
+            form.data, received_at=utcnow(), language=language.current()
+        )
         receipt = receiving.receive_message(message)
         details = message.details
         assert details is not None
@@ -164,7 +166,11 @@ def child_follow_up() -> Page:
         return _follow_up_page(form)
     receiving.receive_message(
         web_form.child_follow_up(
-            form.who.data, token["reference"], token["id"], received_at=utcnow()
+            form.who.data,
+            token["reference"],
+            token["id"],
+            received_at=utcnow(),
+            language=language.current(),
         )
     )
     session[CHILD_MORE] = True
@@ -213,7 +219,9 @@ def adult_form() -> Page:
     _offer_teams(form)
     if form.validate_on_submit():
         safety = crisis.assess(form.text.data, Audience.ADULT)
-        message = web_form.adult_message(form.data, received_at=utcnow())
+        message = web_form.adult_message(
+            form.data, received_at=utcnow(), language=language.current()
+        )
         receipt = receiving.receive_message(message)
         details = message.details
         assert details is not None
@@ -278,7 +286,9 @@ def audit_form(token: str) -> Page:
         # reaches the thank-you page rather than "this link has been used".
         try:
             receiving.receive_message(
-                web_form.audit_message(form.data, token=token, received_at=utcnow())
+                web_form.audit_message(
+                    form.data, token=token, received_at=utcnow(), language=language.current()
+                )
             )
         except InvitationUnusable as unusable:
             return _link_problem(unusable.problem)

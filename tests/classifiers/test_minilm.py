@@ -197,3 +197,18 @@ def test_every_hard_negative_scores_below_every_disguised_disclosure(minilm):
     }
     lowest_disclosure = min(scores[t] for t in DISCLOSURES_IN_DISGUISE.values())
     assert max(scores[t] for t in HARD_NEGATIVES.values()) < lowest_disclosure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mae dad yn fy nharo i",
+        "Dw i ddim isio byw ddim mwy",
+        "Mae fy ewythr yn fy nghyffwrdd i lle dw i ddim yn hoffi",
+        "Dw i ddim yn teimlo’n saff gartref",  # noqa: RUF001 -- a phone's apostrophe
+    ],
+)
+def test_a_welsh_disclosure_reaches_the_services_flag_through_the_rules(minilm, text):
+    prediction = minilm.predict(text, channel="sms")
+    assert prediction.safeguarding
+    assert prediction.safeguarding_types

@@ -7,12 +7,14 @@ Every staff action writes an audit event, which also commits the change with it.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
 from app.extensions import db
+from app.language import replying_in
 from app.models import (
     COMPLAINTS_ROLES,
     Channel,
@@ -86,14 +88,15 @@ def responder(item: FeedbackItem) -> Responder:
 
 
 def responder_words(who: Responder) -> str:
-    """Who will respond, as the start of an English sentence for an email or a letter."""
+    """Who will respond, as the start of a sentence for a text or an email, in the language
+    of the request or of `replying_in` around the call."""
     if who.manager and who.team:
-        return f"{who.manager}, of {who.team},"
+        return str(_("%(manager)s, of %(team)s,", manager=who.manager, team=who.team))
     if who.manager:
         return who.manager
     if who.team:
-        return f"A manager in {who.team}"
-    return "A complaints manager"
+        return str(_("A manager in %(team)s", team=who.team))
+    return str(_("A complaints manager"))
 
 
 def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
@@ -137,7 +140,7 @@ def sms_acknowledgement_text(reference: str, who: Responder, due: date) -> str:
             "%(reference)s. %(who)s will respond by %(due)s. Text STOP to stop texts.",
             reference=reference,
             who=responder_words(who),
-            due=f"{due:%A} {due.day} {due:%B}",
+            due=format_date(due, "EEEE d MMMM"),
         )
     )
 
@@ -163,7 +166,8 @@ def _sms_acknowledgement(item: FeedbackItem, stage: ComplaintStage) -> Message |
         return None
     if item.contact is not None and item.contact.opted_out_at is not None:
         return None
-    text = sms_acknowledgement_text(item.reference, responder(item), stage.due_on)
+    with replying_in(item.contact.language if item.contact is not None else None):
+        text = sms_acknowledgement_text(item.reference, responder(item), stage.due_on)
     return messages.new_outbound("sms", phone, text, SMS_ACKNOWLEDGEMENT, item)
 
 

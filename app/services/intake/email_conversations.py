@@ -5,8 +5,11 @@ from dataclasses import replace
 from datetime import date
 
 from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
 
 from app.database import utcnow
+from app.language import replying_in
 from app.services.common import nation
 from app.services.complaints.stages import responder, responder_words
 from app.services.intake.ingestion import IngestResult, ingest
@@ -73,35 +76,50 @@ def acknowledge(result: IngestResult, parsed: email_channel.ParsedEmail) -> None
     item = result.feedback_item
     due = stage_one_due(item.kind, uk_date(item.created_at), nation())
     safety = crisis.assess(parsed.text, crisis.Audience.ADULT)
+    with replying_in(result.message.language):
+        text = acknowledgement_text(item.reference, due, responder_words(responder(item)), safety)
+        subject = _("Your feedback %(reference)s", reference=item.reference)
     queue_message(
         "email",
         parsed.sender,
-        acknowledgement_text(item.reference, due, responder_words(responder(item)), safety),
+        text,
         SAFETY if safety.concern else "acknowledgement",
         item,
-        {"subject": f"Your feedback {item.reference}", "in_reply_to": parsed.message_id},
+        {"subject": subject, "in_reply_to": parsed.message_id},
     )
 
 
 def acknowledgement_text(
     reference: str,
     due: date | None,
-    who: str = "A complaints manager",
+    who: str | None = None,
     safety: crisis.SafetyResponse | None = None,
 ) -> str:
     """The words of an acknowledgement, with who will respond to a complaint and by when; it
-    never repeats what the person wrote. Help lines come first when the words called for them."""
+    never repeats what the person wrote. Help lines come first when the words called for them.
+    In the language of the request, or of `replying_in` around the call."""
     lines = [crisis.email_lines(safety)] if safety is not None and safety.concern else []
     lines += [
-        "Thank you for your email. We have received it.",
-        f"Your reference is {reference}. Please keep it, and reply to this email if you want "
-        "to add anything: your reply will join the same case.",
+        _("Thank you for your email. We have received it."),
+        _(
+            "Your reference is %(reference)s. Please keep it, and reply to this email if you "
+            "want to add anything: your reply will join the same case.",
+            reference=reference,
+        ),
     ]
     if due is not None:
-        lines.append(f"{who} will respond to your complaint by {due:%A} {due.day} {due:%B %Y}.")
+        lines.append(
+            _(
+                "%(who)s will respond to your complaint by %(date)s.",
+                who=who or _("A complaints manager"),
+                date=format_date(due, "EEEE d MMMM y"),
+            )
+        )
     lines.append(
-        "If a child is in danger right now, call 999. Children and young people can call "
-        "Childline free on 0800 1111."
+        _(
+            "If a child is in danger right now, call 999. Children and young people can call "
+            "Childline free on 0800 1111."
+        )
     )
     return "\n\n".join(lines)
 

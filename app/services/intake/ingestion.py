@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, exists, func, insert, select
+from sqlalchemy import Table, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
@@ -198,10 +198,13 @@ def _store(msg: InboundMessage, open_thread: ThreadRef | None) -> StoredMessage:
             "external_id": msg.external_id,
             "sender": msg.sender,
             "text": msg.text,
+            "language": msg.language,
             "raw_payload": msg.raw_payload,
             "received_at": msg.received_at,
         },
     )
+    if open_thread is not None and msg.language:
+        _remember_language(open_thread.feedback_item_id, msg)
     if msg.attachments:
         db.session.execute(
             insert(Attachment.__table__),
@@ -300,7 +303,7 @@ def _new_item(msg: InboundMessage, named: ThreadRef | None = None) -> ThreadRef:
             "created_at": msg.received_at,
             "kind": FeedbackKind(details.kind),
             "team_id": _team_id(details.team),
-            "contact_id": _contact_id(details),
+            "contact_id": _contact_id(details, msg.language),
             "on_behalf_of_child": details.on_behalf_of_child,
             "submitter_role": ContactRole(details.contact_role),
             "child_consent": details.child_consent,
@@ -323,7 +326,7 @@ def _team_id(name: str | None) -> int | None:
     return db.session.execute(_TEAM_BY_NAME, {"name": name}).scalar()
 
 
-def _contact_id(details: FeedbackDetails) -> int:
+def _contact_id(details: FeedbackDetails, language: str | None) -> int:
     return _insert(
         Contact.__table__,
         {
@@ -337,7 +340,26 @@ def _contact_id(details: FeedbackDetails) -> int:
             if details.preferred_channel
             else None,
             "may_contact": details.may_contact,
+            "language": language,
         },
+    )
+
+
+def _remember_language(item_id: int, msg: InboundMessage) -> None:
+    """A person who writes again in a language Heard can tell is answered in it from now on.
+    Only the thread's own contact is changed: not a member of staff or someone else copied in."""
+    sender = (msg.sender or "").strip().lower()
+    if not sender:
+        return
+    db.session.execute(
+        update(Contact)
+        .where(
+            Contact.id == select(_items.contact_id).where(_items.id == item_id).scalar_subquery()
+        )
+        .where(or_(Contact.phone == msg.sender, func.lower(Contact.email) == sender))
+        .where(Contact.language.is_distinct_from(msg.language))
+        .values(language=msg.language)
+        .execution_options(synchronize_session=False)
     )
 
 

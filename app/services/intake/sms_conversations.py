@@ -13,7 +13,8 @@ from sqlalchemy import BindParameter, bindparam, literal, or_, select, true, upd
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import Channel, Direction, FeedbackItem, Message
+from app.language import replying_in
+from app.models import Channel, Contact, Direction, FeedbackItem, Message
 from app.services.intake.ingestion import StoredMessage, ThreadRef, ingest
 from app.services.outbound.messages import enqueue_send, insert_pending, record_answered_reply
 from app.services.outbound.opt_outs import opted_out_clause, set_opted_out
@@ -133,8 +134,10 @@ class _Conversation:
         # The rules read the words now, so someone at risk is answered with help at once.
         self.safety = crisis.assess(msg.text, crisis.Audience.ADULT)
         self.replied_in_response = replied_in_response
+        self.language = msg.language
         self.known = History(thread=None, opted_out=False)
         self.survey_id: int | None = None
+        self.survey_language: str | None = None
         self.reply: str | None = None
         self.queued_reply_id: int | None = None
 
@@ -145,12 +148,28 @@ class _Conversation:
         self.known = history(self.phone)
         survey = open_survey(self.phone) if self.score is not None else None
         self.survey_id = survey.id if survey is not None else None
+        self.survey_language = survey.language if survey is not None else None
         if survey is not None and self.score is not None:
             return replace(msg, details=_audit_details(self.phone, self.score, survey)), None
         return replace(msg, details=_comment_details(self.phone, msg.sender)), self.known.thread
 
     def respond(self, stored: StoredMessage) -> None:
-        """Apply the keyword or score and store the reply, in ingest's transaction."""
+        """Apply the keyword or score and store the reply, in ingest's transaction, in the
+        language the person wrote in, or else the one they last wrote in."""
+        with replying_in(self.reply_language(stored)):
+            self._respond(stored)
+
+    def reply_language(self, stored: StoredMessage) -> str | None:
+        """Welsh or English: this text's, else the survey's it answers, else its thread's."""
+        if self.language:
+            return self.language
+        if self.survey_id is not None:
+            return self.survey_language
+        if stored.new_thread:
+            return None
+        return thread_language(stored.feedback_item_id)
+
+    def _respond(self, stored: StoredMessage) -> None:
         scored = self.survey_id is not None
         self.reply = _answer(self.phone, self.word, stored, scored, self.known.opted_out)
         purpose = "reply"
@@ -170,6 +189,15 @@ class _Conversation:
                 "sms", self.phone, self.reply, purpose, stored.feedback_item_id
             )
             self.reply = None
+
+
+def thread_language(feedback_item_id: int) -> str | None:
+    """The language stored for the person a thread is with."""
+    return db.session.execute(
+        select(Contact.language)
+        .join(FeedbackItem, FeedbackItem.contact_id == Contact.id)
+        .where(FeedbackItem.id == feedback_item_id)
+    ).scalar()
 
 
 def _owes_safety_reply(conversation: _Conversation, stored: StoredMessage) -> bool:
@@ -273,6 +301,11 @@ def spooled_reply(msg: InboundMessage) -> str | None:
     for a keyword (Twilio answers those) or a sender we cannot text."""
     if not is_textable(msg.sender) or keyword(msg.text) is not None:
         return None
+    with replying_in(msg.language):
+        return _spooled_reply(msg)
+
+
+def _spooled_reply(msg: InboundMessage) -> str | None:
     safety = crisis.assess(msg.text, crisis.Audience.ADULT)
     if safety.concern:
         return crisis.sms_text(safety)

@@ -15,6 +15,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.jobs.outbound import send_message
 from app.models import Channel, DeliveryStatus, Direction, FeedbackItem, Message
+from channels import language
 
 
 def new_outbound(
@@ -85,6 +86,9 @@ def _outbound_values(
         "external_id": f"out-{uuid.uuid4()}",
         "recipient": recipient,
         "text": text,
+        # What staff see beside it: Heard writes to each person in their language, and a
+        # member of staff may reply in Welsh or English.
+        "language": language.detect(text),
         "purpose": purpose,
         "raw_payload": context or {},
         "received_at": now,

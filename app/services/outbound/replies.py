@@ -1,8 +1,10 @@
 """Staff replies from an item page, by text or by email, to the contact of the item."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.language import replying_in
 from app.models import Channel, Direction, FeedbackItem, Message, StaffUser
 from app.services.outbound.messages import queue_message
 from app.services.outbound.opt_outs import is_opted_out
@@ -64,9 +66,11 @@ def send_email_reply(item: FeedbackItem, text: str, staff_user: StaffUser) -> Me
     last email they sent; None if they cannot be emailed."""
     if not can_email(item) or item.contact is None or item.contact.email is None:
         return None
+    with replying_in(item.contact.language):
+        subject = _("Re: Your feedback %(reference)s", reference=item.reference)
     context = {
         "staff_user_id": staff_user.id,
-        "subject": f"Re: Your feedback {item.reference}",
+        "subject": subject,
         "in_reply_to": last_inbound_message_id(item),
     }
     return queue_message("email", item.contact.email, text, "staff_reply", item, context)

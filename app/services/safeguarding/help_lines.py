@@ -5,7 +5,10 @@ only the model saw. Each goes once: not if help lines already went to the thread
 flagged message arrived, nor to a number that opted out or to automated mail.
 """
 
+from flask_babel import gettext as _
+
 from app.database import utcnow
+from app.language import replying_in
 from app.models import Channel, Message, SafeguardingAlert
 from app.services.outbound.email_sender import is_own_address
 from app.services.outbound.messages import queue_message
@@ -31,9 +34,9 @@ def send_by_text(alert: SafeguardingAlert) -> Message | None:
     if is_opted_out("sms", phone):
         return None
     safety = crisis.restore(True, alert.subtypes or [], crisis.Audience.ADULT)
-    return queue_message(
-        "sms", phone, crisis.sms_text(safety), crisis.SAFETY_PURPOSE, alert.feedback_item
-    )
+    with replying_in(_language(alert)):
+        text = crisis.sms_text(safety)
+    return queue_message("sms", phone, text, crisis.SAFETY_PURPOSE, alert.feedback_item)
 
 
 def send_by_email(alert: SafeguardingAlert) -> Message | None:
@@ -49,14 +52,26 @@ def send_by_email(alert: SafeguardingAlert) -> Message | None:
         return None
     safety = crisis.restore(True, alert.subtypes or [], crisis.Audience.ADULT)
     reference = alert.feedback_item.reference
+    with replying_in(_language(alert)):
+        text = (
+            crisis.email_lines(safety)
+            + "\n\n"
+            + _("Your reference is %(reference)s.", reference=reference)
+        )
+        subject = _("Your feedback %(reference)s", reference=reference)
     return queue_message(
         "email",
         message.sender,
-        crisis.email_lines(safety) + f"\n\nYour reference is {reference}.",
+        text,
         crisis.SAFETY_PURPOSE,
         alert.feedback_item,
-        {
-            "subject": f"Your feedback {reference}",
-            "in_reply_to": message.raw_payload.get("message_id"),
-        },
+        {"subject": subject, "in_reply_to": message.raw_payload.get("message_id")},
     )
+
+
+def _language(alert: SafeguardingAlert) -> str | None:
+    """The language of the person who wrote: their contact's, else the flagged message's."""
+    contact = alert.feedback_item.contact
+    if contact is not None and contact.language:
+        return contact.language
+    return alert.message.language if alert.message is not None else None
