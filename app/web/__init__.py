@@ -16,7 +16,9 @@ def register_blueprints(app: Flask) -> None:
         equality,
         errors,
         health,
+        notices,
         own_account,
+        privacy,
         public,
         reports,
         safeguarding,
@@ -34,6 +36,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(safeguarding.bp, url_prefix="/staff/safeguarding")
     app.register_blueprint(trends.bp, url_prefix="/staff/trends")
     app.register_blueprint(reports.bp, url_prefix="/staff/reports")
+    app.register_blueprint(privacy.bp, url_prefix="/staff/privacy")
+    app.register_blueprint(notices.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp, url_prefix="/sms")

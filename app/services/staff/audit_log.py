@@ -87,7 +87,6 @@ class Action(StrEnum):
     COMPLAINTS_REPORT_VIEWED = "complaints_report_viewed"
     COMPLAINTS_REPORT_DOWNLOADED = "complaints_report_downloaded"
     RETENTION_APPLIED = "retention_applied"
-    RETENTION_SCHEDULE_VIEWED = "retention_schedule_viewed"
     LEGAL_HOLD_SET = "legal_hold_set"
     LEGAL_HOLD_CLEARED = "legal_hold_cleared"
     SUBJECT_ACCESS_SEARCHED = "subject_access_searched"
