@@ -377,3 +377,20 @@ def test_the_daily_job_is_on_the_periodic_list() -> None:
 
     daily = [p for p in PERIODIC if p.job.__name__ == "apply_retention"]
     assert [p.every_seconds for p in daily] == [24 * 3600]
+
+
+def test_the_daily_run_is_claimed_once_a_day_however_many_schedulers(app: Flask) -> None:
+    from app.jobs import scheduler
+
+    claimed: list[str] = []
+
+    def record(job: object, run_id: int) -> None:
+        claimed.append(job.__name__)
+
+    day = datetime(2026, 11, 18, 0, 0, 5, tzinfo=UTC)
+    for hours in (0, 3, 9, 23):
+        for runner in ("worker:1", "worker:2", "web:3"):
+            scheduler.tick(runner, record, now=day + timedelta(hours=hours))
+    assert claimed.count("apply_retention") == 1
+    scheduler.tick("worker:2", record, now=day + timedelta(days=1))
+    assert claimed.count("apply_retention") == 2
