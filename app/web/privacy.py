@@ -53,6 +53,7 @@ def _retention_page(form: HoldForm, status: int = 200) -> Page:
         "staff/privacy/retention.html",
         title=_("Retention and legal holds"),
         schedule=retention.schedule(),
+        last_run=retention.last_run(),
         holds=holds.active_holds(),
         form=form,
         clear_form=ClearHoldForm(formdata=None),

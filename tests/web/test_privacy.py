@@ -204,6 +204,9 @@ def test_the_retention_page_shows_the_schedule_and_holds(client, manager) -> Non
     page = client.get("/staff/privacy/")
     assert page.status_code == 200
     assert "RETENTION_SAFEGUARDING_YEARS" in page.text and ">25<" in page.text
+    assert "The daily run has not happened yet." in page.text
+    retention.apply_retention()
+    assert "0 items anonymised" in client.get("/staff/privacy/").text
     assert "Data protection" in page.text
     set_ = client.post(
         "/staff/privacy/holds", data={"reference": item.reference.lower(), "reason": "Claim"}
@@ -323,6 +326,32 @@ def test_the_notices_show_the_schedule_in_force(make_app) -> None:
     with app.app_context():
         text = app.test_client().get("/privacy").text
     assert "complaints: 7 years" in text and "30 years" in text
+
+
+def test_search_by_name_and_reference_and_wildcards_are_plain_text(client, manager) -> None:
+    items = _person_items()
+    _someone_else()
+    by_name = client.post("/staff/privacy/subject-access", data={"name": "jo  bloggs"}).text
+    assert items["email"].reference in by_name and items["web"].reference in by_name
+    assert items["sms"].reference not in by_name
+    by_reference = client.post(
+        "/staff/privacy/subject-access", data={"reference": items["sms"].reference.lower()}
+    ).text
+    assert items["sms"].reference in by_reference and items["web"].reference not in by_reference
+    wildcard = client.post("/staff/privacy/subject-access", data={"name": "%"}).text
+    assert "Nothing matches." in wildcard
+
+
+def test_erasure_is_refused_while_a_legal_hold_stands(client, manager) -> None:
+    item = FeedbackItemFactory(message="Keep this")
+    client.post("/staff/privacy/holds", data={"reference": item.reference, "reason": "Inquiry"})
+    client.post(
+        "/staff/privacy/requests/erasure", data={"reference": item.reference, "decision": "erase"}
+    )
+    request = db.session.execute(select(PrivacyRequest)).scalar_one()
+    assert request.decision == RequestDecision.REFUSED and "legal hold" in request.reason
+    db.session.refresh(item)
+    assert item.anonymised_at is None
 
 
 def test_a_search_says_what_was_anonymised(app, client, manager) -> None:

@@ -43,6 +43,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import (
     AlertDecision,
+    AuditEvent,
     AlertOutcome,
     AlertStatus,
     Attachment,
@@ -422,3 +423,29 @@ def anonymised_ids(item_ids: Sequence[int]) -> set[int]:
         FeedbackItem.id.in_(list(item_ids)), FeedbackItem.anonymised_at.is_not(None)
     )
     return set(db.session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class LastRun:
+    at: datetime
+    anonymised: dict[str, int]
+    held: int
+
+
+def last_run() -> LastRun | None:
+    """What the newest run did, from its audit record, for the retention page."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.action == Action.RETENTION_APPLIED.value)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    event = db.session.execute(query).scalar_one_or_none()
+    if event is None:
+        return None
+    detail = event.detail or {}
+    return LastRun(
+        at=event.at,
+        anonymised={str(k): int(v) for k, v in (detail.get("anonymised") or {}).items()},
+        held=int(detail.get("held") or 0),
+    )

@@ -290,8 +290,12 @@ def test_ten_years_what_goes_and_what_stays(ten: Ten) -> None:
     assert all(m.recipient is None and m.sender is None and m.raw_payload == {} for m in outbound)
 
 
-def test_the_run_is_logged_without_personal_data(ten: Ten) -> None:
+def test_the_run_is_logged_without_personal_data(ten: Ten, caplog) -> None:
+    caplog.set_level("INFO", logger="app.services.privacy.retention")
     retention.apply_retention(NOW)
+    assert "retention: anonymised" in caplog.text
+    for personal in ("Jo", "Bloggs", "07700", "+44", "@", "LS23", "Acacia"):
+        assert personal not in caplog.text
     event = db.session.execute(
         select(AuditEvent).where(AuditEvent.action == Action.RETENTION_APPLIED.value)
     ).scalar_one()
