@@ -43,10 +43,10 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import (
     AlertDecision,
-    AuditEvent,
     AlertOutcome,
     AlertStatus,
     Attachment,
+    AuditEvent,
     AuditInvitation,
     Classification,
     ComplaintStage,
