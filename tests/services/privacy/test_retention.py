@@ -398,3 +398,21 @@ def test_the_daily_run_is_claimed_once_a_day_however_many_schedulers(app: Flask)
     assert claimed.count("apply_retention") == 1
     scheduler.tick("worker:2", record, now=day + timedelta(days=1))
     assert claimed.count("apply_retention") == 2
+
+
+def test_the_command_says_what_is_due_and_changes_nothing_without_apply(ten: Ten) -> None:
+    from app.cli import retention_command
+
+    result = _invoke(retention_command, [])
+    assert "complaint: 6 years" in result and "due now:" in result
+    assert not _anonymised(ten.old_complaints[0])
+    assert "anonymised" in _invoke(retention_command, ["--apply"])
+    assert _anonymised(ten.old_complaints[0])
+
+
+def _invoke(command: object, args: list[str]) -> str:
+    from flask import current_app
+
+    result = current_app.test_cli_runner().invoke(command, args)
+    assert result.exit_code == 0, result.output
+    return result.output
