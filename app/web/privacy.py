@@ -35,9 +35,11 @@ Page = str | tuple[str, int] | Response
 
 @bp.app_context_processor
 def _privacy_link() -> dict[str, Any]:
-    """Whether the navigation shows Data protection."""
+    """Whether the navigation shows Data protection, and the item page's legal hold notice."""
     return {
-        "may_handle_privacy": current_user.is_authenticated and current_user.role in PRIVACY_ROLES
+        "may_handle_privacy": current_user.is_authenticated and current_user.role in PRIVACY_ROLES,
+        # Read only by the item page: whether a legal hold keeps the item as it is.
+        "item_on_legal_hold": retention.is_held,
     }
 
 

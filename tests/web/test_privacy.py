@@ -214,6 +214,7 @@ def test_the_retention_page_shows_the_schedule_and_holds(client, manager) -> Non
     assert set_.status_code == 303
     hold = db.session.execute(select(LegalHold)).scalar_one()
     assert item.reference in client.get("/staff/privacy/").text
+    assert "On legal hold" in client.get(f"/staff/items/{item.id}").text
     assert client.post("/staff/privacy/holds", data={"reference": "NOPE"}).status_code == 400
     cleared = client.post(
         "/staff/privacy/holds/clear", data={"hold_id": str(hold.id), "reason": "Settled"}
@@ -245,6 +246,7 @@ def test_erasure_is_refused_for_safeguarding_and_done_otherwise(client, manager)
     db.session.refresh(plain)
     assert plain.anonymised_at is not None and plain.contact_id is None
     assert plain.messages[0].text == retention.ERASED
+    assert "Anonymised on" in client.get(f"/staff/items/{plain.id}").text
     assert "He hits me" in kept.messages[0].text
     page = client.get("/staff/privacy/requests").text
     assert kept.reference in page and "Refused" in page
