@@ -103,7 +103,7 @@ class CorrectionForm(FlaskForm):
         _l("Correct email address"), widget=GovTextInput(), validators=[Optional(), _length(320)]
     )
     postal_address = TextAreaField(
-        _l("Correct postal address"), widget=GovTextArea(), validators=[Optional(), _length(500)]
+        _l("Correct postal address"), widget=GovTextArea(), validators=[Optional(), _length(2000)]
     )
     reason = TextAreaField(
         _l("Or, to refuse: the legal reason (kept with the request)"),

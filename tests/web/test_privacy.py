@@ -290,6 +290,11 @@ def test_correction_changes_contact_details_and_records_which(client, manager) -
     assert request.reason == "Corrected: name, phone." and "Bloggs" not in request.reason
     nothing = client.post("/staff/privacy/requests/correction", data={"reference": item.reference})
     assert nothing.status_code == 400
+    too_long = client.post(
+        "/staff/privacy/requests/correction",
+        data={"reference": item.reference, "name": "x" * 5000, "postal_address": "y" * 9000},
+    )
+    assert too_long.status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,8 @@ from app.services.staff.audit_log import Action
 from channels.sms import normalise_number
 
 MAX_REASON_CHARS = 2000
-CORRECTABLE = ("name", "phone", "email", "postal_address")
+# The contact details a correction may change, and the longest each may be.
+CORRECTABLE = {"name": 200, "phone": 32, "email": 320, "postal_address": 2000}
 
 HOLD_REASON = "A legal hold is on this record; it must be kept as it is until the hold is cleared."
 SAFEGUARDING_REASON = (
@@ -139,9 +140,11 @@ def correct(
         db.session.rollback()
         raise RequestRefused("No contact details are held for this item.")
     for key, value in wanted.items():
-        if len(value) > 320 and key != "postal_address":
+        if len(value) > CORRECTABLE[key]:
             db.session.rollback()
-            raise RequestRefused("That detail is too long.")
+            raise RequestRefused(
+                f"Keep the {key.replace('_', ' ')} to {CORRECTABLE[key]} characters."
+            )
         setattr(contact, key, value)
     if "phone" in wanted:
         contact.phone_raw = wanted["phone"]
