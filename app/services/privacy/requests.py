@@ -107,7 +107,7 @@ def erase(
         db.session.commit()
         _audit(Action.ERASURE_REFUSED, request, by, ip_address)
         return Outcome(request)
-    anonymise_locked(item, utcnow(), placeholder=ERASED)
+    anonymise_locked([item], utcnow(), placeholder=ERASED)
     request = _decide(item, RequestKind.ERASURE, RequestDecision.DONE, "Erased on request.", by)
     db.session.commit()
     _audit(Action.ERASURE_DONE, request, by, ip_address)

@@ -70,6 +70,8 @@ ERASED = "[erased at the person's request]"
 SAFEGUARDING = "safeguarding"
 # Items looked at per round trip when working out last activity.
 CHUNK = 500
+# Items anonymised per transaction: few round trips each, and locks held only briefly.
+BATCH = 100
 # The audit record of a run names at most this many items; the counts are always complete.
 LISTED_IDS = 2000
 
@@ -223,14 +225,18 @@ def is_held(item_id: int) -> bool:
     return bool(db.session.execute(query).scalar())
 
 
-def anonymise_locked(item: FeedbackItem, now: datetime, placeholder: str = REMOVED) -> None:
-    """Replace the texts and remove the contact details of an item locked by `lock_item`,
-    keeping everything the reports count. The caller commits."""
-    item_id = item.id
-    in_thread = select(Message.id).where(Message.feedback_item_id == item_id)
+def anonymise_locked(
+    items: Sequence[FeedbackItem], now: datetime, placeholder: str = REMOVED
+) -> None:
+    """Replace the texts and remove the contact details of items locked by `lock_item` or
+    `_lock_batch`, keeping everything the reports count. The caller commits."""
+    ids = [item.id for item in items]
+    if not ids:
+        return
+    in_thread = select(Message.id).where(Message.feedback_item_id.in_(ids))
     db.session.execute(
         update(Message)
-        .where(Message.feedback_item_id == item_id)
+        .where(Message.feedback_item_id.in_(ids))
         .values(
             text=placeholder,
             raw_payload={},
@@ -249,14 +255,14 @@ def anonymise_locked(item: FeedbackItem, now: datetime, placeholder: str = REMOV
     )
     db.session.execute(
         update(SafeguardingAlert)
-        .where(SafeguardingAlert.feedback_item_id == item_id)
+        .where(SafeguardingAlert.feedback_item_id.in_(ids))
         .values(
             evidence=[],
             reason=_replaced(SafeguardingAlert.reason, placeholder),
             rationale=_replaced(SafeguardingAlert.rationale, placeholder),
         )
     )
-    alerts = select(SafeguardingAlert.id).where(SafeguardingAlert.feedback_item_id == item_id)
+    alerts = select(SafeguardingAlert.id).where(SafeguardingAlert.feedback_item_id.in_(ids))
     db.session.execute(
         update(AlertDecision)
         .where(AlertDecision.alert_id.in_(alerts))
@@ -264,7 +270,7 @@ def anonymise_locked(item: FeedbackItem, now: datetime, placeholder: str = REMOV
     )
     db.session.execute(
         update(ComplaintStage)
-        .where(ComplaintStage.feedback_item_id == item_id)
+        .where(ComplaintStage.feedback_item_id.in_(ids))
         .values(
             extension_reason=_replaced(ComplaintStage.extension_reason, placeholder),
             outcome_reason=_replaced(ComplaintStage.outcome_reason, placeholder),
@@ -272,42 +278,51 @@ def anonymise_locked(item: FeedbackItem, now: datetime, placeholder: str = REMOV
     )
     db.session.execute(
         update(OmbudsmanReferral)
-        .where(OmbudsmanReferral.feedback_item_id == item_id)
+        .where(OmbudsmanReferral.feedback_item_id.in_(ids))
         .values(remedy=_replaced(OmbudsmanReferral.remedy, placeholder))
     )
     db.session.execute(
         update(AuditInvitation)
-        .where(AuditInvitation.feedback_item_id == item_id)
+        .where(AuditInvitation.feedback_item_id.in_(ids))
         .values(case_reference=None, contact_id=None)
     )
-    contact_id = item.contact_id
-    # Who complained is counted from the contact's role when the item has none of its own.
-    if item.submitter_role is None and item.contact is not None:
-        item.submitter_role = item.contact.role
-    item.contact_id = None
-    item.case_reference = None
-    item.worker_or_team = None
-    item.anonymised_at = now
+    contact_ids = {item.contact_id for item in items if item.contact_id is not None}
+    roles = {
+        row.id: row.role
+        for row in db.session.execute(
+            select(Contact.id, Contact.role).where(Contact.id.in_(contact_ids))
+        )
+    }
+    for item in items:
+        # Who complained is counted from the contact's role when the item has none of its own.
+        if item.submitter_role is None and item.contact_id in roles:
+            item.submitter_role = roles[item.contact_id]
+        item.contact_id = None
+        item.case_reference = None
+        item.worker_or_team = None
+        item.anonymised_at = now
     db.session.flush()
-    if contact_id is not None:
-        _remove_contact_if_unused(contact_id)
+    _remove_contacts_if_unused(contact_ids)
 
 
 def _replaced(column: QueryableAttribute[str | None], placeholder: str) -> ColumnElement[str]:
     return case((column.is_(None), None), else_=placeholder)
 
 
-def _remove_contact_if_unused(contact_id: int) -> None:
+def _remove_contacts_if_unused(contact_ids: set[int]) -> None:
     """A person may have written more than once: their details go with their last item."""
-    in_use = select(exists().where(FeedbackItem.contact_id == contact_id))
-    if db.session.execute(in_use).scalar():
+    if not contact_ids:
+        return
+    still_used = select(FeedbackItem.contact_id).where(FeedbackItem.contact_id.in_(contact_ids))
+    unused = contact_ids - set(db.session.execute(still_used).scalars())
+    if not unused:
         return
     db.session.execute(
         update(AuditInvitation)
-        .where(AuditInvitation.contact_id == contact_id)
+        .where(AuditInvitation.contact_id.in_(unused))
         .values(contact_id=None, case_reference=None)
     )
-    db.session.execute(delete(Contact).where(Contact.id == contact_id))
+    db.session.execute(delete(Contact).where(Contact.id.in_(unused)))
 
 
 @dataclass
@@ -335,17 +350,20 @@ class RunSummary:
 def apply_retention(now: datetime | None = None) -> RunSummary:
     """Anonymise everything the schedule says is due, one item per transaction.
 
-    Safe when two runs overlap: each item is re-checked under its row lock, so one run does
-    it and the other finds it done (counted as skipped). A legal hold set meanwhile wins.
+    Safe when two runs overlap: each batch is locked (skipping rows another run has locked)
+    and re-checked under the lock, so one run does an item and the other skips it. A legal
+    hold set meanwhile wins.
     """
     now = now or utcnow()
     summary = RunSummary()
-    for due in due_items(now):
-        if _anonymise_if_still_due(due, now):
-            summary.anonymised[due.rule] += 1
-            summary.item_ids.append(due.feedback_item_id)
-        else:
-            summary.skipped += 1
+    due = due_items(now)
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
+        done = _anonymise_batch_if_still_due(batch, now)
+        for item_id, rule in done.items():
+            summary.anonymised[rule] += 1
+            summary.item_ids.append(item_id)
+        summary.skipped += len(batch) - len(done)
     summary.loose_messages = _anonymise_loose_messages(now)
     summary.loose_contacts = _remove_loose_contacts(now)
     summary.held = db.session.execute(
@@ -366,18 +384,27 @@ def apply_retention(now: datetime | None = None) -> RunSummary:
     return summary
 
 
-def _anonymise_if_still_due(due: Due, now: datetime) -> bool:
-    item = lock_item(due.feedback_item_id)
-    if item is None or item.anonymised_at is not None or is_held(item.id):
-        db.session.rollback()
-        return False
-    # Someone may have written again, or a stage opened, since the list was made.
-    if not due_items(now, [item.id]):
-        db.session.rollback()
-        return False
-    anonymise_locked(item, now)
+def _anonymise_batch_if_still_due(batch: Sequence[Due], now: datetime) -> dict[int, str]:
+    """Lock a batch of due items, skipping any another run (or a member of staff) holds,
+    check each is still due, anonymise those, commit. Returns the ids done, with their rule."""
+    query = (
+        select(FeedbackItem)
+        .where(
+            FeedbackItem.id.in_([due.feedback_item_id for due in batch]),
+            FeedbackItem.anonymised_at.is_(None),
+        )
+        .order_by(FeedbackItem.id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    locked = list(db.session.execute(query).scalars())
+    # Someone may have written again, a stage opened or a hold been set since the list was
+    # made: due_items leaves out held items, so a hold set before this lock always wins.
+    still = {due.feedback_item_id: due.rule for due in due_items(now, [i.id for i in locked])}
+    chosen = [item for item in locked if item.id in still]
+    anonymise_locked(chosen, now)
     db.session.commit()
-    return True
+    return {item.id: still[item.id] for item in chosen}
 
 
 def _audit_cutoff(now: datetime) -> datetime:
