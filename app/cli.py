@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_staff)
     app.cli.add_command(email)
     app.cli.add_command(spool_command)
+    app.cli.add_command(retention_command)
 
 
 @click.command()
@@ -135,3 +136,23 @@ def spool_command(replay: bool) -> None:
     age = spool.oldest_age_seconds()
     oldest = f", the oldest for {age:.0f} s" if age is not None else ""
     click.echo(f"{len(waiting)} waiting{oldest} in {current_app.config['SPOOL_DIR']}")
+
+
+@click.command("retention")
+@click.option("--apply", "apply_now", is_flag=True, help="Anonymise what is due now.")
+@with_appcontext
+def retention_command(apply_now: bool) -> None:
+    """What the retention schedule says is due (the daily job does the same with --apply)."""
+    from collections import Counter
+
+    from app.database import utcnow
+    from app.services.privacy import retention
+
+    for rule in retention.schedule():
+        click.echo(f"{rule.key}: {rule.years} years")
+    if apply_now:
+        summary = retention.apply_retention()
+        click.echo(f"anonymised {dict(summary.anonymised)}; {summary.held} on legal hold")
+        return
+    due = Counter(item.rule for item in retention.due_items(utcnow()))
+    click.echo(f"due now: {dict(due) or 'nothing'} (nothing changed: --apply to anonymise)")

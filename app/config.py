@@ -43,6 +43,25 @@ class Config:
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
         # The organisation running Heard, as the public pages and letters name it.
         self.ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Heard")
+        # How people reach the organisation, in every public page's footer and the notices.
+        # The placeholders say plainly that a deploying organisation must set them.
+        self.ORGANISATION_EMAIL = os.environ.get("ORGANISATION_EMAIL", "feedback@example.org")
+        self.ORGANISATION_PHONE = os.environ.get("ORGANISATION_PHONE", "0300 000 0000")
+        self.ORGANISATION_ADDRESS = os.environ.get(
+            "ORGANISATION_ADDRESS", "Set ORGANISATION_ADDRESS: the organisation's postal address"
+        )
+        self.DATA_PROTECTION_OFFICER_EMAIL = os.environ.get(
+            "DATA_PROTECTION_OFFICER_EMAIL", "dpo@example.org"
+        )
+        # The retention schedule: whole years each kind of record is kept after its case's
+        # last activity, then anonymised by the daily job (app/services/privacy/retention.py).
+        self.RETENTION_YEARS = {
+            "complaint": _int("RETENTION_COMPLAINT_YEARS", 6),
+            "compliment": _int("RETENTION_COMPLIMENT_YEARS", 2),
+            "comment": _int("RETENTION_COMMENT_YEARS", 2),
+            "audit": _int("RETENTION_AUDIT_YEARS", 2),
+            "safeguarding": _int("RETENTION_SAFEGUARDING_YEARS", 25),
+        }
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 256 * 1024)
         self.MAX_FEEDBACK_CHARS = _int("MAX_FEEDBACK_CHARS", 10_000)
         # Where messages wait on disk while the database cannot be reached.

@@ -28,6 +28,7 @@ FORBIDDEN = {
     },
     "reports": {"intake", "safeguarding", "outbound"},
     "staff": {"intake", "classification", "safeguarding", "complaints", "reports"},
+    "privacy": {"intake", "classification", "safeguarding", "complaints", "outbound", "reports"},
     "common": {
         "intake",
         "classification",

@@ -8,6 +8,7 @@ from app.jobs.classify import sweep_unclassified
 from app.jobs.complaints import open_complaint_stages, send_complaint_reminders
 from app.jobs.email import poll_mailbox
 from app.jobs.outbound import sweep_unsent
+from app.jobs.retention import apply_retention
 
 
 @dataclass(frozen=True)
@@ -26,4 +27,6 @@ PERIODIC = [
     Periodic(send_complaint_reminders, every_seconds=3600),
     # Hourly; only the first run in a week draws that week's sample.
     Periodic(draw_second_look_sample, every_seconds=3600),
+    # Daily: one run a day claims the period, and each item is re-checked under its lock.
+    Periodic(apply_retention, every_seconds=24 * 3600),
 ]

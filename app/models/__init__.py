@@ -33,6 +33,7 @@ from app.models.enums import (
 from app.models.equality import EqualityResponse, ServicePopulation
 from app.models.feedback import Classification, FeedbackItem, FeedbackTheme, Message
 from app.models.operations import PeriodicRun, SchedulerBeat
+from app.models.privacy import LegalHold, PrivacyRequest, RequestDecision, RequestKind
 from app.models.safeguarding import (
     AlertDecision,
     AlertOutcome,
@@ -82,12 +83,16 @@ __all__ = [
     "FeedbackStatus",
     "FeedbackTheme",
     "LearningPoint",
+    "LegalHold",
     "MemberEnquiry",
     "Message",
     "OmbudsmanFinding",
     "OmbudsmanReferral",
     "PeriodicRun",
     "PreferredChannel",
+    "PrivacyRequest",
+    "RequestDecision",
+    "RequestKind",
     "RotaKind",
     "RotaShift",
     "SafeguardingAlert",

@@ -87,6 +87,8 @@ COMPLAINTS_ROLES = (StaffRole.COMPLAINTS_OFFICER, StaffRole.MANAGER, StaffRole.A
 ANALYST_ROLES = (StaffRole.LEARNING_TEAM, StaffRole.MANAGER, StaffRole.ADMIN)
 LEADERSHIP_ROLES = (StaffRole.MANAGER, StaffRole.ADMIN)
 POPULATION_ROLES = (StaffRole.ADMIN, StaffRole.LEARNING_TEAM)
+# Retention, legal holds, subject access, erasure and correction: people who may read any item.
+PRIVACY_ROLES = (StaffRole.MANAGER, StaffRole.ADMIN)
 
 
 class PreferredChannel(StrEnum):

@@ -50,6 +50,9 @@ class FeedbackItem(Model):
     named_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the retention schedule (or an erasure request) replaced its texts and removed its
+    # contact details; its counts (kind, team, themes, dates, stages, outcomes) stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(index=True)
 
     team: Mapped[Team | None] = relationship()
     contact: Mapped[Contact | None] = relationship()

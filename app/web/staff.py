@@ -28,6 +28,7 @@ from app.web import (
     feedback,
     labels,
     own_account,
+    privacy,
     reports,
     safeguarding,
     sign_in,
@@ -50,6 +51,7 @@ CHILDREN = (
     (trends.bp, "/trends"),
     (reports.bp, "/reports"),
     (equality.staff_bp, "/equality"),
+    (privacy.bp, "/privacy"),
 )
 for _child, _prefix in CHILDREN:
     bp.register_blueprint(_child, url_prefix=_prefix)
@@ -100,6 +102,7 @@ def staff_context() -> dict[str, Any]:
         **complaints.template_helpers(),
         **correspondence.template_helpers(),
         **safeguarding.template_helpers(),
+        **privacy.template_helpers(),
     }
 
 

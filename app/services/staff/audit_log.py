@@ -86,6 +86,15 @@ class Action(StrEnum):
     COMPLIMENT_CREDITED = "compliment_credited"
     COMPLAINTS_REPORT_VIEWED = "complaints_report_viewed"
     COMPLAINTS_REPORT_DOWNLOADED = "complaints_report_downloaded"
+    RETENTION_APPLIED = "retention_applied"
+    LEGAL_HOLD_SET = "legal_hold_set"
+    LEGAL_HOLD_CLEARED = "legal_hold_cleared"
+    SUBJECT_ACCESS_SEARCHED = "subject_access_searched"
+    SUBJECT_ACCESS_EXPORTED = "subject_access_exported"
+    ERASURE_DONE = "erasure_done"
+    ERASURE_REFUSED = "erasure_refused"
+    CORRECTION_DONE = "correction_done"
+    CORRECTION_REFUSED = "correction_refused"
 
 
 def record(

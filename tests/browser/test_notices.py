@@ -1,0 +1,32 @@
+"""axe-core's WCAG 2.2 AA rules on the public notices (privacy, the children's privacy notice,
+accessibility, cookies), each reached from the footer link every public page carries."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+NOTICES = [
+    ("Privacy", "Privacy notice"),
+    ("Privacy for children and young people", "What we do with what you tell us"),
+    ("Accessibility statement", "Accessibility statement for Heard"),
+    ("Cookies", "Cookies"),
+]
+
+
+@pytest.mark.parametrize(("link", "heading"), NOTICES)
+def test_each_notice_from_the_footer(live_server, page, check_page, link, heading):
+    assert page.goto(live_server("/child")).status == 200
+    page.locator(".govuk-footer").get_by_role("link", name=link, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.get_by_role("button", name="Exit this page")).to_be_visible()
+    check_page(page, f"notice-{link.lower().replace(' ', '-')}")
+
+
+def test_the_footer_names_the_organisation_and_how_to_reach_it(live_server, page):
+    page.goto(live_server("/"))
+    footer = page.locator(".govuk-footer")
+    expect(footer).to_contain_text("Run by Heard.")
+    expect(footer.get_by_role("link", name="feedback@example.org")).to_have_attribute(
+        "href", "mailto:feedback@example.org"
+    )
