@@ -74,10 +74,11 @@ class StagePanel:
 
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
-    """The stage panel for a complaint's item page; opens Stage 1 if nobody has yet."""
-    if complaint_stages.open_stage_one(item) is None:
-        return None
+    """The stage panel for a complaint's item page; None until its Stage 1 is open (a job
+    opens it after the commit that made the item a complaint: reading the page never does)."""
     stages = complaint_stages.stages_of(item)
+    if not stages:
+        return None
     current = stages[-1]
     return StagePanel(
         stages=stages,

@@ -128,6 +128,12 @@ def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
     return stage
 
 
+def open_stage_one_of(item_id: int) -> ComplaintStage | None:
+    """Open Stage 1 of the item with this id, if it is a complaint (a job's entry point)."""
+    item = get_by_id(FeedbackItem, item_id)
+    return open_stage_one(item) if item is not None else None
+
+
 def sms_acknowledgement_text(reference: str, who: Responder, due: date) -> str:
     """The text acknowledging a complaint: reference, who will respond and by when, and never
     what the person wrote, as a shared phone may be read by someone else."""
