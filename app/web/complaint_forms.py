@@ -20,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.models import ComplaintOutcome, StaffUser, Team
 from app.services.complaints.stages import MAX_REASON_CHARS
@@ -48,14 +48,11 @@ class ExtendForm(FlaskForm):
         widget=GovTextArea(),
         validators=[InputRequired(_l("Say why the stage needs more time")), _REASON_LENGTH],
     )
+    # The range comes from the regime in force: the page sets the hint, the service checks.
     working_days = IntegerField(
         _l("Working days in all, from the day it was received"),
         widget=GovTextInput(),
-        description=_l("Stage 2 can run to at most 65 working days"),
-        validators=[
-            Optional(),
-            NumberRange(min=26, max=65, message=_l("Enter a number from 26 to 65")),
-        ],
+        validators=[Optional()],
     )
     submit = SubmitField(_l("Extend"), widget=GovSubmitInput())
 

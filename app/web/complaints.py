@@ -29,7 +29,7 @@ from app.models import (
     Team,
 )
 from app.services.classification import themes as classification_themes
-from app.services.complaints import correspondence
+from app.services.complaints import correspondence, regimes
 from app.services.complaints import learning as complaint_learning
 from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
@@ -71,6 +71,12 @@ class StagePanel:
     learning_stage: ComplaintStage | None
     may_record_learning: bool
     done_form: LearningDoneForm
+    # From the regime in force: the stage's name, whether it is a review panel, when a
+    # deadline counts as near, and who comes after the last stage once it has answered.
+    stage_name: str
+    is_panel: bool
+    near_within: int
+    next_step: str | None
 
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
@@ -80,6 +86,8 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
     if not stages:
         return None
     current = stages[-1]
+    regime = regimes.current()
+    rule = complaint_stages.rule_of(current)
     return StagePanel(
         stages=stages,
         current=current,
@@ -93,6 +101,12 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
         learning_stage=next((s for s in reversed(stages) if s.outcome is not None), None),
         may_record_learning=current_user.is_authenticated and current_user.role in LEARNING_ROLES,
         done_form=LearningDoneForm(),
+        stage_name=rule.name,
+        is_panel=rule.panel is not None,
+        near_within=regime.reminder_within_working_days,
+        next_step=regime.after_last_stage
+        if current.stage == regime.last_stage and current.responded_on is not None
+        else None,
     )
 
 
@@ -169,10 +183,13 @@ def extend(stage_id: int) -> str | Response:
     """Give a stage more time, with a reason."""
     stage = _load(stage_id)
     form = ExtendForm()
-    if stage.stage != 2:
+    choice = complaint_stages.extension_choice(stage)
+    if choice is None:
         del form.working_days
+    else:
+        form.working_days.description = _extension_hint(stage.stage, *choice)
     if form.validate_on_submit():
-        days = form.working_days.data if stage.stage == 2 else None
+        days = form.working_days.data if choice is not None else None
         try:
             due = complaint_stages.extend(
                 stage, current_user, form.reason.data, days, request.remote_addr
@@ -184,6 +201,22 @@ def extend(stage_id: int) -> str | Response:
         except ComplaintRuleError as error:
             _refused(form, error)
     return _stage_page(stage, form, _("Extend Stage %(n)d", n=stage.stage))
+
+
+def _extension_hint(number: int, fewest: int, most: int | None) -> str:
+    """What the regime in force allows, for the working days field."""
+    if most is None:
+        return _(
+            "At least %(fewest)d. The rules set no upper limit: tell the complainant why and "
+            "by when.",
+            fewest=fewest,
+        )
+    return _(
+        "From %(fewest)d to %(most)d: Stage %(n)d can run to at most %(most)d working days",
+        fewest=fewest,
+        most=most,
+        n=number,
+    )
 
 
 @bp.route("/stages/<int:stage_id>/owner", methods=["GET", "POST"])

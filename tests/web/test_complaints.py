@@ -63,10 +63,17 @@ def test_acknowledge_extend_outcome_and_escalate_through_the_forms(
     empty = client.post(f"/staff/complaints/stages/{stage.id}/extend", data={"reason": " "})
     assert empty.status_code == 200 and "Say why the stage needs more time" in empty.text
     assert "govuk-error-summary" in empty.text
+    past = client.post(
+        f"/staff/complaints/stages/{stage.id}/extend", data={"reason": "Social worker away"}
+    )
+    assert "which has passed: the new date must be today or later" in past.text
+    assert "govuk-error-summary" in past.text
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 8))
     client.post(
         f"/staff/complaints/stages/{stage.id}/extend", data={"reason": "Social worker away"}
     )
     assert stage_of(complaint.id).extended_due_on == date(2026, 1, 21)
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 3, 1))
 
     outcome = {"outcome": "partially_upheld", "responded_on": ["9", "1", "2026"], "reason": ""}
     assert (
@@ -123,7 +130,7 @@ def test_stage_2_extension_days_are_bounded(client, signed_in, complaint, monkey
     second = stage_of(complaint.id, 2)
     url = f"/staff/complaints/stages/{second.id}/extend"
     refused = client.post(url, data={"reason": "Investigator ill", "working_days": "99"})
-    assert "Enter a number from 26 to 65" in refused.text
+    assert "Enter a number of working days from 26 to 65" in refused.text
     client.post(url, data={"reason": "Investigator ill", "working_days": "40"})
     assert stage_of(complaint.id, 2).extended_due_on is not None
 
