@@ -20,31 +20,39 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.models import (
+    Channel,
     ComplaintOutcome,
     ComplaintStage,
+    ContactRole,
     FeedbackItem,
+    FeedbackKind,
     LearningPoint,
     StaffRole,
     StaffUser,
     Team,
 )
 from app.services.classification import themes as classification_themes
-from app.services.complaints import correspondence, regimes
+from app.services.common import Refusal, get_by_id
+from app.services.complaints import correspondence, kinds, regimes
 from app.services.complaints import learning as complaint_learning
 from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
+from app.services.intake import recorded
+from app.services.intake.recorded import RecordedComplaint, RecordingRefused
 from app.services.safeguarding import alerts
-from app.web import auth, staff
+from app.web import auth, labels, staff
 from app.web.complaint_forms import (
     OUTCOME_LABELS,
     AcknowledgeForm,
     EscalateForm,
     ExtendForm,
+    KindForm,
     LearningDoneForm,
     LearningForm,
     OutcomeForm,
     OwnerForm,
+    RecordComplaintForm,
     StageDateForm,
 )
 
@@ -115,6 +123,12 @@ def _complaint_helpers() -> dict[str, Any]:
     """What the complaint panel include needs on the item page."""
     return {
         "complaint_panel_for": panel_for,
+        "shown_status": complaint_stages.shown_status,
+        "may_change_kind": lambda item: (
+            current_user.is_authenticated
+            and current_user.role in ROLES
+            and bool(kinds.kinds_for(item))
+        ),
         "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
         "days_left_text": days_left_text,
         "theme_name": lambda value: classification_themes.taxonomy_themes().get(value, value),
@@ -157,7 +171,7 @@ def _stage_page(stage: ComplaintStage, form: FlaskForm, heading: str) -> str:
     )
 
 
-def _refused(form: FlaskForm, error: ComplaintRuleError) -> None:
+def _refused(form: FlaskForm, error: Refusal) -> None:
     """Show a rule the regulations enforce as an error on the form's first field."""
     first = next(iter(form))
     first.errors = [*first.errors, str(error)]
@@ -314,6 +328,100 @@ def _stage_three_date(stage_id: int, record: StageDateRecorder, heading: str) ->
         except ComplaintRuleError as error:
             _refused(form, error)
     return _stage_page(stage, form, heading)
+
+
+@bp.route("/items/<int:item_id>/kind", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def change_kind(item_id: int) -> str | Response:
+    """Make a comment a complaint (its clock starts from its first message), or record a
+    complaint as withdrawn and keep it as a comment; with a reason, audited."""
+    item = get_by_id(FeedbackItem, item_id)
+    if item is None:
+        abort(404)
+    options = kinds.kinds_for(item)
+    if not options:
+        flash(_("Audit feedback keeps its kind."), "info")
+        return redirect(url_for("staff.item", item_id=item.id))
+    form = KindForm()
+    form.set_choices([(k.value, _kind_choice(k)) for k in options])
+    if form.validate_on_submit():
+        try:
+            kinds.change_kind(
+                item, current_user, FeedbackKind(form.kind.data), form.reason.data, _ip()
+            )
+            flash(
+                _(
+                    "It is now a %(kind)s.",
+                    kind=labels.label(labels.KIND_LABELS, item.kind).lower(),
+                ),
+                "success",
+            )
+            return redirect(url_for("staff.item", item_id=item.id))
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            _refused(form, error)
+    return render_template(
+        "staff/complaints/item_form.html",
+        title=_("Change what kind of feedback this is"),
+        heading=_("Change what kind of feedback this is"),
+        item=item,
+        form=form,
+        lead=_(
+            "A complaint's clock starts from the day its first message was received, not "
+            "from today."
+        ),
+    )
+
+
+def _kind_choice(kind: FeedbackKind) -> str:
+    if kind == FeedbackKind.COMMENT:
+        return _("A comment: the complaint is withdrawn")
+    return str(labels.label(labels.KIND_LABELS, kind.value))
+
+
+@bp.route("/record", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def record() -> str | Response:
+    """Record a complaint that came by phone, letter, in person or through an advocate."""
+    form = RecordComplaintForm()
+    form.set_choices(
+        {c.value: labels.label(labels.CHANNEL_LABELS, c.value) for c in recorded.RECORDED_CHANNELS},
+        {r.value: labels.label(labels.CONTACT_ROLE_LABELS, r.value) for r in ContactRole},
+        teams(),
+    )
+    if form.validate_on_submit():
+        complaint = RecordedComplaint(
+            how=Channel(form.how.data),
+            received_on=form.received_on.data or complaint_stages.today(),
+            contact_role=ContactRole(form.contact_role.data),
+            text=form.text.data,
+            name=form.name.data,
+            phone=form.phone.data,
+            email=form.email.data,
+            postal_address=form.postal_address.data,
+            team=form.team.data,
+        )
+        try:
+            result = recorded.record(complaint, current_user, _ip())
+            flash(
+                _("The complaint is recorded as %(ref)s.", ref=result.feedback_item.reference),
+                "success",
+            )
+            return redirect(url_for("staff.item", item_id=result.feedback_item_id))
+        except RecordingRefused as error:
+            _refused(form, error)
+    return render_template(
+        "staff/complaints/item_form.html",
+        title=_("Record a complaint"),
+        heading=_("Record a complaint received by phone, letter, in person or through an advocate"),
+        item=None,
+        form=form,
+        lead=None,
+    )
+
+
+def _ip() -> str | None:
+    return request.remote_addr
 
 
 def _team_filter() -> int | None:

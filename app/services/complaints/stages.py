@@ -22,6 +22,7 @@ from app.models import (
     Direction,
     FeedbackItem,
     FeedbackKind,
+    FeedbackStatus,
     Message,
     StaffUser,
     Team,
@@ -77,6 +78,14 @@ def stages_of(item: FeedbackItem) -> list[ComplaintStage]:
         .order_by(ComplaintStage.stage)
     )
     return list(db.session.execute(query).scalars())
+
+
+def shown_status(item: FeedbackItem) -> FeedbackStatus:
+    """The item's status as staff should read it: never closed while a stage is still open
+    (overdue or not), whatever the stored status says."""
+    if item.status == FeedbackStatus.CLOSED and any(s.is_open for s in stages_of(item)):
+        return FeedbackStatus.OPEN
+    return item.status
 
 
 def responder(item: FeedbackItem) -> Responder:
@@ -256,7 +265,8 @@ def extension_choice(stage: ComplaintStage) -> tuple[int, int | None] | None:
     return rule.working_days + 1, rule.extension.most_working_days
 
 
-def _reason(reason: str | None, required: str) -> str:
+def reason_text(reason: str | None, required: str) -> str:
+    """A reason staff gave, trimmed; refused if empty or too long."""
     text = (reason or "").strip()
     if not text:
         raise ComplaintRuleError(required)
@@ -309,7 +319,7 @@ def extend(
         raise ComplaintRuleError(f"The timescales of Stage {stage.stage} cannot be extended")
     if not can_extend(stage):
         raise ComplaintRuleError("This stage has had all the extension the regulations allow")
-    text = _reason(reason, "Say why the stage needs more time")
+    text = reason_text(reason, "Say why the stage needs more time")
     days = _extension_days(rule, working_days)
     new_due = wd.add_working_days(stage.received_on, days, nation())
     if new_due < today():
@@ -390,7 +400,7 @@ def record_outcome(
     if responded > today():
         raise ComplaintRuleError("The response date cannot be in the future")
     if outcome == ComplaintOutcome.WITHDRAWN or (reason or "").strip():
-        text: str | None = _reason(reason, "Say why the complaint was withdrawn")
+        text: str | None = reason_text(reason, "Say why the complaint was withdrawn")
     else:
         text = None
     stage.responded_on = responded
@@ -404,6 +414,27 @@ def record_outcome(
         outcome=outcome.value,
         responded_on=responded.isoformat(),
         on_time=responded <= deadline(stage).due,
+    )
+
+
+def withdraw(
+    stage: ComplaintStage, staff: StaffUser, reason: str | None, ip: str | None = None
+) -> None:
+    """Record an open stage as withdrawn today, or on the day its clock starts if a complaint
+    received out of hours is withdrawn before then."""
+    _must_be_open(stage)
+    text = reason_text(reason, "Say why the complaint was withdrawn")
+    stage.responded_on = max(today(), stage.received_on)
+    stage.outcome = ComplaintOutcome.WITHDRAWN
+    stage.outcome_reason = text
+    _audit(
+        Action.COMPLAINT_OUTCOME_RECORDED,
+        stage,
+        staff,
+        ip,
+        outcome=ComplaintOutcome.WITHDRAWN.value,
+        responded_on=stage.responded_on.isoformat(),
+        on_time=True,
     )
 
 
