@@ -155,3 +155,5 @@ def test_an_item_with_an_open_stage_never_shows_closed(client, signed_in, add_it
     db.session.commit()
     page = client.get(f"/staff/items/{item.id}")
     assert "Closed" not in page.text and "Open" in page.text
+    listing = client.get("/staff/").text
+    assert 'govuk-table__cell">Open<' in listing and 'govuk-table__cell">Closed<' not in listing
