@@ -409,7 +409,8 @@ def record() -> str | Response:
             )
             return redirect(url_for("staff.item", item_id=result.feedback_item_id))
         except RecordingRefused as error:
-            _refused(form, error)
+            field = form[error.field]
+            field.errors = [*field.errors, str(error)]
     return render_template(
         "staff/complaints/item_form.html",
         title=_("Record a complaint"),

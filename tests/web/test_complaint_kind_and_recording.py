@@ -19,8 +19,10 @@ from app.models import (
     Message,
     StaffRole,
 )
-from app.services.complaints import stages
+from app.services.complaints import kinds, stages
+from app.services.complaints.stages import ComplaintRuleError
 from app.services.reports.annual import build_report
+from tests.factories import FeedbackItemFactory, StaffUserFactory
 
 # A Friday evening text: received on the next working day, Monday 16 November 2026.
 TEXTED = datetime(2026, 11, 13, 18, tzinfo=UTC)
@@ -157,3 +159,30 @@ def test_an_item_with_an_open_stage_never_shows_closed(client, signed_in, add_it
     assert "Closed" not in page.text and "Open" in page.text
     listing = client.get("/staff/").text
     assert 'govuk-table__cell">Open<' in listing and 'govuk-table__cell">Closed<' not in listing
+
+
+def test_kinds_staff_may_choose_follow_the_item(app):
+    officer = StaffUserFactory()
+    compliment = FeedbackItemFactory(kind=FeedbackKind.COMPLIMENT, created_at=TEXTED)
+    assert kinds.kinds_for(compliment) == (FeedbackKind.COMPLAINT,)
+    audit_item = FeedbackItemFactory(kind=FeedbackKind.AUDIT)
+    assert kinds.kinds_for(audit_item) == ()
+    with pytest.raises(ComplaintRuleError):
+        kinds.change_kind(audit_item, officer, FeedbackKind.COMPLAINT, "reason")
+    with pytest.raises(ComplaintRuleError, match="Say why"):
+        kinds.change_kind(compliment, officer, FeedbackKind.COMPLAINT, "  ")
+    kinds.change_kind(compliment, officer, FeedbackKind.COMPLAINT, "It was a complaint")
+    [stage] = stages_of(compliment.id)
+    assert stage.received_on == date(2026, 11, 16)
+
+
+def test_a_future_date_is_shown_on_the_date_field(client, signed_in):
+    data = {
+        "how": "in_person",
+        "received_on": ["1", "1", "2030"],
+        "contact_role": "child",
+        "team": "",
+        "text": "I came in to say nobody listens to me.",
+    }
+    page = client.post("/staff/complaints/record", data=data)
+    assert 'href="#received_on' in page.text

@@ -24,7 +24,12 @@ RECEIVED_AT = time(12)
 
 
 class RecordingRefused(Refusal):
-    """What staff entered cannot be stored as it is; the message says why."""
+    """What staff entered cannot be stored as it is; the message says why and `field` which
+    answer it is about."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,16 @@ class RecordedComplaint:
 def record(complaint: RecordedComplaint, staff: StaffUser, ip: str | None = None) -> IngestResult:
     """Store a complaint staff took down, audited; returns what ingest() stored."""
     if complaint.how not in RECORDED_CHANNELS:
-        raise RecordingRefused("Choose how the complaint was received")
+        raise RecordingRefused("Choose how the complaint was received", "how")
     if complaint.received_on > uk_today():
-        raise RecordingRefused("The date received must be today or in the past")
+        raise RecordingRefused("The date received must be today or in the past", "received_on")
     text = clean_text(complaint.text).strip()
     if not text:
-        raise RecordingRefused("Enter what the complaint is about")
+        raise RecordingRefused("Enter what the complaint is about", "text")
     if len(text) > MAX_TEXT_CHARS:
-        raise RecordingRefused(f"Keep the complaint to {MAX_TEXT_CHARS} characters or fewer")
+        raise RecordingRefused(
+            f"Keep the complaint to {MAX_TEXT_CHARS} characters or fewer", "text"
+        )
     phone = normalise_number(complaint.phone).e164 if complaint.phone else None
     received_at = datetime.combine(complaint.received_on, RECEIVED_AT, tzinfo=UK_TIME)
     message = InboundMessage(
