@@ -212,7 +212,10 @@ class RecordComplaintForm(FlaskForm):
     postal_address = TextAreaField(
         _l("Postal address (optional)"),
         widget=GovTextArea(),
-        validators=[Optional(), Length(max=500)],
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Keep the address to 500 characters or fewer")),
+        ],
     )
     team = SelectField(_l("Team"), widget=GovSelect(), validate_choice=True)
     text = TextAreaField(
@@ -221,7 +224,10 @@ class RecordComplaintForm(FlaskForm):
         description=_l(
             "In their words as far as you can. A letter can be summarised and kept on file."
         ),
-        validators=[InputRequired(_l("Enter what the complaint is about")), Length(max=20_000)],
+        validators=[
+            InputRequired(_l("Enter what the complaint is about")),
+            Length(max=20_000, message=_l("Keep the complaint to 20000 characters or fewer")),
+        ],
     )
     submit = SubmitField(_l("Record complaint"), widget=GovSubmitInput())
 

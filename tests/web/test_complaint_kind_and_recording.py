@@ -132,6 +132,11 @@ def test_a_phone_complaint_is_recorded_through_ingest_and_counted_as_received_by
         ({"how": "sms"}, "Not a valid choice"),
         ({"text": "  "}, "Enter what the complaint is about"),
         ({"email": "not an address"}, "correct format"),
+        ({"text": "x" * 20_001}, "20000 characters or fewer"),
+        ({"received_on": ["a", "b", "c"]}, "Date received must be a real date"),
+        ({"received_on": ["1", "2"]}, "Enter the date as day, month and year"),
+        ({"contact_role": "queen"}, "Not a valid choice"),
+        ({"postal_address": "y" * 501}, "500 characters or fewer"),
     ],
 )
 def test_bad_recordings_come_back_with_govuk_errors(client, signed_in, change, error):
@@ -174,6 +179,15 @@ def test_kinds_staff_may_choose_follow_the_item(app):
     kinds.change_kind(compliment, officer, FeedbackKind.COMPLAINT, "It was a complaint")
     [stage] = stages_of(compliment.id)
     assert stage.received_on == date(2026, 11, 16)
+
+
+def test_a_kind_not_offered_is_refused(client, signed_in, add_item):
+    item = add_item("Thanks", kind=FeedbackKind.COMMENT)
+    page = client.post(
+        f"/staff/complaints/items/{item.id}/kind", data={"kind": "audit", "reason": "x"}
+    )
+    assert page.status_code == 200 and "govuk-error-summary" in page.text
+    assert client.post("/staff/complaints/items/999999999999/kind").status_code == 404
 
 
 def test_a_future_date_is_shown_on_the_date_field(client, signed_in):
