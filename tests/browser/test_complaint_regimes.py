@@ -63,6 +63,7 @@ def test_officer_runs_a_complaint_under_each_regime(regime_server, page: Page, c
     expect(page.get_by_role("heading", name="Complaint: Stage 1")).to_be_visible()
     expect(page.get_by_text(f"The response is due on {uk_day(due)}")).to_be_visible()
     expect(page.get_by_text(first.name)).to_be_visible()
+    check_page(page, f"item-complaint-{regime.key}")
 
     # A phone call, recorded.
     page.goto(live_server("/staff/complaints/due"))
