@@ -96,6 +96,13 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
         # The UK nation whose bank holidays count: ENG, WLS, SCT or NIR (HOLIDAY_CALENDAR before).
         self.NATION = os.environ.get("NATION") or os.environ.get("HOLIDAY_CALENDAR", "ENG")
+        # The complaint rules in force: england-children, wales-children or scotland (see
+        # app/services/complaints/regimes.py). Bank holidays come from NATION, separately.
+        self.COMPLAINTS_REGIME = os.environ.get("COMPLAINTS_REGIME", "england-children")
+        # When a complaint's clock starts: next-working-day (after hours, weekends and bank
+        # holidays count as the next working day) or day-received; office hours in UK time.
+        self.COMPLAINT_CLOCK_STARTS = os.environ.get("COMPLAINT_CLOCK_STARTS", "next-working-day")
+        self.COMPLAINT_OFFICE_HOURS = os.environ.get("COMPLAINT_OFFICE_HOURS", "09:00-17:00")
         # Copied on every complaint deadline reminder and overdue warning.
         self.HEAD_OF_SERVICE_EMAIL = os.environ.get("HEAD_OF_SERVICE_EMAIL", "")
         self.AUDIT_TOKEN_DAYS = _int("AUDIT_TOKEN_DAYS", 28)

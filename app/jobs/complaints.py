@@ -9,6 +9,12 @@ from app.services.complaints import reminders, stages
 log = logging.getLogger(__name__)
 
 
+@job("default", timeout=60)
+def open_complaint_stage(item_id: int) -> bool:
+    """Start one complaint's Stage 1 clock, after the commit that made it a complaint."""
+    return stages.open_stage_one_of(item_id) is not None
+
+
 @job("periodic", timeout=300)
 def open_complaint_stages() -> int:
     """Start the Stage 1 clock of every complaint that has none yet."""

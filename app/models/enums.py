@@ -39,6 +39,11 @@ class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
     API = "api"
+    # Recorded by staff from what came another way (see intake.recorded).
+    PHONE = "phone"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+    ADVOCATE = "advocate"
 
 
 class Direction(StrEnum):

@@ -16,11 +16,12 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.models import ComplaintOutcome, StaffUser, Team
 from app.services.complaints.stages import MAX_REASON_CHARS
@@ -48,14 +49,11 @@ class ExtendForm(FlaskForm):
         widget=GovTextArea(),
         validators=[InputRequired(_l("Say why the stage needs more time")), _REASON_LENGTH],
     )
+    # The range comes from the regime in force: the page sets the hint, the service checks.
     working_days = IntegerField(
         _l("Working days in all, from the day it was received"),
         widget=GovTextInput(),
-        description=_l("Stage 2 can run to at most 65 working days"),
-        validators=[
-            Optional(),
-            NumberRange(min=26, max=65, message=_l("Enter a number from 26 to 65")),
-        ],
+        validators=[Optional()],
     )
     submit = SubmitField(_l("Extend"), widget=GovSubmitInput())
 
@@ -155,4 +153,87 @@ class LearningForm(FlaskForm):
         ]
         self.owner.choices = [SelectChoice("", _l("Nobody yet"))] + [
             SelectChoice(str(m.id), m.name) for m in owners
+        ]
+
+
+class KindForm(FlaskForm):
+    """Change what kind of feedback an item is: the choices are those the item may become."""
+
+    kind = RadioField(
+        _l("What is it?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Choose what kind of feedback this is"))],
+    )
+    reason = TextAreaField(
+        _l("Why are you changing it?"),
+        widget=GovTextArea(),
+        description=_l(
+            "For example: the parent said on the phone they want it treated as a complaint."
+        ),
+        validators=[InputRequired(_l("Say why the kind is changing")), _REASON_LENGTH],
+    )
+    submit = SubmitField(_l("Change"), widget=GovSubmitInput())
+
+    def set_choices(self, kinds: list[tuple[str, str]]) -> None:
+        self.kind.choices = [SelectChoice(value, label) for value, label in kinds]
+
+
+_LINE = Length(max=200, message=_l("Keep it to 200 characters or fewer"))
+
+
+class RecordComplaintForm(FlaskForm):
+    """A complaint that came by phone, letter, in person or through an advocate."""
+
+    how = RadioField(
+        _l("How was it received?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Choose how the complaint was received"))],
+    )
+    received_on = UkDateField(
+        _l("Date received"),
+        validators=[InputRequired(_l("Enter the date received as day, month and year"))],
+    )
+    contact_role = SelectField(_l("Who is complaining?"), widget=GovSelect(), validate_choice=True)
+    name = StringField(
+        _l("Their name (optional)"), widget=GovTextInput(), validators=[Optional(), _LINE]
+    )
+    phone = StringField(
+        _l("Phone number (optional)"), widget=GovTextInput(), validators=[Optional(), _LINE]
+    )
+    email = StringField(
+        _l("Email address (optional)"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            _LINE,
+            Email(_l("Enter an email address in the correct format, like name@example.com")),
+        ],
+    )
+    postal_address = TextAreaField(
+        _l("Postal address (optional)"),
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Keep the address to 500 characters or fewer")),
+        ],
+    )
+    team = SelectField(_l("Team"), widget=GovSelect(), validate_choice=True)
+    text = TextAreaField(
+        _l("What is the complaint?"),
+        widget=GovTextArea(),
+        description=_l(
+            "In their words as far as you can. A letter can be summarised and kept on file."
+        ),
+        validators=[
+            InputRequired(_l("Enter what the complaint is about")),
+            Length(max=20_000, message=_l("Keep the complaint to 20000 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Record complaint"), widget=GovSubmitInput())
+
+    def set_choices(self, how: dict[str, str], roles: dict[str, str], teams: list[Team]) -> None:
+        self.how.choices = [SelectChoice(k, v) for k, v in how.items()]
+        self.contact_role.choices = [SelectChoice(k, v) for k, v in roles.items()]
+        self.team.choices = [SelectChoice("", _l("Not known yet"))] + [
+            SelectChoice(t.name, t.name) for t in teams
         ]

@@ -21,32 +21,40 @@ from werkzeug.wrappers import Response
 from app.extensions import db
 from app.models import (
     COMPLAINTS_ROLES,
+    Channel,
     ComplaintOutcome,
     ComplaintStage,
+    ContactRole,
     FeedbackItem,
+    FeedbackKind,
     LearningPoint,
     StaffRole,
     StaffUser,
     Team,
 )
 from app.services.classification import themes as classification_themes
-from app.services.complaints import correspondence
+from app.services.common import get_by_id
+from app.services.complaints import correspondence, kinds, regimes
 from app.services.complaints import learning as complaint_learning
 from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
+from app.services.intake import recorded
+from app.services.intake.recorded import RecordedComplaint, RecordingRefused
 from app.services.safeguarding import alerts
 from app.templating import uk_day
-from app.web import auth
+from app.web import auth, labels
 from app.web.complaint_forms import (
     OUTCOME_LABELS,
     AcknowledgeForm,
     EscalateForm,
     ExtendForm,
+    KindForm,
     LearningDoneForm,
     LearningForm,
     OutcomeForm,
     OwnerForm,
+    RecordComplaintForm,
     StageDateForm,
 )
 from app.web.refusals import show_refusal
@@ -73,14 +81,23 @@ class StagePanel:
     learning_stage: ComplaintStage | None
     may_record_learning: bool
     done_form: LearningDoneForm
+    # From the regime in force: the stage's name, whether it is a review panel, when a
+    # deadline counts as near, and who comes after the last stage once it has answered.
+    stage_name: str
+    is_panel: bool
+    near_within: int
+    next_step: str | None
 
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
-    """The stage panel for a complaint's item page; opens Stage 1 if nobody has yet."""
-    if complaint_stages.open_stage_one(item) is None:
-        return None
+    """The stage panel for a complaint's item page; None until its Stage 1 is open (a job
+    opens it after the commit that made the item a complaint: reading the page never does)."""
     stages = complaint_stages.stages_of(item)
+    if not stages:
+        return None
     current = stages[-1]
+    regime = regimes.current()
+    rule = complaint_stages.rule_of(current)
     return StagePanel(
         stages=stages,
         current=current,
@@ -94,6 +111,12 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
         learning_stage=next((s for s in reversed(stages) if s.outcome is not None), None),
         may_record_learning=current_user.is_authenticated and current_user.role in LEARNING_ROLES,
         done_form=LearningDoneForm(),
+        stage_name=rule.name,
+        is_panel=rule.panel is not None,
+        near_within=regime.reminder_within_working_days,
+        next_step=regime.after_last_stage
+        if current.stage == regime.last_stage and current.responded_on is not None
+        else None,
     )
 
 
@@ -101,6 +124,12 @@ def template_helpers() -> dict[str, Any]:
     """What the complaint panel include needs on the item page (given by the staff shell)."""
     return {
         "complaint_panel_for": panel_for,
+        "shown_status": complaint_stages.shown_status,
+        "may_change_kind": lambda item: (
+            current_user.is_authenticated
+            and current_user.role in ROLES
+            and bool(kinds.kinds_for(item))
+        ),
         "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
         "days_left_text": days_left_text,
         "theme_name": lambda value: classification_themes.taxonomy_themes().get(value, value),
@@ -157,10 +186,13 @@ def extend(stage_id: int) -> str | Response:
     """Give a stage more time, with a reason."""
     stage = _load(stage_id)
     form = ExtendForm()
-    if stage.stage != 2:
+    choice = complaint_stages.extension_choice(stage)
+    if choice is None:
         del form.working_days
+    else:
+        form.working_days.description = _extension_hint(stage.stage, *choice)
     if form.validate_on_submit():
-        days = form.working_days.data if stage.stage == 2 else None
+        days = form.working_days.data if choice is not None else None
         try:
             due = complaint_stages.extend(
                 stage, current_user, form.reason.data, days, request.remote_addr
@@ -172,6 +204,22 @@ def extend(stage_id: int) -> str | Response:
         except ComplaintRuleError as error:
             show_refusal(form, error)
     return _stage_page(stage, form, _("Extend Stage %(n)d", n=stage.stage))
+
+
+def _extension_hint(number: int, fewest: int, most: int | None) -> str:
+    """What the regime in force allows, for the working days field."""
+    if most is None:
+        return _(
+            "At least %(fewest)d. The rules set no upper limit: tell the complainant why and "
+            "by when.",
+            fewest=fewest,
+        )
+    return _(
+        "From %(fewest)d to %(most)d: Stage %(n)d can run to at most %(most)d working days",
+        fewest=fewest,
+        most=most,
+        n=number,
+    )
 
 
 @bp.route("/stages/<int:stage_id>/owner", methods=["GET", "POST"])
@@ -269,6 +317,101 @@ def _stage_three_date(stage_id: int, record: StageDateRecorder, heading: str) ->
         except ComplaintRuleError as error:
             show_refusal(form, error)
     return _stage_page(stage, form, heading)
+
+
+@bp.route("/items/<int:item_id>/kind", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def change_kind(item_id: int) -> str | Response:
+    """Make a comment a complaint (its clock starts from its first message), or record a
+    complaint as withdrawn and keep it as a comment; with a reason, audited."""
+    item = get_by_id(FeedbackItem, item_id)
+    if item is None:
+        abort(404)
+    options = kinds.kinds_for(item)
+    if not options:
+        flash(_("Audit feedback keeps its kind."), "info")
+        return redirect(url_for("staff.feedback.item", item_id=item.id))
+    form = KindForm()
+    form.set_choices([(k.value, _kind_choice(k)) for k in options])
+    if form.validate_on_submit():
+        try:
+            kinds.change_kind(
+                item, current_user, FeedbackKind(form.kind.data), form.reason.data, _ip()
+            )
+            flash(
+                _(
+                    "It is now a %(kind)s.",
+                    kind=labels.label(labels.KIND_LABELS, item.kind).lower(),
+                ),
+                "success",
+            )
+            return redirect(url_for("staff.feedback.item", item_id=item.id))
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+    return render_template(
+        "staff/complaints/item_form.html",
+        title=_("Change what kind of feedback this is"),
+        heading=_("Change what kind of feedback this is"),
+        item=item,
+        form=form,
+        lead=_(
+            "A complaint's clock starts from the day its first message was received, not "
+            "from today."
+        ),
+    )
+
+
+def _kind_choice(kind: FeedbackKind) -> str:
+    if kind == FeedbackKind.COMMENT:
+        return _("A comment: the complaint is withdrawn")
+    return str(labels.label(labels.KIND_LABELS, kind.value))
+
+
+@bp.route("/record", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def record() -> str | Response:
+    """Record a complaint that came by phone, letter, in person or through an advocate."""
+    form = RecordComplaintForm()
+    form.set_choices(
+        {c.value: labels.label(labels.CHANNEL_LABELS, c.value) for c in recorded.RECORDED_CHANNELS},
+        {r.value: labels.label(labels.CONTACT_ROLE_LABELS, r.value) for r in ContactRole},
+        teams(),
+    )
+    if form.validate_on_submit():
+        complaint = RecordedComplaint(
+            how=Channel(form.how.data),
+            received_on=form.received_on.data or complaint_stages.today(),
+            contact_role=ContactRole(form.contact_role.data),
+            text=form.text.data,
+            name=form.name.data,
+            phone=form.phone.data,
+            email=form.email.data,
+            postal_address=form.postal_address.data,
+            team=form.team.data,
+        )
+        try:
+            result = recorded.record(complaint, current_user, _ip())
+            flash(
+                _("The complaint is recorded as %(ref)s.", ref=result.feedback_item.reference),
+                "success",
+            )
+            return redirect(url_for("staff.feedback.item", item_id=result.feedback_item_id))
+        except RecordingRefused as error:
+            field = form[error.field]
+            field.errors = [*field.errors, str(error)]
+    return render_template(
+        "staff/complaints/item_form.html",
+        title=_("Record a complaint"),
+        heading=_("Record a complaint received by phone, letter, in person or through an advocate"),
+        item=None,
+        form=form,
+        lead=None,
+    )
+
+
+def _ip() -> str | None:
+    return request.remote_addr
 
 
 def _team_filter() -> int | None:

@@ -18,6 +18,7 @@ class UkDateField(DateField):
     broken request) is an error on the form, not a page the date widget cannot draw."""
 
     malformed = False
+    data: Any  # a date, or None when nothing was entered; validators decide
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("widget", GovDateInput())
@@ -31,7 +32,17 @@ class UkDateField(DateField):
             self.malformed = bool(valuelist)
             self.raw_data = [*valuelist, "", "", ""][:3]
             return
-        super().process_formdata(valuelist)
+        if not any(part.strip() for part in valuelist):
+            # Nothing entered: whether that is allowed is the validators' to say.
+            self.data = None
+            return
+        try:
+            super().process_formdata([part.strip() for part in valuelist])
+        except ValueError:
+            # GOV.UK wording rather than WTForms' "Not a valid date value."
+            raise ValueError(
+                _l("%(label)s must be a real date, for example 27 3 2026", label=self.label.text)
+            ) from None
 
     def pre_validate(self, form: FlaskForm) -> None:
         """Refuse a date that did not come as three boxes, even if the field is optional."""

@@ -9,6 +9,10 @@ CHANNEL_LABELS = {
     "sms": _l("Text message"),
     "email": _l("Email"),
     "api": _l("Partner app"),
+    "phone": _l("Phone call"),
+    "letter": _l("Letter"),
+    "in_person": _l("In person"),
+    "advocate": _l("Through an advocate"),
 }
 
 KIND_LABELS = {

@@ -264,6 +264,7 @@ def adult_sent() -> Page:
         sent=sent,
         safety=safety,
         respond_by=_date(sent.get("respond_by")),
+        respond_within=public_feedback.stage_one_days(),
     )
 
 
@@ -346,7 +347,7 @@ def _offer_teams(form: AdultFeedbackForm) -> None:
 def _respond_by(kind: FeedbackKind, received_at: datetime) -> str | None:
     """The Stage 1 date for a complaint received then, as ISO text to keep in the session."""
     due = public_feedback.stage_one_due(
-        kind, public_feedback.uk_date(received_at), current_app.config["NATION"]
+        kind, public_feedback.received_on(received_at), current_app.config["NATION"]
     )
     return due.isoformat() if due else None
 

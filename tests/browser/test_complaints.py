@@ -16,6 +16,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.common import uk_date
+from app.services.complaints import stages as complaint_stages
 from tests.browser.staff import sign_in
 from tests.factories import FeedbackItemFactory, StaffAccountFactory
 
@@ -35,6 +36,8 @@ def officer_and_complaint(live_server):
             received_via=Channel.EMAIL,
             message="The report was late and nobody told me why.",
         )
+        # What ingest()'s job does after storing a complaint.
+        complaint_stages.open_stage_one(item)
         return officer.totp_secret, item.id
 
 

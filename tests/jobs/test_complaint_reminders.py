@@ -96,9 +96,10 @@ def test_no_reminders_at_weekends_or_once_answered(setup):
     assert send_reminders(date(2026, 1, 12)) == 0
 
 
-def test_an_extension_moves_the_clock_and_the_nudges_with_it(setup):
+def test_an_extension_moves_the_clock_and_the_nudges_with_it(setup, monkeypatch):
     _app, _captured, stage_id, _redis = setup
     assert send_reminders(date(2025, 12, 30)) == 2
+    monkeypatch.setattr(stages, "today", lambda: date(2025, 12, 30))
     stage = db.session.get(ComplaintStage, stage_id)
     stages.extend(stage, stage.manager, "Waiting for the court bundle")
     assert send_reminders(date(2026, 1, 8)) == 0  # extended to 21 January: 9 left

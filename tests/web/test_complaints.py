@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.jobs.complaints import open_complaint_stage
 from app.models import AuditEvent, ComplaintStage, FeedbackKind, StaffRole
 from app.services.complaints import stages
 from tests.factories import TeamFactory
@@ -14,9 +15,12 @@ from tests.factories import TeamFactory
 
 @pytest.fixture
 def complaint(add_item):
-    return add_item(
+    item = add_item(
         "The report got my name wrong", created_at=datetime(2025, 12, 19, 9, tzinfo=UTC)
     )
+    # What ingest() enqueues after the commit that stored a complaint.
+    open_complaint_stage(item.id)
+    return item
 
 
 def stage_of(item_id: int, number: int = 1) -> ComplaintStage:
@@ -28,7 +32,7 @@ def stage_of(item_id: int, number: int = 1) -> ComplaintStage:
     ).scalar_one()
 
 
-def test_opening_a_complaint_starts_its_stage_1_clock_and_shows_it(client, signed_in, complaint):
+def test_a_complaints_stage_1_clock_shows_on_its_page(client, signed_in, complaint):
     page = client.get(f"/staff/items/{complaint.id}")
     assert page.status_code == 200
     assert "Complaint: Stage 1" in page.text
@@ -59,10 +63,17 @@ def test_acknowledge_extend_outcome_and_escalate_through_the_forms(
     empty = client.post(f"/staff/complaints/stages/{stage.id}/extend", data={"reason": " "})
     assert empty.status_code == 200 and "Say why the stage needs more time" in empty.text
     assert "govuk-error-summary" in empty.text
+    past = client.post(
+        f"/staff/complaints/stages/{stage.id}/extend", data={"reason": "Social worker away"}
+    )
+    assert "which has passed: the new date must be today or later" in past.text
+    assert "govuk-error-summary" in past.text
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 8))
     client.post(
         f"/staff/complaints/stages/{stage.id}/extend", data={"reason": "Social worker away"}
     )
     assert stage_of(complaint.id).extended_due_on == date(2026, 1, 21)
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 3, 1))
 
     outcome = {"outcome": "partially_upheld", "responded_on": ["9", "1", "2026"], "reason": ""}
     assert (
@@ -119,7 +130,7 @@ def test_stage_2_extension_days_are_bounded(client, signed_in, complaint, monkey
     second = stage_of(complaint.id, 2)
     url = f"/staff/complaints/stages/{second.id}/extend"
     refused = client.post(url, data={"reason": "Investigator ill", "working_days": "99"})
-    assert "Enter a number from 26 to 65" in refused.text
+    assert "Enter a number of working days from 26 to 65" in refused.text
     client.post(url, data={"reason": "Investigator ill", "working_days": "40"})
     assert stage_of(complaint.id, 2).extended_due_on is not None
 

@@ -322,11 +322,12 @@ def test_the_complaint_confirmation_says_which_team_will_respond(client):
 
 
 def test_the_stage_1_date_counts_from_the_uk_date_not_the_utc_one(client, monkeypatch):
-    # 23:30 UTC on 30 June is 00:30 on 1 July in London.
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London: before office hours, so the clock
+    # starts on Thursday 2 July (by the UTC date it would have started on 30 June).
     monkeypatch.setattr(public, "utcnow", lambda: datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
     client.post("/adult", data=_adult_answers(client))
 
-    assert "by Wednesday 15 July 2026." in _words(client.get("/adult/sent").text)
+    assert "by Thursday 16 July 2026." in _words(client.get("/adult/sent").text)
 
 
 @pytest.mark.parametrize(("kind", "title"), [("compliment", "Compliment"), ("comment", "Comment")])

@@ -142,7 +142,7 @@ def test_a_quarter_and_dates_of_ones_own(client, learning_lead):
                 ("end", "3"),
                 ("end", "2025"),
             ],
-            "Not a valid date",
+            "must be a real date",
         ),
         (
             [

@@ -13,20 +13,6 @@ import holidays
 # England and Wales by default; the others are the subdivisions the holidays package knows.
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
 
-# Stage 1 (local resolution): a response within 10 working days, extendable once to 20.
-STAGE_1_WORKING_DAYS = 10
-STAGE_1_EXTENDED_WORKING_DAYS = 20
-# Stage 2 (investigation): 25 working days, extendable to 65.
-STAGE_2_WORKING_DAYS = 25
-STAGE_2_EXTENDED_WORKING_DAYS = 65
-# Stage 3 (review panel): a panel within 30 working days of the request, its recommendations
-# within 5 of the panel, and the final response within 15 of the recommendations.
-STAGE_3_PANEL_WORKING_DAYS = 30
-STAGE_3_RECOMMENDATIONS_WORKING_DAYS = 5
-STAGE_3_RESPONSE_WORKING_DAYS = 15
-# A complainant may ask to escalate within 20 working days of a response.
-ESCALATION_WINDOW_WORKING_DAYS = 20
-
 
 @cache
 def _calendar(nation: str, year: int) -> holidays.HolidayBase:

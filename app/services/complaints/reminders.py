@@ -1,6 +1,7 @@
 """Chasing deadlines: a nudge to the owner when a complaint stage or an MP's or councillor's
-enquiry is within 5 working days of its deadline, an overdue warning once it has passed, each
-repeated weekly until answered and copied to the head of service. Sent as outbound emails."""
+enquiry is within the regime's reminder window (England: 5 working days) of its deadline, an
+overdue warning once it has passed, each repeated weekly until answered and copied to the head
+of service. Sent as outbound emails."""
 
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -14,13 +15,12 @@ from app.extensions import db
 from app.models import ComplaintStage, ElectedMember, MemberEnquiry, Message, StaffUser
 from app.services import locks
 from app.services.common import nation
-from app.services.complaints import correspondence, stages
+from app.services.complaints import correspondence, regimes, stages
 from app.services.complaints.deadlines import is_working_day
 from app.services.outbound import messages as outbound_messages
 
 log = logging.getLogger(__name__)
 
-NUDGE_WITHIN_WORKING_DAYS = 5
 REPEAT_AFTER = timedelta(days=7)
 NUDGE = "nudge"
 OVERDUE = "overdue"
@@ -39,7 +39,7 @@ class Chase:
 def _kind_for(left: int) -> str | None:
     if left < 0:
         return OVERDUE
-    return NUDGE if left <= NUDGE_WITHIN_WORKING_DAYS else None
+    return NUDGE if left <= regimes.current().reminder_within_working_days else None
 
 
 def _already_reminded(

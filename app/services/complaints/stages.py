@@ -1,5 +1,6 @@
 """The statutory complaint stages: opening Stage 1, acknowledging, extending, recording an
-outcome and escalating, each checked against the regulations' working-day rules.
+outcome and escalating, each checked against the working-day rules of the regime in force
+(`regimes.current()`: every timescale, cap and window comes from there).
 
 Every staff action writes an audit event, which also commits the change with it.
 """
@@ -23,12 +24,15 @@ from app.models import (
     Direction,
     FeedbackItem,
     FeedbackKind,
+    FeedbackStatus,
     Message,
     StaffUser,
     Team,
 )
 from app.services.common import Refusal, get_by_id, nation, uk_date
 from app.services.complaints import deadlines as wd
+from app.services.complaints import receipt, regimes
+from app.services.complaints.regimes import StageRule
 from app.services.outbound import messages, opt_outs
 from app.services.staff import audit_log
 from app.services.staff.audit_log import Action
@@ -36,13 +40,6 @@ from channels.sms import normalise_number
 
 MAX_REASON_CHARS = 2000
 SMS_ACKNOWLEDGEMENT = "complaint_acknowledgement"
-# Who may own a stage: the people who answer complaints.
-_FIRST_DAYS = {
-    1: wd.STAGE_1_WORKING_DAYS,
-    2: wd.STAGE_2_WORKING_DAYS,
-    3: wd.STAGE_3_PANEL_WORKING_DAYS,
-}
-_MOST_DAYS = {1: wd.STAGE_1_EXTENDED_WORKING_DAYS, 2: wd.STAGE_2_EXTENDED_WORKING_DAYS}
 
 
 class ComplaintRuleError(Refusal):
@@ -68,6 +65,13 @@ def today() -> date:
     return uk_date(utcnow())
 
 
+def rule_of(stage: ComplaintStage) -> StageRule:
+    """The regime's rule for a stage. A stage the regime does not have (kept from before the
+    setting changed) is held to the regime's last stage."""
+    regime = regimes.current()
+    return regime.stage(stage.stage if regime.has_stage(stage.stage) else regime.last_stage)
+
+
 def stages_of(item: FeedbackItem) -> list[ComplaintStage]:
     """An item's stages, Stage 1 first."""
     query = (
@@ -76,6 +80,14 @@ def stages_of(item: FeedbackItem) -> list[ComplaintStage]:
         .order_by(ComplaintStage.stage)
     )
     return list(db.session.execute(query).scalars())
+
+
+def shown_status(item: FeedbackItem) -> FeedbackStatus:
+    """The item's status as staff should read it: never closed while a stage is still open
+    (overdue or not), whatever the stored status says."""
+    if item.status == FeedbackStatus.CLOSED and any(s.is_open for s in stages_of(item)):
+        return FeedbackStatus.OPEN
+    return item.status
 
 
 def responder(item: FeedbackItem) -> Responder:
@@ -100,7 +112,8 @@ def responder_words(who: Responder) -> str:
 
 
 def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
-    """Start a complaint's Stage 1 clock from the day it was received; None if not a complaint.
+    """Start a complaint's Stage 1 clock from the day its first message was received (as the
+    receipt setting counts it: see `receipt`); None if not a complaint.
 
     Idempotent: a second call, or a race with another process, returns the existing row.
     """
@@ -109,13 +122,13 @@ def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
     existing = _stage(item.id, 1)
     if existing is not None:
         return existing
-    received = uk_date(item.created_at)
+    received = receipt.clock_starts(item.created_at)
     stage = ComplaintStage(
         feedback_item_id=item.id,
         stage=1,
         team_id=item.team_id,
         received_on=received,
-        due_on=wd.add_working_days(received, _FIRST_DAYS[1], nation()),
+        due_on=wd.add_working_days(received, regimes.current().stage(1).working_days, nation()),
     )
     db.session.add(stage)
     try:
@@ -129,6 +142,12 @@ def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
     if text is not None:
         messages.enqueue_send(text.id)
     return stage
+
+
+def open_stage_one_of(item_id: int) -> ComplaintStage | None:
+    """Open Stage 1 of the item with this id, if it is a complaint (a job's entry point)."""
+    item = get_by_id(FeedbackItem, item_id)
+    return open_stage_one(item) if item is not None else None
 
 
 def sms_acknowledgement_text(reference: str, who: Responder, due: date) -> str:
@@ -196,17 +215,14 @@ def _stage(item_id: int, number: int) -> ComplaintStage | None:
 
 def deadline(stage: ComplaintStage) -> Deadline:
     """What is due next on a stage, and when."""
-    if stage.stage == 3 and stage.recommendations_on is not None:
-        due = wd.add_working_days(
-            stage.recommendations_on, wd.STAGE_3_RESPONSE_WORKING_DAYS, nation()
-        )
+    panel = rule_of(stage).panel
+    if panel is not None and stage.recommendations_on is not None:
+        due = wd.add_working_days(stage.recommendations_on, panel.response_working_days, nation())
         return Deadline("final response", due)
-    if stage.stage == 3 and stage.panel_held_on is not None:
-        due = wd.add_working_days(
-            stage.panel_held_on, wd.STAGE_3_RECOMMENDATIONS_WORKING_DAYS, nation()
-        )
+    if panel is not None and stage.panel_held_on is not None:
+        due = wd.add_working_days(stage.panel_held_on, panel.recommendations_working_days, nation())
         return Deadline("recommendations", due)
-    if stage.stage == 3:
+    if panel is not None:
         return Deadline("panel", stage.due_on)
     return Deadline("response", stage.extended_due_on or stage.due_on)
 
@@ -218,29 +234,45 @@ def days_left(stage: ComplaintStage, on: date | None = None) -> int:
 
 def escalation_closes(stage: ComplaintStage) -> date | None:
     """The last day the complainant may ask for the next stage, or None if they cannot."""
-    if stage.responded_on is None or stage.stage >= 3:
+    if stage.responded_on is None or stage.stage >= regimes.current().last_stage:
         return None
     if stage.outcome == ComplaintOutcome.WITHDRAWN:
         return None
     if _stage(stage.feedback_item_id, stage.stage + 1) is not None:
         return None
-    return wd.add_working_days(stage.responded_on, wd.ESCALATION_WINDOW_WORKING_DAYS, nation())
+    return regimes.current().escalation_window.closes(stage.responded_on, nation())
 
 
 def can_extend(stage: ComplaintStage) -> bool:
     """Whether the stage may still be given more time."""
-    if not stage.is_open or stage.stage not in _MOST_DAYS:
+    extension = rule_of(stage).extension
+    if not stage.is_open or extension is None:
         return False
-    if stage.stage == 1:
+    if extension.once_to_the_most:
         return stage.extended_due_on is None
-    return deadline(stage).due < _latest_due(stage)
+    latest = _latest_due(stage)
+    return latest is None or deadline(stage).due < latest
 
 
-def _latest_due(stage: ComplaintStage) -> date:
-    return wd.add_working_days(stage.received_on, _MOST_DAYS[stage.stage], nation())
+def _latest_due(stage: ComplaintStage) -> date | None:
+    """The latest the stage may be extended to; None where the rules set no ceiling."""
+    extension = rule_of(stage).extension
+    if extension is None or extension.most_working_days is None:
+        return None
+    return wd.add_working_days(stage.received_on, extension.most_working_days, nation())
 
 
-def _reason(reason: str | None, required: str) -> str:
+def extension_choice(stage: ComplaintStage) -> tuple[int, int | None] | None:
+    """The working days staff may choose between when extending (fewest, most; most None when
+    the rules set no ceiling), or None when the extension is a fixed one."""
+    rule = rule_of(stage)
+    if rule.extension is None or rule.extension.once_to_the_most:
+        return None
+    return rule.working_days + 1, rule.extension.most_working_days
+
+
+def reason_text(reason: str | None, required: str) -> str:
+    """A reason staff gave, trimmed; refused if empty or too long."""
     text = (reason or "").strip()
     if not text:
         raise ComplaintRuleError(required)
@@ -284,21 +316,23 @@ def extend(
     working_days: int | None = None,
     ip: str | None = None,
 ) -> date:
-    """Give a stage more time, with a recorded reason: Stage 1 once to 20 working days,
-    Stage 2 up to 65. Returns the new due date."""
+    """Give a stage more time, with a recorded reason, as far as the regime allows: a fixed
+    extension once (England's Stage 1: to 20 working days), or a chosen number of working days
+    in all, up to the ceiling if there is one. Returns the new due date, never a past one."""
     _must_be_open(stage)
-    if stage.stage not in _MOST_DAYS:
-        raise ComplaintRuleError("A review panel's timescales cannot be extended")
+    rule = rule_of(stage)
+    if rule.extension is None:
+        raise ComplaintRuleError(f"The timescales of Stage {stage.stage} cannot be extended")
     if not can_extend(stage):
         raise ComplaintRuleError("This stage has had all the extension the regulations allow")
-    text = _reason(reason, "Say why the stage needs more time")
-    most = _MOST_DAYS[stage.stage]
-    days = most if working_days is None else working_days
-    if not _FIRST_DAYS[stage.stage] < days <= most:
-        raise ComplaintRuleError(
-            f"Stage {stage.stage} can be extended to at most {most} working days in all"
-        )
+    text = reason_text(reason, "Say why the stage needs more time")
+    days = _extension_days(rule, working_days)
     new_due = wd.add_working_days(stage.received_on, days, nation())
+    if new_due < today():
+        raise ComplaintRuleError(
+            f"{days} working days from receipt ended on {new_due.day} {new_due:%B %Y}, "
+            "which has passed: the new date must be today or later"
+        )
     if new_due <= deadline(stage).due:
         raise ComplaintRuleError("An extension must give a later date than the current one")
     stage.extended_due_on = new_due
@@ -313,6 +347,25 @@ def extend(
         reason=text,
     )
     return new_due
+
+
+def _extension_days(rule: StageRule, working_days: int | None) -> int:
+    """The stage's working days in all after the extension, checked against the regime."""
+    assert rule.extension is not None
+    most = rule.extension.most_working_days
+    if (rule.extension.once_to_the_most or working_days is None) and most is not None:
+        return most
+    if working_days is None:
+        raise ComplaintRuleError("Enter the working days the stage may take in all")
+    if most is not None and not rule.working_days < working_days <= most:
+        raise ComplaintRuleError(
+            f"Enter a number of working days from {rule.working_days + 1} to {most}"
+        )
+    if working_days <= rule.working_days:
+        raise ComplaintRuleError(
+            f"Enter a number of working days of {rule.working_days + 1} or more"
+        )
+    return working_days
 
 
 def set_owner(
@@ -353,7 +406,7 @@ def record_outcome(
     if responded > today():
         raise ComplaintRuleError("The response date cannot be in the future")
     if outcome == ComplaintOutcome.WITHDRAWN or (reason or "").strip():
-        text: str | None = _reason(reason, "Say why the complaint was withdrawn")
+        text: str | None = reason_text(reason, "Say why the complaint was withdrawn")
     else:
         text = None
     stage.responded_on = responded
@@ -370,13 +423,37 @@ def record_outcome(
     )
 
 
+def withdraw(
+    stage: ComplaintStage, staff: StaffUser, reason: str | None, ip: str | None = None
+) -> None:
+    """Record an open stage as withdrawn today, or on the day its clock starts if a complaint
+    received out of hours is withdrawn before then."""
+    _must_be_open(stage)
+    text = reason_text(reason, "Say why the complaint was withdrawn")
+    stage.responded_on = max(today(), stage.received_on)
+    stage.outcome = ComplaintOutcome.WITHDRAWN
+    stage.outcome_reason = text
+    _audit(
+        Action.COMPLAINT_OUTCOME_RECORDED,
+        stage,
+        staff,
+        ip,
+        outcome=ComplaintOutcome.WITHDRAWN.value,
+        responded_on=stage.responded_on.isoformat(),
+        on_time=True,
+    )
+
+
 def escalate(
     stage: ComplaintStage, staff: StaffUser, requested_on: date, ip: str | None = None
 ) -> ComplaintStage:
-    """Open the next stage at the complainant's request, made within 20 working days of the
-    response. The next stage keeps the team; its manager is chosen afterwards."""
-    if stage.stage >= 3:
-        raise ComplaintRuleError("Stage 3 is the last stage: the next step is the Ombudsman")
+    """Open the next stage at the complainant's request, made within the regime's window after
+    the response. The next stage keeps the team; its manager is chosen afterwards."""
+    regime = regimes.current()
+    if stage.stage >= regime.last_stage:
+        raise ComplaintRuleError(
+            f"Stage {stage.stage} is the last stage: the next step is {regime.after_last_stage}"
+        )
     if stage.responded_on is None:
         raise ComplaintRuleError("Record this stage's response before escalating it")
     closes = escalation_closes(stage)
@@ -386,8 +463,8 @@ def escalate(
         raise ComplaintRuleError("The request date cannot be in the future")
     if not stage.responded_on <= requested_on <= closes:
         raise ComplaintRuleError(
-            "A request to escalate must come within 20 working days of the response "
-            f"(by {closes:%d %B %Y})"
+            "A request to escalate must come within "
+            f"{regime.escalation_window.words()} of the response (by {closes:%d %B %Y})"
         )
     number = stage.stage + 1
     following = ComplaintStage(
@@ -395,7 +472,7 @@ def escalate(
         stage=number,
         team_id=stage.team_id,
         received_on=requested_on,
-        due_on=wd.add_working_days(requested_on, _FIRST_DAYS[number], nation()),
+        due_on=wd.add_working_days(requested_on, regime.stage(number).working_days, nation()),
     )
     db.session.add(following)
     db.session.flush()
@@ -413,9 +490,9 @@ def escalate(
 def record_panel(
     stage: ComplaintStage, staff: StaffUser, held_on: date, ip: str | None = None
 ) -> None:
-    """Stage 3: the review panel met, which starts the 5 days for its recommendations."""
-    if stage.stage != 3:
-        raise ComplaintRuleError("Only Stage 3 has a review panel")
+    """A review panel stage: the panel met, which starts the days for its recommendations."""
+    if rule_of(stage).panel is None:
+        raise ComplaintRuleError("Only a review panel stage has a panel")
     _must_be_open(stage)
     if not stage.received_on <= held_on <= today():
         raise ComplaintRuleError("The panel date must be between the request and today")
@@ -426,8 +503,9 @@ def record_panel(
 def record_recommendations(
     stage: ComplaintStage, staff: StaffUser, received_on: date, ip: str | None = None
 ) -> None:
-    """Stage 3: the panel's recommendations arrived, which starts the 15 days for the response."""
-    if stage.stage != 3 or stage.panel_held_on is None:
+    """A review panel stage: the recommendations arrived, which starts the days for the final
+    response."""
+    if rule_of(stage).panel is None or stage.panel_held_on is None:
         raise ComplaintRuleError("Record the panel's date first")
     _must_be_open(stage)
     if not stage.panel_held_on <= received_on <= today():

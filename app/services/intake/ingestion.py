@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.jobs.classify import classify_message
+from app.jobs.complaints import open_complaint_stage
 from app.models import (
     Attachment,
     Channel,
@@ -115,6 +116,9 @@ def ingest(msg: InboundMessage, conversation: Conversation | None = None) -> Ing
             msg = replace(msg, reference=None)
             continue
         _enqueue_classification(stored.message_id)
+        if stored.new_thread and msg.details is not None and msg.details.kind == "complaint":
+            # The clock starts in the write path, never when someone reads the item.
+            open_complaint_stage.delay_or_log(stored.feedback_item_id, new=True)
         return IngestResult(stored.message_id, stored.feedback_item_id, created=True)
 
 

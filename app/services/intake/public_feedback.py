@@ -1,16 +1,17 @@
 """What the public forms need from the rest of Heard: the teams to choose from, and the
 response date a complaint's confirmation promises."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import FeedbackKind, Team
 from app.services.common import uk_date
-from app.services.complaints.deadlines import STAGE_1_WORKING_DAYS, add_working_days
+from app.services.complaints import receipt, regimes
+from app.services.complaints.deadlines import add_working_days
 
-__all__ = ["stage_one_due", "team_names", "uk_date"]
+__all__ = ["received_on", "stage_one_days", "stage_one_due", "team_names", "uk_date"]
 
 
 def team_names() -> list[str]:
@@ -22,4 +23,14 @@ def stage_one_due(kind: FeedbackKind, today: date, nation: str = "ENG") -> date 
     """The Stage 1 response date for a complaint received `today`; None for other kinds."""
     if kind != FeedbackKind.COMPLAINT:
         return None
-    return add_working_days(today, STAGE_1_WORKING_DAYS, nation)
+    return add_working_days(today, stage_one_days(), nation)
+
+
+def received_on(moment: datetime) -> date:
+    """The day a complaint that arrived at `moment` counts as received (its clock's start)."""
+    return receipt.clock_starts(moment)
+
+
+def stage_one_days() -> int:
+    """The working days the regime in force gives a first response."""
+    return regimes.current().stage(1).working_days

@@ -7,6 +7,7 @@ the period their date falls in. `report_tables.COUNTING_RULES` says which date a
 each table counts; the page and the downloads print them.
 """
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -45,6 +46,7 @@ from app.services import common
 from app.services.classification import themes as classification_themes
 from app.services.common import uk_date
 from app.services.complaints import deadlines as wd
+from app.services.complaints import regimes
 from app.services.complaints import stages as complaint_stages
 from app.services.feedback_list import first_inbound_text, has_live_alert
 from app.services.redaction import quote, redact
@@ -85,14 +87,33 @@ OUTCOME_NAMES = {
     ComplaintOutcome.WITHDRAWN.value: "Withdrawn",
     AWAITING: "No outcome yet",
 }
-BAND_NAMES = {
-    "within_10": "Within 10 working days",
-    "from_11_to_20": "11 to 20 working days",
-    "over_20": "Over 20 working days",
-}
-# How received, in the papers' words. Letters and phone calls have no channel in Heard: staff
-# cannot record them, so the report cannot count them (said in the notes).
+
+
+def band_names(bounds: tuple[int, ...]) -> dict[str, str]:
+    """The response-time bands for a regime's upper bounds, e.g. (10, 20): within 10 working
+    days, 11 to 20, over 20; keyed as the SQL in `_response_times` labels them."""
+    names = {f"within_{bounds[0]}": f"Within {bounds[0]} working days"}
+    for low, high in itertools.pairwise(bounds):
+        names[f"from_{low + 1}_to_{high}"] = f"{low + 1} to {high} working days"
+    names[f"over_{bounds[-1]}"] = f"Over {bounds[-1]} working days"
+    return names
+
+
+def _band(taken: ColumnElement[int], bounds: tuple[int, ...]) -> ColumnElement[str]:
+    """The band a number of working days falls in, counted in the database."""
+    keys = list(band_names(bounds))
+    return case(
+        *((taken <= bound, key) for bound, key in zip(bounds, keys, strict=False)), else_=keys[-1]
+    )
+
+
+# How received, in the papers' words; staff record letters, calls, visits and complaints an
+# advocate brings (see `complaints.offline`).
 CHANNEL_NAMES = {
+    "phone": "Phone",
+    "letter": "Letter",
+    "in_person": "In person",
+    "advocate": "Through an advocate",
     "web_adult": "Online form",
     "web_child": "Children's online form",
     "web_audit": "Audit feedback form",
@@ -311,7 +332,8 @@ def _response_times(dates: _Dates, nation: str) -> ResponseTimes:
     received = calendar.alias("received_day")
     responded = calendar.alias("responded_day")
     taken = responded.c.ordinal - received.c.ordinal
-    band = case((taken <= 10, "within_10"), (taken <= 20, "from_11_to_20"), else_="over_20")
+    bounds = regimes.current().response_bands
+    band = _band(taken, bounds)
     query = (
         select(which, band, func.count(), func.sum(taken))
         .join(received, received.c.day == ComplaintStage.received_on)
@@ -323,7 +345,7 @@ def _response_times(dates: _Dates, nation: str) -> ResponseTimes:
     waiting = select(which, func.count()).where(inside, ComplaintStage.responded_on.is_(None))
     awaiting = dict(db.session.execute(waiting.group_by(which)).all())
     return ResponseTimes(
-        bands=_table(_counts((w, b, n) for w, b, n, _days in rows), BAND_NAMES),
+        bands=_table(_counts((w, b, n) for w, b, n, _days in rows), band_names(bounds)),
         average_current=_average(rows, CURRENT),
         average_previous=_average(rows, PREVIOUS),
         awaiting=Comparison(

@@ -20,11 +20,12 @@ COUNTING_RULES = (
     "Outcomes are those recorded so far for each stage received in the period; a stage still "
     "open is counted as having no outcome yet.",
     "Response times are for Stage 1 only, from the day received to the day of the response, "
-    "in working days (the day received is not counted; weekends and bank holidays of the "
+    "in working days, in the bands of the complaint rules in force (the day received is not "
+    "counted; weekends and bank holidays of the "
     "configured UK nation are left out). A withdrawal counts as the response. Stage 1 "
     "complaints not yet answered are counted apart.",
-    "How received is the channel of the complaint's first message in. Heard has no channel "
-    "for letters or phone calls, so those cannot be counted here.",
+    "How received is the channel of the complaint's first message in; letters, phone calls, "
+    "visits and complaints an advocate brings are those staff recorded.",
     "Who complained is the role the person gave on the form, or else their contact's role.",
     "Compliments count in the period in which they were received, under the team they are "
     "credited to. Quotes are the newest compliments of the period, at most one per team, with "

@@ -70,6 +70,8 @@ class Action(StrEnum):
     AUDIT_LOG_EXPORTED = "audit_log_exported"
     EQUALITY_POPULATION_CHANGED = "equality_population_changed"
     THEMES_CORRECTED = "themes_corrected"
+    FEEDBACK_KIND_CHANGED = "feedback_kind_changed"
+    COMPLAINT_RECORDED = "complaint_recorded"
     COMPLAINT_ACKNOWLEDGED = "complaint_acknowledged"
     COMPLAINT_EXTENDED = "complaint_extended"
     COMPLAINT_OWNER_SET = "complaint_owner_set"

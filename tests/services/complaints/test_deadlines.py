@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 from app.services.common import uk_date
 from app.services.complaints.deadlines import (
     NATIONS,
-    STAGE_1_EXTENDED_WORKING_DAYS,
-    STAGE_1_WORKING_DAYS,
     add_working_days,
     is_working_day,
     within_working_days,
     working_days_until,
 )
+from app.services.complaints.regimes import ENGLAND_CHILDREN
 
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31))
 nations = st.sampled_from(NATIONS)
@@ -23,7 +22,7 @@ counts = st.integers(min_value=0, max_value=70)
 
 
 def test_stage_1_from_19_december_2025_skips_christmas_boxing_day_and_new_year():
-    due = add_working_days(date(2025, 12, 19), STAGE_1_WORKING_DAYS, "ENG")
+    due = add_working_days(date(2025, 12, 19), ENGLAND_CHILDREN.stage(1).working_days, "ENG")
     # 22, 23, 24, 29, 30, 31 December, then 2, 5, 6, 7 January.
     assert due == date(2026, 1, 7)
     skipped = [date(2025, 12, 25), date(2025, 12, 26), date(2026, 1, 1)]
@@ -32,13 +31,17 @@ def test_stage_1_from_19_december_2025_skips_christmas_boxing_day_and_new_year()
 
 def test_stage_1_spanning_easter_2026_skips_good_friday_and_easter_monday():
     # Received Monday 30 March 2026; Good Friday 3 April, Easter Monday 6 April.
-    assert add_working_days(date(2026, 3, 30), STAGE_1_WORKING_DAYS, "ENG") == date(2026, 4, 15)
+    assert add_working_days(
+        date(2026, 3, 30), ENGLAND_CHILDREN.stage(1).working_days, "ENG"
+    ) == date(2026, 4, 15)
 
 
 def test_stage_1_spanning_the_coronation_bank_holiday_of_8_may_2023():
     assert not is_working_day(date(2023, 5, 8), "ENG")
     # Received Friday 28 April 2023: 1 May (early May) and 8 May (coronation) are holidays.
-    assert add_working_days(date(2023, 4, 28), STAGE_1_WORKING_DAYS, "ENG") == date(2023, 5, 16)
+    assert add_working_days(
+        date(2023, 4, 28), ENGLAND_CHILDREN.stage(1).working_days, "ENG"
+    ) == date(2023, 5, 16)
 
 
 def test_northern_ireland_and_scotland_keep_their_own_holidays():
@@ -95,7 +98,9 @@ def test_a_later_receipt_never_gives_an_earlier_deadline(start, nation, gap):
 
 @given(start=days, nation=nations, extra=st.integers(min_value=0, max_value=55))
 def test_an_extension_never_shortens_a_deadline(start, nation, extra):
-    due = add_working_days(start, STAGE_1_WORKING_DAYS, nation)
-    extended = add_working_days(start, STAGE_1_WORKING_DAYS + extra, nation)
+    due = add_working_days(start, ENGLAND_CHILDREN.stage(1).working_days, nation)
+    extended = add_working_days(start, ENGLAND_CHILDREN.stage(1).working_days + extra, nation)
     assert extended >= due
-    assert add_working_days(start, STAGE_1_EXTENDED_WORKING_DAYS, nation) > due
+    assert (
+        add_working_days(start, ENGLAND_CHILDREN.stage(1).extension.most_working_days, nation) > due
+    )

@@ -28,8 +28,8 @@ def actions() -> list[str]:
 def test_stage_1_opens_from_the_received_date_in_london(app):
     team = Team(name="North")
     db.session.add(team)
-    # 23:30 UTC on 18 December 2025 is still 18 December in London (GMT).
-    item = FeedbackItemFactory(created_at=datetime(2025, 12, 18, 23, 30, tzinfo=UTC), team=team)
+    # 16:30 UTC on 18 December 2025 is 16:30 in London (GMT): inside office hours.
+    item = FeedbackItemFactory(created_at=datetime(2025, 12, 18, 16, 30, tzinfo=UTC), team=team)
     stage = stages.open_stage_one(item)
     assert stage.received_on == date(2025, 12, 18)
     assert stage.due_on == date(2026, 1, 6)
@@ -113,16 +113,18 @@ def test_stage_2_extends_up_to_65_days_and_stage_3_runs_three_clocks(app, monkey
     monkeypatch.setattr(stages, "today", lambda: date(2026, 12, 1))
     officer = StaffUserFactory()
     stage_one = stages.open_stage_one(
-        FeedbackItemFactory(created_at=datetime(2026, 1, 5, tzinfo=UTC))
+        FeedbackItemFactory(created_at=datetime(2026, 1, 5, 10, tzinfo=UTC))
     )
     stages.record_outcome(stage_one, officer, ComplaintOutcome.NOT_UPHELD, None, date(2026, 1, 9))
     stage_two = stages.escalate(stage_one, officer, date(2026, 1, 12))
-    with pytest.raises(ComplaintRuleError, match="at most 65"):
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 1, 20))
+    with pytest.raises(ComplaintRuleError, match="from 26 to 65"):
         stages.extend(stage_two, officer, "Investigator ill", working_days=66)
     stages.extend(stage_two, officer, "Investigator ill", working_days=40)
     assert stages.can_extend(stage_two)
     stages.extend(stage_two, officer, "Still ill")
     assert not stages.can_extend(stage_two)
+    monkeypatch.setattr(stages, "today", lambda: date(2026, 12, 1))
     stages.record_outcome(stage_two, officer, ComplaintOutcome.UPHELD, None, date(2026, 4, 1))
     stage_three = stages.escalate(stage_two, officer, date(2026, 4, 2))
     assert stages.deadline(stage_three) == stages.Deadline(
@@ -143,13 +145,13 @@ def test_due_by_lists_open_stages_soonest_first(app):
     north, south = Team(name="North"), Team(name="South")
     db.session.add_all([north, south])
     late = stages.open_stage_one(
-        FeedbackItemFactory(created_at=datetime(2026, 1, 5, tzinfo=UTC), team=north)
+        FeedbackItemFactory(created_at=datetime(2026, 1, 5, 10, tzinfo=UTC), team=north)
     )
     soon = stages.open_stage_one(
-        FeedbackItemFactory(created_at=datetime(2026, 1, 7, tzinfo=UTC), team=south)
+        FeedbackItemFactory(created_at=datetime(2026, 1, 7, 10, tzinfo=UTC), team=south)
     )
     stages.open_stage_one(
-        FeedbackItemFactory(created_at=datetime(2026, 3, 2, tzinfo=UTC), team=north)
+        FeedbackItemFactory(created_at=datetime(2026, 3, 2, 10, tzinfo=UTC), team=north)
     )
     assert stages.due_by(date(2026, 1, 31)) == [late, soon]
     assert stages.due_by(date(2026, 1, 31), team_id=south.id) == [soon]

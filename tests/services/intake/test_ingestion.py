@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditInvitation, Channel, FeedbackItem, Message, Team
+from app.models import AuditInvitation, Channel, ComplaintStage, FeedbackItem, Message, Team
 from app.services.intake import audit_invitations
 from app.services.intake.audit_invitations import InvitationUnusable, TokenProblem
 from app.services.intake.ingestion import StoredMessage, ThreadRef, ingest
@@ -253,3 +253,11 @@ def test_an_email_naming_a_case_joins_it_only_from_someone_on_it(app, make_staff
         )
     )
     assert from_staff.feedback_item.id == case.id
+
+
+def test_a_new_complaint_has_its_stage_1_opened_after_the_commit_that_stored_it(app):
+    result = ingest(_msg(details=FeedbackDetails(kind="complaint", contact_role="parent")))
+    stage = db.session.execute(select(ComplaintStage)).scalar_one()
+    assert stage.feedback_item_id == result.feedback_item_id and stage.stage == 1
+    assert ingest(_msg(external_id="ext-2")).created
+    assert _count(ComplaintStage) == 1

@@ -18,11 +18,11 @@ from app.services.intake.public_feedback import stage_one_due, team_names, uk_da
         (date(2027, 3, 22), date(2027, 4, 7)),  # Good Friday and Easter Monday 2027
     ],
 )
-def test_a_complaint_is_due_a_stage_1_reply_in_ten_working_days(received, due):
+def test_a_complaint_is_due_a_stage_1_reply_in_ten_working_days(app, received, due):
     assert stage_one_due(FeedbackKind.COMPLAINT, received, "ENG") == due
 
 
-def test_scotland_has_its_own_bank_holidays():
+def test_scotland_has_its_own_bank_holidays(app):
     # 2 January is a bank holiday in Scotland only.
     assert stage_one_due(FeedbackKind.COMPLAINT, date(2026, 12, 18), "SCT") == date(2027, 1, 7)
 
