@@ -7,9 +7,8 @@ URLs carry stage and team ids only.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
-from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -29,7 +28,7 @@ from app.models import (
     Team,
 )
 from app.services.classification import themes as classification_themes
-from app.services.complaints import correspondence
+from app.services.complaints import due as due_list
 from app.services.complaints import learning as complaint_learning
 from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
@@ -97,8 +96,9 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
 
 @bp.app_context_processor
 def _complaint_helpers() -> dict[str, Any]:
-    """What the complaint panel include needs on the item page."""
+    """What the complaint panel include needs on the item page, and the menu."""
     return {
+        "may_handle_complaints": current_user.is_authenticated and current_user.role in ROLES,
         "complaint_panel_for": panel_for,
         "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
         "days_left_text": days_left_text,
@@ -287,37 +287,65 @@ def _team_filter() -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
+@dataclass(frozen=True)
+class DueQuery:
+    """The due list's filters as asked for, and the errors found in them."""
+
+    team: str
+    owner: str
+    filters: due_list.DueFilters
+    errors: dict[str, str]
+
+
+def _due_query(team_ids: set[int], owner_ids: set[int]) -> DueQuery:
+    """Read the team and owner filters from the query string; an unknown value is an error,
+    never a silent "all"."""
+    team = request.args.get("team", "")[:20]
+    owner = request.args.get("owner", "")[:20]
+    errors: dict[str, str] = {}
+    team_id = _known_id(team, team_ids)
+    if team and team_id is None:
+        errors["team"] = _("Choose a team from the list")
+    owner_id = _known_id(owner, owner_ids)
+    unowned = owner == due_list.OwnerFilter.NOBODY
+    if owner and owner_id is None and not unowned:
+        errors["owner"] = _("Choose an owner from the list")
+    return DueQuery(team, owner, due_list.DueFilters(team_id, owner_id, unowned), errors)
+
+
+def _known_id(value: str, known: set[int]) -> int | None:
+    if not (value.isascii() and value.isdigit() and len(value) < 10):
+        return None
+    return int(value) if int(value) in known else None
+
+
 @bp.get("/due")
 @auth.staff_required(*ROLES)
-def due() -> str:
-    """Open stages due by the end of this week, overdue ones first, grouped by team, and the
-    MP and councillor enquiries due by then."""
+def due() -> str | tuple[str, int]:
+    """The officer's home: what is due by the end of this week across every team, soonest
+    first, and what is overdue, oldest first; filtered by team and owner."""
+    all_teams = teams()
+    owners = complaint_stages.owners()
+    asked = _due_query({t.id for t in all_teams}, {o.id for o in owners})
     today = complaint_stages.today()
-    week_ends = today + timedelta(days=6 - today.weekday())
-    team_id = _team_filter()
-    stages = complaint_stages.due_by(week_ends, team_id)
-    rows = [(s, complaint_stages.deadline(s), complaint_stages.days_left(s, today)) for s in stages]
-    by_team = groupby(
-        sorted(rows, key=lambda r: (r[0].team.name if r[0].team else "", r[1].due)),
-        key=lambda r: r[0].team,
+    week = (
+        due_list.DueWeek(today, due_list.week_ends(today), [], [])
+        if asked.errors
+        else due_list.due_this_week(today, asked.filters)
     )
-    enquiries = [
-        (e, correspondence.enquiry_owner(e), correspondence.member_days_left(e, today))
-        for e in correspondence.enquiries_due_by(week_ends, team_id)
-    ]
-    item_ids = [s.feedback_item_id for s in stages] + [
-        e.feedback_item_id for e, _o, _d in enquiries
-    ]
-    return render_template(
+    item_ids = [r.item.id for r in week.due + week.overdue]
+    restricted = alerts.restricted_for(current_user, item_ids)
+    page = render_template(
         "staff/complaints/due.html",
         title=_("Complaints due this week"),
-        groups=[(team, list(group)) for team, group in by_team],
-        enquiries=enquiries,
-        restricted=alerts.restricted_for(current_user, item_ids),
-        week_ends=week_ends,
-        team_id=team_id,
-        teams=teams(),
+        week=week,
+        restricted=restricted,
+        reviewers=alerts.reviewers_of(restricted),
+        asked=asked,
+        teams=all_teams,
+        owners=owners,
     )
+    return (page, 400) if asked.errors else page
 
 
 @bp.route("/stages/<int:stage_id>/learning", methods=["GET", "POST"])
