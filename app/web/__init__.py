@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web import (
         accounts,
         api,
+        audit_invitations,
         complaints,
         correspondence,
         email,
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(own_account.bp, url_prefix="/staff/account")
     app.register_blueprint(complaints.bp, url_prefix="/staff/complaints")
     app.register_blueprint(correspondence.bp, url_prefix="/staff/correspondence")
+    app.register_blueprint(audit_invitations.bp, url_prefix="/staff/audit-invitations")
     app.register_blueprint(safeguarding.bp, url_prefix="/staff/safeguarding")
     app.register_blueprint(trends.bp, url_prefix="/staff/trends")
     app.register_blueprint(reports.bp, url_prefix="/staff/reports")

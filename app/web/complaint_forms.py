@@ -156,3 +156,21 @@ class LearningForm(FlaskForm):
         self.owner.choices = [SelectChoice("", _l("Nobody yet"))] + [
             SelectChoice(str(m.id), m.name) for m in owners
         ]
+
+
+class DefaultOwnerForm(FlaskForm):
+    owner = SelectField(
+        _l("Who owns new complaints about this team?"),
+        widget=GovSelect(),
+        validate_choice=True,
+        description=_l(
+            "They are named in the acknowledgement and can be changed on each complaint."
+        ),
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def set_choices(self, owners: list[StaffUser]) -> None:
+        """Offer the staff who may own complaints."""
+        self.owner.choices = [SelectChoice("", _l("Nobody"))] + [
+            SelectChoice(str(o.id), o.name) for o in owners
+        ]

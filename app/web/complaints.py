@@ -28,8 +28,11 @@ from app.models import (
     Team,
 )
 from app.services.classification import themes as classification_themes
+from app.services.common import Refusal, get_by_id
+from app.services.complaints import acknowledgements
 from app.services.complaints import due as due_list
 from app.services.complaints import learning as complaint_learning
+from app.services.complaints import owners as default_owners
 from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
@@ -38,6 +41,7 @@ from app.web import auth, staff
 from app.web.complaint_forms import (
     OUTCOME_LABELS,
     AcknowledgeForm,
+    DefaultOwnerForm,
     EscalateForm,
     ExtendForm,
     LearningDoneForm,
@@ -53,6 +57,7 @@ bp.context_processor(staff._staff_globals)
 StageDateRecorder = Callable[[ComplaintStage, StaffUser, date, str | None], None]
 
 ROLES = (StaffRole.COMPLAINTS_OFFICER, StaffRole.MANAGER, StaffRole.ADMIN)
+MANAGER_ROLES = (StaffRole.MANAGER, StaffRole.ADMIN)
 LEARNING_ROLES = (*ROLES, StaffRole.LEARNING_TEAM)
 
 
@@ -70,6 +75,8 @@ class StagePanel:
     learning_stage: ComplaintStage | None
     may_record_learning: bool
     done_form: LearningDoneForm
+    acknowledgement_sent: str | None  # the channel it went by, if it went
+    needs_letter: bool
 
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
@@ -91,7 +98,14 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
         learning_stage=next((s for s in reversed(stages) if s.outcome is not None), None),
         may_record_learning=current_user.is_authenticated and current_user.role in LEARNING_ROLES,
         done_form=LearningDoneForm(),
+        acknowledgement_sent=_sent_by(item),
+        needs_letter=acknowledgements.channel_for(item) == acknowledgements.By.LETTER,
     )
+
+
+def _sent_by(item: FeedbackItem) -> str | None:
+    message = acknowledgements.sent(item)
+    return message.channel.value if message is not None else None
 
 
 @bp.app_context_processor
@@ -142,7 +156,7 @@ def _stage_page(stage: ComplaintStage, form: FlaskForm, heading: str) -> str:
     )
 
 
-def _refused(form: FlaskForm, error: ComplaintRuleError) -> None:
+def _refused(form: FlaskForm, error: Refusal) -> None:
     """Show a rule the regulations enforce as an error on the form's first field."""
     first = next(iter(form))
     first.errors = [*first.errors, str(error)]
@@ -461,5 +475,68 @@ def learning_log() -> str:
         open_only=open_only,
         teams=teams(),
         done_form=LearningDoneForm(),
+        today=complaint_stages.today(),
+    )
+
+
+@bp.get("/owners")
+@auth.staff_required(*ROLES)
+def default_owners_page() -> str:
+    """Each team's default owner of new complaints; managers change them."""
+    return render_template(
+        "staff/complaints/owners.html",
+        title=_("Who owns new complaints"),
+        rows=default_owners.teams_with_owners(),
+        may_change=current_user.role in MANAGER_ROLES,
+        may_own=default_owners.may_own,
+    )
+
+
+@bp.route("/owners/<int:team_id>", methods=["GET", "POST"])
+@auth.staff_required(*MANAGER_ROLES)
+def default_owner(team_id: int) -> str | Response:
+    """Choose who owns new complaints about one team."""
+    team = get_by_id(Team, team_id)
+    if team is None:
+        abort(404)
+    form = DefaultOwnerForm(owner=str(team.default_owner_id or ""))
+    form.set_choices(complaint_stages.owners())
+    if form.validate_on_submit():
+        owner = get_by_id(StaffUser, int(form.owner.data)) if form.owner.data else None
+        try:
+            default_owners.set_default_owner(team, owner, current_user, request.remote_addr)
+            flash(
+                _("The default owner for %(team)s is saved.", team=team.name),
+                "success",
+            )
+            return redirect(url_for(".default_owners_page"))
+        except Refusal as error:
+            db.session.rollback()
+            _refused(form, error)
+    return render_template(
+        "staff/complaints/owner_form.html",
+        title=_("Who owns new complaints about %(team)s", team=team.name),
+        team=team,
+        form=form,
+    )
+
+
+@bp.get("/stages/<int:stage_id>/letter")
+@auth.staff_required(*ROLES)
+def letter(stage_id: int) -> str:
+    """The acknowledgement letter to print and post, for someone with no email or mobile."""
+    stage = _load(stage_id)
+    item = stage.feedback_item
+    if alerts.restricted_for(current_user, [item.id]):
+        abort(403)
+    contact = item.contact
+    who = complaint_stages.responder_words(complaint_stages.responder(item))
+    return render_template(
+        "staff/complaints/letter.html",
+        title=_("Acknowledgement letter"),
+        stage=stage,
+        name=contact.name if contact else None,
+        address=contact.postal_address if contact else None,
+        lines=acknowledgements.letter_lines(item.reference, who, stage.due_on),
         today=complaint_stages.today(),
     )

@@ -7,7 +7,6 @@ Every staff action writes an audit event, which also commits the change with it.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,25 +14,23 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import (
     COMPLAINTS_ROLES,
-    Channel,
     ComplaintOutcome,
     ComplaintStage,
-    Direction,
     FeedbackItem,
     FeedbackKind,
-    Message,
     StaffUser,
     Team,
 )
 from app.services.common import Refusal, get_by_id, nation, uk_date
+from app.services.complaints import acknowledgements
 from app.services.complaints import deadlines as wd
-from app.services.outbound import messages, opt_outs
+from app.services.complaints import owners as default_owners
+from app.services.outbound import messages
 from app.services.staff import audit_log
 from app.services.staff.audit_log import Action
-from channels.sms import normalise_number
 
 MAX_REASON_CHARS = 2000
-SMS_ACKNOWLEDGEMENT = "complaint_acknowledgement"
+SMS_ACKNOWLEDGEMENT = acknowledgements.PURPOSE
 # Who may own a stage: the people who answer complaints.
 _FIRST_DAYS = {
     1: wd.STAGE_1_WORKING_DAYS,
@@ -77,10 +74,11 @@ def stages_of(item: FeedbackItem) -> list[ComplaintStage]:
 
 
 def responder(item: FeedbackItem) -> Responder:
-    """Who will respond: the current stage's manager and team if chosen, else the item's team."""
+    """Who will respond: the current stage's manager and team if chosen, else the item's team
+    and its default owner (so an acknowledgement sent before Stage 1 opens names them too)."""
     stages = stages_of(item) if item.id is not None else []
     current = stages[-1] if stages else None
-    manager = current.manager if current else None
+    manager = current.manager if current else default_owners.default_owner(item.team)
     team = (current.team if current else None) or item.team
     return Responder(manager.name if manager else None, team.name if team else None)
 
@@ -111,14 +109,15 @@ def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
         feedback_item_id=item.id,
         stage=1,
         team_id=item.team_id,
+        manager=default_owners.default_owner(item.team),
         received_on=received,
         due_on=wd.add_working_days(received, _FIRST_DAYS[1], nation()),
     )
     db.session.add(stage)
     try:
         db.session.flush()
-        # Stored with the stage in one commit: only the process that opens Stage 1 texts, once.
-        text = _sms_acknowledgement(item, stage)
+        # Stored with the stage in one commit: only the process that opens Stage 1 sends, once.
+        text = acknowledgements.queue(item, responder_words(responder(item)), stage.due_on)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -129,40 +128,8 @@ def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
 
 
 def sms_acknowledgement_text(reference: str, who: Responder, due: date) -> str:
-    """The text acknowledging a complaint: reference, who will respond and by when, and never
-    what the person wrote, as a shared phone may be read by someone else."""
-    return _(
-        "Heard: we are treating your message as a complaint. Your reference is "
-        "%(reference)s. %(who)s will respond by %(due)s. Text STOP to stop texts.",
-        reference=reference,
-        who=responder_words(who),
-        due=f"{due:%A} {due.day} {due:%B}",
-    )
-
-
-def _first_inbound_phone(item: FeedbackItem) -> str | None:
-    """The number the complaint's first message came from, if it came by text from a number
-    that can be texted back."""
-    first = db.session.execute(
-        select(Message)
-        .where(Message.feedback_item_id == item.id, Message.direction == Direction.INBOUND)
-        .order_by(Message.received_at, Message.id)
-        .limit(1)
-    ).scalar_one_or_none()
-    if first is None or first.channel != Channel.SMS or not first.sender:
-        return None
-    return first.sender if normalise_number(first.sender).e164 == first.sender else None
-
-
-def _sms_acknowledgement(item: FeedbackItem, stage: ComplaintStage) -> Message | None:
-    """The acknowledgement text for a complaint that began as a text, added to the session."""
-    phone = _first_inbound_phone(item)
-    if phone is None or opt_outs.is_opted_out("sms", phone):
-        return None
-    if item.contact is not None and item.contact.opted_out_at is not None:
-        return None
-    text = sms_acknowledgement_text(item.reference, responder(item), stage.due_on)
-    return messages.new_outbound("sms", phone, text, SMS_ACKNOWLEDGEMENT, item)
+    """The text acknowledging a complaint: reference, who will respond and by when."""
+    return acknowledgements.sms_text(reference, responder_words(who), due)
 
 
 def open_missing_stage_ones(limit: int = 500) -> int:

@@ -5,9 +5,11 @@ open its thread, commit, then enqueue classification. `receiving` keeps what arr
 (`spool`) while the database is down and replays it; `sms_conversations` and
 `email_conversations` are each channel's part in a conversation (which thread a text joins,
 keywords, survey scores, the acknowledgement); `public_feedback` is what the public forms need;
-`references` makes the reference people quote; `audit_invitations` are the survey links.
+`references` makes the reference people quote; `audit_invitations` are the survey links, issued
+for closed cases.
 
 May import `common`, `locks`, `safeguarding.crisis` (the answer to what someone wrote),
-`complaints` (who responds and by when), `outbound` (answers and acknowledgements) and the
-classification job. Nothing else in the services imports intake but `demo` and `health`.
+`complaints` (who responds and by when), `outbound` (answers and acknowledgements),
+`feedback_list.has_live_alert` (no survey link to a safeguarding case), `staff.audit_log` and
+the classification job. Nothing else in the services imports intake but `demo` and `health`.
 """
