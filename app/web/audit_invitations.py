@@ -176,8 +176,8 @@ def send_all() -> Response:
     summary = audit_invitations.issue_for_period(start, end, current_user)
     flash(
         _(
-            "%(issued)d links sent; %(already)d cases had one already; %(unreachable)d cannot "
-            "be reached; %(held)d held back for safeguarding.",
+            "Links sent: %(issued)d. Cases that had one already: %(already)d. Cases that "
+            "cannot be reached: %(unreachable)d. Held back for safeguarding: %(held)d.",
             issued=summary.issued,
             already=summary.already,
             unreachable=summary.unreachable,

@@ -80,9 +80,9 @@ def test_the_period_page_lists_and_sends_every_case_once(client, signed_in):
     assert "Not sent: will go by email" in page.text
     data = {"start": "2026-11-01", "end": "2026-11-17"}
     done = client.post("/staff/audit-invitations/", data=data, follow_redirects=True)
-    assert "2 links sent; 0 cases had one already" in done.text
+    assert "Links sent: 2. Cases that had one already: 0." in done.text
     again = client.post("/staff/audit-invitations/", data=data, follow_redirects=True)
-    assert "0 links sent; 2 cases had one already" in again.text
+    assert "Links sent: 0. Cases that had one already: 2." in again.text
     assert _count() == 2
 
 
