@@ -78,6 +78,7 @@ def test_owner_letter_and_audit_links(live_server, new_context, manager_and_case
     expect(page.get_by_text("The default owner for North is saved.")).to_be_visible()
 
     page.goto(live_server(f"/staff/items/{posted_id}"))
+    check_page(page, "complaint-to-acknowledge-by-post")
     page.get_by_role("link", name="Print the acknowledgement letter").click()
     expect(
         page.get_by_text("Mo Manager, of North, will respond to your complaint by")
@@ -86,6 +87,7 @@ def test_owner_letter_and_audit_links(live_server, new_context, manager_and_case
 
     page.goto(live_server(f"/staff/items/{closed[0]}"))
     expect(page.get_by_role("heading", name="Audit feedback")).to_be_visible()
+    check_page(page, "closed-case")
     page.get_by_role("button", name="Send the audit feedback link").click()
     expect(page.get_by_text("The audit feedback link is on its way.")).to_be_visible()
     assert _invitations(live_server) == 1
