@@ -416,14 +416,3 @@ def open_stages() -> list[ComplaintStage]:
     """Every stage still waiting for its response."""
     query = select(ComplaintStage).where(ComplaintStage.responded_on.is_(None))
     return list(db.session.execute(query.order_by(ComplaintStage.id)).scalars())
-
-
-def due_by(last_day: date, team_id: int | None = None) -> list[ComplaintStage]:
-    """Open stages whose next deadline is on or before `last_day` (overdue ones included),
-    soonest first."""
-    found = [
-        s
-        for s in open_stages()
-        if deadline(s).due <= last_day and (team_id is None or s.team_id == team_id)
-    ]
-    return sorted(found, key=lambda s: (deadline(s).due, s.id))
