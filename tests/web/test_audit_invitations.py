@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, AuditInvitation, Message, StaffRole
+from app.models import AuditEvent, AuditInvitation, ComplaintStage, Message, StaffRole
 from app.services.intake import audit_invitations as invitations
 from tests.factories import FeedbackItemFactory, SafeguardingAlertFactory
 from tests.services.intake.test_audit_invitation_issue import _closed_complaint
@@ -145,3 +145,31 @@ def test_roles_and_csrf(app, client, make_staff, sign_in):
     assert db.session.scalar(select(func.count()).select_from(Message)) == 0
     assert invitations.closed_case(item) is not None
     assert date(2026, 11, 10) == invitations.closed_case(item).closed_on
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name not in ("staff_session", "audit_event")
+    }
+
+
+def test_reading_the_new_pages_writes_nothing(client, make_staff, sign_in):
+    sign_in(client, make_staff(StaffRole.MANAGER))
+    item = _closed_complaint(postal_address="1 High Street")
+    stage = db.session.scalars(select(ComplaintStage)).one()
+    db.session.commit()
+    before = _row_counts()
+    for path in (
+        "/staff/complaints/due",
+        "/staff/complaints/due?owner=none",
+        "/staff/complaints/owners",
+        f"/staff/complaints/owners/{item.team_id}",
+        f"/staff/complaints/stages/{stage.id}/letter",
+        "/staff/audit-invitations/",
+        "/staff/audit-invitations/?start=1&start=11&start=2026&end=17&end=11&end=2026",
+    ):
+        assert client.get(path).status_code == 200, path
+    db.session.expire_all()
+    assert _row_counts() == before
