@@ -21,6 +21,7 @@ def test_a_closed_cases_page_sends_its_link_once(client, signed_in):
     item = _closed_complaint()
     page = client.get(f"/staff/items/{item.id}").text
     assert "Audit feedback" in page and "This case closed on 10 November 2026." in page
+    assert "Send the link by" in page  # the radios' legend
     assert _count() == 0  # reading the page writes nothing
     sent = client.post(f"/staff/audit-invitations/cases/{item.id}", data={"channel": "email"})
     assert sent.status_code == 302
