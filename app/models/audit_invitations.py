@@ -25,7 +25,12 @@ class AuditInvitation(Model):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     feedback_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
+    # The closed case the invitation asks about: one invitation per case, which the unique
+    # constraint keeps however many runs issue them at once. Empty for links made by hand.
+    case_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"), unique=True)
+    channel: Mapped[str | None] = mapped_column(String(16))
 
     team: Mapped[Team | None] = relationship()
     contact: Mapped[Contact | None] = relationship()
-    feedback_item: Mapped[FeedbackItem | None] = relationship()
+    feedback_item: Mapped[FeedbackItem | None] = relationship(foreign_keys=[feedback_item_id])
+    case_item: Mapped[FeedbackItem | None] = relationship(foreign_keys=[case_item_id])

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import utcnow
@@ -16,6 +16,12 @@ class Team(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     area: Mapped[str | None] = mapped_column(String(120))
+    # Who owns a new complaint about this team from the moment it is received, until someone
+    # chooses otherwise: named in the acknowledgement. Set by managers. (No relationship: the
+    # staff model imports this module, and the services look the owner up by id.)
+    default_owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", use_alter=True)
+    )
 
     def __repr__(self) -> str:
         return f"<Team {self.name}>"

@@ -40,7 +40,7 @@ class StaffUser(UserMixin, Model):
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    team: Mapped[Team | None] = relationship()
+    team: Mapped[Team | None] = relationship(foreign_keys="StaffUser.team_id")
 
     @property
     def is_active(self) -> bool:

@@ -237,3 +237,21 @@ class RecordComplaintForm(FlaskForm):
         self.team.choices = [SelectChoice("", _l("Not known yet"))] + [
             SelectChoice(t.name, t.name) for t in teams
         ]
+
+
+class DefaultOwnerForm(FlaskForm):
+    owner = SelectField(
+        _l("Who owns new complaints about this team?"),
+        widget=GovSelect(),
+        validate_choice=True,
+        description=_l(
+            "They are named in the acknowledgement and can be changed on each complaint."
+        ),
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def set_choices(self, owners: list[StaffUser]) -> None:
+        """Offer the staff who may own complaints."""
+        self.owner.choices = [SelectChoice("", _l("Nobody"))] + [
+            SelectChoice(str(o.id), o.name) for o in owners
+        ]

@@ -7,9 +7,8 @@ URLs carry stage and team ids only.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
-from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -21,6 +20,7 @@ from werkzeug.wrappers import Response
 from app.extensions import db
 from app.models import (
     COMPLAINTS_ROLES,
+    LEADERSHIP_ROLES,
     Channel,
     ComplaintOutcome,
     ComplaintStage,
@@ -33,9 +33,11 @@ from app.models import (
     Team,
 )
 from app.services.classification import themes as classification_themes
-from app.services.common import get_by_id
-from app.services.complaints import correspondence, kinds, regimes
+from app.services.common import Refusal, get_by_id
+from app.services.complaints import acknowledgements, kinds, regimes
+from app.services.complaints import due as due_list
 from app.services.complaints import learning as complaint_learning
+from app.services.complaints import owners as default_owners
 from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
@@ -47,6 +49,7 @@ from app.web import auth, labels
 from app.web.complaint_forms import (
     OUTCOME_LABELS,
     AcknowledgeForm,
+    DefaultOwnerForm,
     EscalateForm,
     ExtendForm,
     KindForm,
@@ -64,6 +67,7 @@ bp = Blueprint("complaints", __name__)
 StageDateRecorder = Callable[[ComplaintStage, StaffUser, date, str | None], None]
 
 ROLES = COMPLAINTS_ROLES
+MANAGER_ROLES = LEADERSHIP_ROLES
 LEARNING_ROLES = (*ROLES, StaffRole.LEARNING_TEAM)
 
 
@@ -87,6 +91,8 @@ class StagePanel:
     is_panel: bool
     near_within: int
     next_step: str | None
+    acknowledgement_sent: str | None  # the channel it went by, if it went
+    needs_letter: bool
 
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
@@ -111,6 +117,8 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
         learning_stage=next((s for s in reversed(stages) if s.outcome is not None), None),
         may_record_learning=current_user.is_authenticated and current_user.role in LEARNING_ROLES,
         done_form=LearningDoneForm(),
+        acknowledgement_sent=_sent_by(item),
+        needs_letter=acknowledgements.channel_for(item) == acknowledgements.By.LETTER,
         stage_name=rule.name,
         is_panel=rule.panel is not None,
         near_within=regime.reminder_within_working_days,
@@ -120,9 +128,15 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
     )
 
 
+def _sent_by(item: FeedbackItem) -> str | None:
+    message = acknowledgements.sent(item)
+    return message.channel.value if message is not None else None
+
+
 def template_helpers() -> dict[str, Any]:
     """What the complaint panel include needs on the item page (given by the staff shell)."""
     return {
+        "may_handle_complaints": current_user.is_authenticated and current_user.role in ROLES,
         "complaint_panel_for": panel_for,
         "shown_status": complaint_stages.shown_status,
         "may_change_kind": lambda item: (
@@ -419,37 +433,65 @@ def _team_filter() -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
+@dataclass(frozen=True)
+class DueQuery:
+    """The due list's filters as asked for, and the errors found in them."""
+
+    team: str
+    owner: str
+    filters: due_list.DueFilters
+    errors: dict[str, str]
+
+
+def _due_query(team_ids: set[int], owner_ids: set[int]) -> DueQuery:
+    """Read the team and owner filters from the query string; an unknown value is an error,
+    never a silent "all"."""
+    team = request.args.get("team", "")[:20]
+    owner = request.args.get("owner", "")[:20]
+    errors: dict[str, str] = {}
+    team_id = _known_id(team, team_ids)
+    if team and team_id is None:
+        errors["team"] = _("Choose a team from the list")
+    owner_id = _known_id(owner, owner_ids)
+    unowned = owner == due_list.OwnerFilter.NOBODY
+    if owner and owner_id is None and not unowned:
+        errors["owner"] = _("Choose an owner from the list")
+    return DueQuery(team, owner, due_list.DueFilters(team_id, owner_id, unowned), errors)
+
+
+def _known_id(value: str, known: set[int]) -> int | None:
+    if not (value.isascii() and value.isdigit() and len(value) < 10):
+        return None
+    return int(value) if int(value) in known else None
+
+
 @bp.get("/due")
 @auth.staff_required(*ROLES)
-def due() -> str:
-    """Open stages due by the end of this week, overdue ones first, grouped by team, and the
-    MP and councillor enquiries due by then."""
+def due() -> str | tuple[str, int]:
+    """The officer's home: what is due by the end of this week across every team, soonest
+    first, and what is overdue, oldest first; filtered by team and owner."""
+    all_teams = teams()
+    owners = complaint_stages.owners()
+    asked = _due_query({t.id for t in all_teams}, {o.id for o in owners})
     today = complaint_stages.today()
-    week_ends = today + timedelta(days=6 - today.weekday())
-    team_id = _team_filter()
-    stages = complaint_stages.due_by(week_ends, team_id)
-    rows = [(s, complaint_stages.deadline(s), complaint_stages.days_left(s, today)) for s in stages]
-    by_team = groupby(
-        sorted(rows, key=lambda r: (r[0].team.name if r[0].team else "", r[1].due)),
-        key=lambda r: r[0].team,
+    week = (
+        due_list.DueWeek(today, due_list.week_ends(today), [], [])
+        if asked.errors
+        else due_list.due_this_week(today, asked.filters)
     )
-    enquiries = [
-        (e, correspondence.enquiry_owner(e), correspondence.member_days_left(e, today))
-        for e in correspondence.enquiries_due_by(week_ends, team_id)
-    ]
-    item_ids = [s.feedback_item_id for s in stages] + [
-        e.feedback_item_id for e, _o, _d in enquiries
-    ]
-    return render_template(
+    item_ids = [r.item.id for r in week.due + week.overdue]
+    restricted = alerts.restricted_for(current_user, item_ids)
+    page = render_template(
         "staff/complaints/due.html",
         title=_("Complaints due this week"),
-        groups=[(team, list(group)) for team, group in by_team],
-        enquiries=enquiries,
-        restricted=alerts.restricted_for(current_user, item_ids),
-        week_ends=week_ends,
-        team_id=team_id,
-        teams=teams(),
+        week=week,
+        restricted=restricted,
+        reviewers=alerts.reviewers_of(restricted),
+        asked=asked,
+        teams=all_teams,
+        owners=owners,
     )
+    return (page, 400) if asked.errors else page
 
 
 @bp.route("/stages/<int:stage_id>/learning", methods=["GET", "POST"])
@@ -565,5 +607,68 @@ def learning_log() -> str:
         open_only=open_only,
         teams=teams(),
         done_form=LearningDoneForm(),
+        today=complaint_stages.today(),
+    )
+
+
+@bp.get("/owners")
+@auth.staff_required(*ROLES)
+def default_owners_page() -> str:
+    """Each team's default owner of new complaints; managers change them."""
+    return render_template(
+        "staff/complaints/owners.html",
+        title=_("Who owns new complaints"),
+        rows=default_owners.teams_with_owners(),
+        may_change=current_user.role in MANAGER_ROLES,
+        may_own=default_owners.may_own,
+    )
+
+
+@bp.route("/owners/<int:team_id>", methods=["GET", "POST"])
+@auth.staff_required(*MANAGER_ROLES)
+def default_owner(team_id: int) -> str | Response:
+    """Choose who owns new complaints about one team."""
+    team = get_by_id(Team, team_id)
+    if team is None:
+        abort(404)
+    form = DefaultOwnerForm(owner=str(team.default_owner_id or ""))
+    form.set_choices(complaint_stages.owners())
+    if form.validate_on_submit():
+        owner = get_by_id(StaffUser, int(form.owner.data)) if form.owner.data else None
+        try:
+            default_owners.set_default_owner(team, owner, current_user, request.remote_addr)
+            flash(
+                _("The default owner for %(team)s is saved.", team=team.name),
+                "success",
+            )
+            return redirect(url_for(".default_owners_page"))
+        except Refusal as error:
+            db.session.rollback()
+            show_refusal(form, error)
+    return render_template(
+        "staff/complaints/owner_form.html",
+        title=_("Who owns new complaints about %(team)s", team=team.name),
+        team=team,
+        form=form,
+    )
+
+
+@bp.get("/stages/<int:stage_id>/letter")
+@auth.staff_required(*ROLES)
+def letter(stage_id: int) -> str:
+    """The acknowledgement letter to print and post, for someone with no email or mobile."""
+    stage = _load(stage_id)
+    item = stage.feedback_item
+    if alerts.restricted_for(current_user, [item.id]):
+        abort(403)
+    contact = item.contact
+    who = complaint_stages.responder_words(complaint_stages.responder(item))
+    return render_template(
+        "staff/complaints/letter.html",
+        title=_("Acknowledgement letter"),
+        stage=stage,
+        name=contact.name if contact else None,
+        address=contact.postal_address if contact else None,
+        lines=acknowledgements.letter_lines(item.reference, who, stage.due_on),
         today=complaint_stages.today(),
     )

@@ -296,10 +296,13 @@ def audit_form(token: str) -> Page:
         session[AUDIT_SENT] = True
         return redirect(url_for(".audit_sent"), code=303)
     try:
-        audit_invitations.find_usable(token)
+        invitation = audit_invitations.find_usable(token)
     except InvitationUnusable as unusable:
         return _link_problem(unusable.problem)
-    return _form_page("public/audit_form.html", form, title=_("Tell us how we did"))
+    service = invitation.team.name if invitation.team is not None else None
+    return _form_page(
+        "public/audit_form.html", form, title=_("Tell us how we did"), service=service
+    )
 
 
 @bp.get("/how-did-we-do/thank-you")

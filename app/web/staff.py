@@ -21,6 +21,7 @@ from app.services.safeguarding import rota
 from app.web import (
     accounts,
     audit,
+    audit_invitations,
     auth,
     complaints,
     correspondence,
@@ -52,6 +53,7 @@ CHILDREN = (
     (reports.bp, "/reports"),
     (equality.staff_bp, "/equality"),
     (privacy.bp, "/privacy"),
+    (audit_invitations.bp, "/audit-invitations"),
 )
 for _child, _prefix in CHILDREN:
     bp.register_blueprint(_child, url_prefix=_prefix)
@@ -103,6 +105,7 @@ def staff_context() -> dict[str, Any]:
         **correspondence.template_helpers(),
         **safeguarding.template_helpers(),
         **privacy.template_helpers(),
+        **audit_invitations.template_helpers(),
     }
 
 

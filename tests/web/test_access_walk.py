@@ -77,7 +77,13 @@ def cases(app, make_staff):
     db.session.commit()
     ordinary = _case(ORDINARY)
     other = make_staff(StaffRole.COMPLAINTS_OFFICER)
-    shared = {"alert_id": alert.id, "sample_id": 1, "shift_id": 1, "user_id": other.user_id}
+    shared = {
+        "alert_id": alert.id,
+        "sample_id": 1,
+        "shift_id": 1,
+        "user_id": other.user_id,
+        "team_id": 1,
+    }
     return {"safeguarding": {**secret, **shared}, "ordinary": {**ordinary, **shared}}
 
 

@@ -13,6 +13,7 @@ from app.models import (
     AuditEvent,
     ComplaintOutcome,
     ComplaintStage,
+    Direction,
     FeedbackItem,
     FeedbackKind,
     FeedbackStatus,
@@ -113,7 +114,9 @@ def test_a_phone_complaint_is_recorded_through_ingest_and_counted_as_received_by
     item = db.session.scalars(select(FeedbackItem)).one()
     assert item.kind == FeedbackKind.COMPLAINT and item.received_via == "phone"
     assert item.contact.phone == "+447700900456" and item.submitter_role == "grandparent"
-    message = db.session.scalars(select(Message)).one()
+    message = db.session.scalars(
+        select(Message).where(Message.direction == Direction.INBOUND)
+    ).one()
     assert message.text == "Nobody told us the hearing had moved."
     [stage] = stages_of(item.id)
     assert stage.received_on == date(2026, 11, 16) and stage.due_on == date(2026, 11, 30)

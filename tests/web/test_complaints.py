@@ -178,4 +178,5 @@ def test_due_this_week_lists_open_stages_by_team(client, signed_in, add_item):
     assert later.reference not in page.text
     filtered = client.get(f"/staff/complaints/due?team={north.id + 1}")
     assert due_soon.reference not in filtered.text
-    assert client.get("/staff/complaints/due?team=%27%3B--").status_code == 200
+    hostile = client.get("/staff/complaints/due?team=%27%3B--")
+    assert hostile.status_code == 400 and "Choose a team from the list" in hostile.text

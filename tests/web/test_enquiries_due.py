@@ -42,10 +42,10 @@ def test_open_enquiries_due_this_week_are_listed_and_filtered_by_team(client, si
 
     page = client.get("/staff/complaints/due")
     assert page.status_code == 200
-    assert "MP and councillor enquiries" in page.text
+    assert "MP enquiry: reply" in page.text
     assert due.reference in page.text and overdue.reference in page.text
     assert later.reference not in page.text and answered.reference not in page.text
-    assert "Councillor" in page.text and "overdue" in page.text
+    assert "Councillor enquiry: reply" in page.text and "overdue" in page.text
     assert "On behalf of a constituent" not in page.text
 
     filtered = client.get(f"/staff/complaints/due?team={north.id}")
@@ -54,4 +54,4 @@ def test_open_enquiries_due_this_week_are_listed_and_filtered_by_team(client, si
 
 def test_no_enquiries_says_so(client, signed_in):
     page = client.get("/staff/complaints/due")
-    assert "No enquiry is due this week." in page.text
+    assert "Nothing else is due this week." in page.text and "Nothing is overdue." in page.text

@@ -75,7 +75,13 @@ def values(app, make_staff):
     )
     db.session.commit()
     other = make_staff(StaffRole.COMPLAINTS_OFFICER)
-    shared = {"alert_id": 1, "sample_id": 1, "shift_id": 1, "user_id": other.user_id}
+    shared = {
+        "alert_id": 1,
+        "sample_id": 1,
+        "shift_id": 1,
+        "user_id": other.user_id,
+        "team_id": 1,
+    }
     return [{**case, **shared}, {**case, **shared, "item_id": waiting.id}]
 
 

@@ -270,17 +270,3 @@ def open_enquiries() -> list[MemberEnquiry]:
     """Every MP and councillor enquiry still waiting for its response."""
     query = select(MemberEnquiry).where(MemberEnquiry.responded_on.is_(None))
     return list(db.session.execute(query.order_by(MemberEnquiry.id)).scalars())
-
-
-def enquiries_due_by(last_day: date, team_id: int | None = None) -> list[MemberEnquiry]:
-    """Open enquiries due on or before `last_day` (overdue ones included), soonest first,
-    for one team (the item's) or all."""
-    query = (
-        select(MemberEnquiry)
-        .join(FeedbackItem, FeedbackItem.id == MemberEnquiry.feedback_item_id)
-        .where(MemberEnquiry.responded_on.is_(None), MemberEnquiry.due_on <= last_day)
-        .order_by(MemberEnquiry.due_on, MemberEnquiry.id)
-    )
-    if team_id is not None:
-        query = query.where(FeedbackItem.team_id == team_id)
-    return list(db.session.execute(query).scalars())

@@ -8,7 +8,6 @@ Every staff action writes an audit event, which also commits the change with it.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,28 +17,25 @@ from app.extensions import db
 from app.language import replying_in
 from app.models import (
     COMPLAINTS_ROLES,
-    Channel,
     ComplaintOutcome,
     ComplaintStage,
-    Direction,
     FeedbackItem,
     FeedbackKind,
     FeedbackStatus,
-    Message,
     StaffUser,
     Team,
 )
 from app.services.common import Refusal, get_by_id, nation, uk_date
+from app.services.complaints import acknowledgements, receipt, regimes
 from app.services.complaints import deadlines as wd
-from app.services.complaints import receipt, regimes
+from app.services.complaints import owners as default_owners
 from app.services.complaints.regimes import StageRule
-from app.services.outbound import messages, opt_outs
+from app.services.outbound import messages
 from app.services.staff import audit_log
 from app.services.staff.audit_log import Action
-from channels.sms import normalise_number
 
 MAX_REASON_CHARS = 2000
-SMS_ACKNOWLEDGEMENT = "complaint_acknowledgement"
+SMS_ACKNOWLEDGEMENT = acknowledgements.PURPOSE
 
 
 class ComplaintRuleError(Refusal):
@@ -91,10 +87,11 @@ def shown_status(item: FeedbackItem) -> FeedbackStatus:
 
 
 def responder(item: FeedbackItem) -> Responder:
-    """Who will respond: the current stage's manager and team if chosen, else the item's team."""
+    """Who will respond: the current stage's manager and team if chosen, else the item's team
+    and its default owner (so an acknowledgement sent before Stage 1 opens names them too)."""
     stages = stages_of(item) if item.id is not None else []
     current = stages[-1] if stages else None
-    manager = current.manager if current else None
+    manager = current.manager if current else default_owners.default_owner(item.team)
     team = (current.team if current else None) or item.team
     return Responder(manager.name if manager else None, team.name if team else None)
 
@@ -127,14 +124,17 @@ def open_stage_one(item: FeedbackItem) -> ComplaintStage | None:
         feedback_item_id=item.id,
         stage=1,
         team_id=item.team_id,
+        manager=default_owners.default_owner(item.team),
         received_on=received,
         due_on=wd.add_working_days(received, regimes.current().stage(1).working_days, nation()),
     )
     db.session.add(stage)
     try:
         db.session.flush()
-        # Stored with the stage in one commit: only the process that opens Stage 1 texts, once.
-        text = _sms_acknowledgement(item, stage)
+        # Stored with the stage in one commit: only the process that opens Stage 1 sends, once.
+        # In the person's language (Welsh or English), whatever the job or request is in.
+        with replying_in(item.contact.language if item.contact is not None else None):
+            text = acknowledgements.queue(item, responder_words(responder(item)), stage.due_on)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -151,43 +151,8 @@ def open_stage_one_of(item_id: int) -> ComplaintStage | None:
 
 
 def sms_acknowledgement_text(reference: str, who: Responder, due: date) -> str:
-    """The text acknowledging a complaint: reference, who will respond and by when, and never
-    what the person wrote, as a shared phone may be read by someone else."""
-    return str(
-        _(
-            "Heard: we are treating your message as a complaint. Your reference is "
-            "%(reference)s. %(who)s will respond by %(due)s. Text STOP to stop texts.",
-            reference=reference,
-            who=responder_words(who),
-            due=format_date(due, "EEEE d MMMM"),
-        )
-    )
-
-
-def _first_inbound_phone(item: FeedbackItem) -> str | None:
-    """The number the complaint's first message came from, if it came by text from a number
-    that can be texted back."""
-    first = db.session.execute(
-        select(Message)
-        .where(Message.feedback_item_id == item.id, Message.direction == Direction.INBOUND)
-        .order_by(Message.received_at, Message.id)
-        .limit(1)
-    ).scalar_one_or_none()
-    if first is None or first.channel != Channel.SMS or not first.sender:
-        return None
-    return first.sender if normalise_number(first.sender).e164 == first.sender else None
-
-
-def _sms_acknowledgement(item: FeedbackItem, stage: ComplaintStage) -> Message | None:
-    """The acknowledgement text for a complaint that began as a text, added to the session."""
-    phone = _first_inbound_phone(item)
-    if phone is None or opt_outs.is_opted_out("sms", phone):
-        return None
-    if item.contact is not None and item.contact.opted_out_at is not None:
-        return None
-    with replying_in(item.contact.language if item.contact is not None else None):
-        text = sms_acknowledgement_text(item.reference, responder(item), stage.due_on)
-    return messages.new_outbound("sms", phone, text, SMS_ACKNOWLEDGEMENT, item)
+    """The text acknowledging a complaint: reference, who will respond and by when."""
+    return acknowledgements.sms_text(reference, responder_words(who), due)
 
 
 def open_missing_stage_ones(limit: int = 500) -> int:
@@ -533,14 +498,3 @@ def open_stages() -> list[ComplaintStage]:
     """Every stage still waiting for its response."""
     query = select(ComplaintStage).where(ComplaintStage.responded_on.is_(None))
     return list(db.session.execute(query.order_by(ComplaintStage.id)).scalars())
-
-
-def due_by(last_day: date, team_id: int | None = None) -> list[ComplaintStage]:
-    """Open stages whose next deadline is on or before `last_day` (overdue ones included),
-    soonest first."""
-    found = [
-        s
-        for s in open_stages()
-        if deadline(s).due <= last_day and (team_id is None or s.team_id == team_id)
-    ]
-    return sorted(found, key=lambda s: (deadline(s).due, s.id))

@@ -75,6 +75,8 @@ class Action(StrEnum):
     COMPLAINT_ACKNOWLEDGED = "complaint_acknowledged"
     COMPLAINT_EXTENDED = "complaint_extended"
     COMPLAINT_OWNER_SET = "complaint_owner_set"
+    TEAM_DEFAULT_OWNER_SET = "team_default_owner_set"
+    AUDIT_INVITATION_ISSUED = "audit_invitation_issued"
     COMPLAINT_OUTCOME_RECORDED = "complaint_outcome_recorded"
     COMPLAINT_ESCALATED = "complaint_escalated"
     COMPLAINT_PANEL_HELD = "complaint_panel_held"

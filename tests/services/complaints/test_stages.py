@@ -13,7 +13,7 @@ from app.models import (
     FeedbackKind,
     Team,
 )
-from app.services.complaints import stages
+from app.services.complaints import due, stages
 from app.services.complaints.stages import ComplaintRuleError
 from tests.factories import FeedbackItemFactory, StaffUserFactory
 
@@ -141,7 +141,7 @@ def test_stage_2_extends_up_to_65_days_and_stage_3_runs_three_clocks(app, monkey
         stages.escalate(stage_three, officer, date(2026, 12, 1))
 
 
-def test_due_by_lists_open_stages_soonest_first(app):
+def test_due_this_week_lists_open_stages_soonest_first(app):
     north, south = Team(name="North"), Team(name="South")
     db.session.add_all([north, south])
     late = stages.open_stage_one(
@@ -153,7 +153,10 @@ def test_due_by_lists_open_stages_soonest_first(app):
     stages.open_stage_one(
         FeedbackItemFactory(created_at=datetime(2026, 3, 2, 10, tzinfo=UTC), team=north)
     )
-    assert stages.due_by(date(2026, 1, 31)) == [late, soon]
-    assert stages.due_by(date(2026, 1, 31), team_id=south.id) == [soon]
+    week = due.due_this_week(date(2026, 1, 28))
+    assert [r.item for r in week.overdue] == [late.feedback_item, soon.feedback_item]
+    assert week.due == []
+    south_only = due.due_this_week(date(2026, 1, 28), due.DueFilters(team_id=south.id))
+    assert [r.item for r in south_only.overdue] == [soon.feedback_item]
     assert stages.days_left(late, date(2026, 1, 16)) == 1
     assert stages.days_left(late, date(2026, 1, 21)) == -2
