@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Welsh is written with curly apostrophes.
 """axe-core's WCAG 2.2 AA rules on the public notices (privacy, the children's privacy notice,
 accessibility, cookies), each reached from the footer link every public page carries."""
 
@@ -30,3 +31,25 @@ def test_the_footer_names_the_organisation_and_how_to_reach_it(live_server, page
     expect(footer.get_by_role("link", name="feedback@example.org")).to_have_attribute(
         "href", "mailto:feedback@example.org"
     )
+
+
+WELSH_NOTICES = [
+    ("Preifatrwydd", "Hysbysiad preifatrwydd"),
+    (
+        "Preifatrwydd i blant a phobl ifanc",
+        "Beth rydyn ni’n ei wneud gyda’r hyn rwyt ti’n ei ddweud wrthon ni",
+    ),
+    ("Datganiad hygyrchedd", "Datganiad hygyrchedd ar gyfer Heard"),
+    ("Cwcis", "Cwcis"),
+]
+
+
+@pytest.mark.parametrize(("link", "heading"), WELSH_NOTICES)
+def test_each_notice_in_welsh_from_the_footer(live_server, page, check_page, link, heading):
+    """The same checks in Welsh, whose longer words are the ones that spill off a phone."""
+    assert page.goto(live_server("/child?lang=cy")).status == 200
+    page.locator(".govuk-footer").get_by_role("link", name=link, exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.get_by_role("button", name="Gadael y dudalen hon")).to_be_visible()
+    check_page(page, f"notice-cy-{link.lower().replace(' ', '-')}")

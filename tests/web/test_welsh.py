@@ -31,7 +31,16 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_pgettext": ((1, "c"), 2),
 }
-PUBLIC_PAGES = ["/", "/child", "/adult", "/hide-your-visit"]
+PUBLIC_PAGES = [
+    "/",
+    "/child",
+    "/adult",
+    "/hide-your-visit",
+    "/privacy",
+    "/privacy/children-and-young-people",
+    "/accessibility",
+    "/cookies",
+]
 
 
 def _public_strings() -> set[tuple[str | None, str]]:
@@ -104,6 +113,52 @@ def test_each_public_page_in_english_links_to_welsh(client, path):
     page = client.get(path)
     assert _lang(page.text) == "en"
     assert f'href="{path}?lang=cy" hreflang="cy" lang="cy">Cymraeg</a>' in page.text
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/privacy", "Hysbysiad preifatrwydd"),
+        (
+            "/privacy/children-and-young-people",
+            "Beth rydyn ni’n ei wneud gyda’r hyn rwyt ti’n ei ddweud wrthon ni",
+        ),
+        ("/accessibility", "Datganiad hygyrchedd ar gyfer Heard"),
+        ("/cookies", "Cwcis"),
+    ],
+)
+def test_the_notices_are_in_welsh_down_to_their_titles(client, path, heading):
+    """The titles come from app/web/notices.py, which babel.cfg must list as well."""
+    page = client.get(f"{path}?lang=cy").text
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in page
+    assert f"<title>{heading.removesuffix(' ar gyfer Heard')} " in page
+    assert "Preifatrwydd i blant a phobl ifanc" in page  # the footer
+    assert "Yn cael ei redeg gan Heard." in page
+
+
+def test_the_welsh_privacy_notice_keeps_its_figures_and_legal_references(client):
+    page = client.get("/privacy?lang=cy").text
+    for words in (
+        "cwynion: 6 o flynyddoedd",
+        "erthygl 6(1)(e) o GDPR y DU",
+        "Ddeddf Plant 1989",
+        "erthygl 9(2)(g) o GDPR y DU",
+        "Ddeddf Diogelu Data 2018",
+        "Swyddfa’r Comisiynydd Gwybodaeth",
+    ):
+        assert words in page, words
+    assert "The law" not in page and "years" not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "remembers the language you chose (English or Welsh)"),
+        ("cy", "yn cofio’r iaith rydych chi wedi’i dewis (Cymraeg neu Saesneg)"),
+    ],
+)
+def test_the_cookies_page_says_the_session_cookie_keeps_the_language(client, lang, words):
+    assert words in client.get(f"/cookies?lang={lang}").text
 
 
 def test_the_choice_is_kept_for_the_visit_without_the_language_in_the_address(client):
