@@ -2,7 +2,12 @@
 
 from app.models.attachments import Attachment
 from app.models.audit_invitations import AuditInvitation
-from app.models.complaints import ComplaintOutcome, ComplaintStage, LearningPoint
+from app.models.complaints import (
+    ComplaintOutcome,
+    ComplaintStage,
+    LearningPoint,
+    NotProgressedReason,
+)
 from app.models.contacts import Contact, Team
 from app.models.corrections import ThemeCorrection
 from app.models.correspondence import (
@@ -33,6 +38,13 @@ from app.models.enums import (
 from app.models.equality import EqualityResponse, ServicePopulation
 from app.models.feedback import Classification, FeedbackItem, FeedbackTheme, Message
 from app.models.operations import PeriodicRun, SchedulerBeat
+from app.models.remedies import (
+    ComplaintCost,
+    ComplaintRemedy,
+    CostKind,
+    RemedyKind,
+    ReportNarrative,
+)
 from app.models.safeguarding import (
     AlertDecision,
     AlertOutcome,
@@ -67,11 +79,14 @@ __all__ = [
     "Channel",
     "Classification",
     "ClassificationState",
+    "ComplaintCost",
     "ComplaintOutcome",
+    "ComplaintRemedy",
     "ComplaintStage",
     "ComplimentCredit",
     "Contact",
     "ContactRole",
+    "CostKind",
     "DeliveryStatus",
     "Direction",
     "ElectedMember",
@@ -84,10 +99,13 @@ __all__ = [
     "LearningPoint",
     "MemberEnquiry",
     "Message",
+    "NotProgressedReason",
     "OmbudsmanFinding",
     "OmbudsmanReferral",
     "PeriodicRun",
     "PreferredChannel",
+    "RemedyKind",
+    "ReportNarrative",
     "RotaKind",
     "RotaShift",
     "SafeguardingAlert",
