@@ -1,6 +1,6 @@
 """The complaints report for the learning team, managers and administrators: a chooser of a
-financial year, a quarter or dates of one's own, the report as a page that prints as the board
-paper, and the same tables as XLSX or as a zip of CSV files.
+financial year, a quarter or dates of one's own, the report as a page, as a PDF drawn on the
+server (cover, contents, page numbers) and the same tables as XLSX or as a zip of CSV files.
 
 Complaints officers work single cases and do not get the report: it quotes compliments and
 lists learning points from every team's cases. URLs carry dates only.
@@ -8,22 +8,23 @@ lists learning points from every team's cases. URLs carry dates only.
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from markupsafe import Markup
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from app.models import StaffRole
 from app.services.complaints import stages
-from app.services.reports import annual, export, periods
+from app.services.reports import annual, export, pdf, periods
 from app.services.reports.periods import Period, PeriodError
 from app.services.reports.tables import Report
 from app.services.staff import audit_log
-from app.web import auth, staff
+from app.web import auth, staff, trend_charts
 from app.web.date_fields import UkDateField
 
 bp = Blueprint("reports", __name__)
@@ -31,6 +32,19 @@ bp.context_processor(staff._staff_globals)
 
 ROLES = (StaffRole.LEARNING_TEAM, StaffRole.MANAGER, StaffRole.ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The report's sections in order: their headings on the page and in the PDF's contents.
+REPORT_SECTIONS = (
+    ("complaints", _l("Complaints")),
+    ("outcomes", _l("Outcomes")),
+    ("response-times", _l("Response times")),
+    ("complainants", _l("How complaints were received and who complained")),
+    ("compliments", _l("Compliments")),
+    ("learning", _l("Learning points and actions")),
+    ("equality", _l("Equality monitoring of complainants")),
+    ("correspondence", _l("Ombudsman, MP and councillor correspondence")),
+    ("notes", _l("How this report counts")),
+)
 
 
 class YearOrQuarterForm(FlaskForm):
@@ -99,6 +113,39 @@ def complaints_report() -> tuple[str, int] | str:
     return _page(choice, dates, report)
 
 
+def _charts(report: Report) -> dict[str, Markup]:
+    """The report's charts as inline SVG: vector images on the page and in the PDF."""
+    this, before = report.period.label, report.previous.label
+    stages = report.stages.rows
+    bands = report.response_times.bands.rows
+    return {
+        "stages": trend_charts.grouped_bars(
+            "chart-stages",
+            _("Complaints by stage"),
+            _("Complaints received at each stage, this period beside the year before."),
+            [row.label for row in stages],
+            [(this, [row.current for row in stages]), (before, [row.previous for row in stages])],
+        ),
+        "bands": trend_charts.grouped_bars(
+            "chart-bands",
+            _("Stage 1 responses in working days"),
+            _("Stage 1 responses by working days taken, this period beside the year before."),
+            [row.label for row in bands],
+            [(this, [row.current for row in bands]), (before, [row.previous for row in bands])],
+        ),
+    }
+
+
+def _report_context(report: Report | None) -> dict[str, Any]:
+    """What the report's sections need, on the page and in the PDF alike."""
+    return {
+        "report": report,
+        "report_sections": REPORT_SECTIONS,
+        "section_titles": dict(REPORT_SECTIONS),
+        "charts": _charts(report) if report is not None else {},
+    }
+
+
 def _page(
     choice: YearOrQuarterForm, dates: DatesForm, report: Report | None
 ) -> tuple[str, int] | str:
@@ -108,8 +155,8 @@ def _page(
         form=choice if choice.errors else dates,
         choice=choice,
         dates=dates,
-        report=report,
         download_args=request.args.to_dict(flat=False),
+        **_report_context(report),
     )
     return (page, 400) if choice.errors or dates.errors else page
 
@@ -122,7 +169,9 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
         return _page(choice, dates, None)
     report = annual.build_report(period.start, period.end)
     _audited(audit_log.Action.COMPLAINTS_REPORT_DOWNLOADED, period, file_format)
-    if file_format == "xlsx":
+    if file_format == "pdf":
+        body, mimetype, name = pdf.render(report_html(report)), "application/pdf", "pdf"
+    elif file_format == "xlsx":
         body, mimetype, name = export.to_xlsx(report), XLSX, "xlsx"
     else:
         body, mimetype, name = export.to_csv_zip(report), "application/zip", "zip"
@@ -131,6 +180,23 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
         f'attachment; filename="{export.file_stem(report)}.{name}"'
     )
     return response
+
+
+def report_html(report: Report) -> str:
+    """The report as one self-contained HTML document for the PDF: cover, contents, sections."""
+    return render_template(
+        "staff/reports/complaints_pdf.html",
+        organisation=current_app.config["ORGANISATION_NAME"],
+        produced_on=stages.today(),
+        **_report_context(report),
+    )
+
+
+@bp.get("/complaints.pdf")
+@auth.staff_required(*ROLES)
+def complaints_pdf() -> Response | tuple[str, int] | str:
+    """The report as a PDF for the board: drawn on the server, fetching nothing."""
+    return _download("pdf")
 
 
 @bp.get("/complaints.xlsx")
