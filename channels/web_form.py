@@ -115,6 +115,7 @@ def child_message(answers: Mapping[str, Any], received_at: datetime) -> InboundM
         topic=topic,
         worker_or_team=_line(answers.get("worker_or_team")),
         score=_score(answers.get("score")),
+        wants_advocate=answers.get("advocate") == "yes",
     )
     return _message(CHILD_CHANNEL, answers, answers["text"], details, contact, received_at)
 

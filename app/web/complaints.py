@@ -20,10 +20,15 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.models import (
+    ComplaintCost,
     ComplaintOutcome,
+    ComplaintRemedy,
     ComplaintStage,
+    CostKind,
     FeedbackItem,
     LearningPoint,
+    NotProgressedReason,
+    RemedyKind,
     StaffRole,
     StaffUser,
     Team,
@@ -31,20 +36,28 @@ from app.models import (
 from app.services.classification import themes as classification_themes
 from app.services.complaints import correspondence
 from app.services.complaints import learning as complaint_learning
+from app.services.complaints import remedies as complaint_remedies
 from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
 from app.services.safeguarding import alerts
 from app.web import auth, staff
 from app.web.complaint_forms import (
+    COST_LABELS,
+    NOT_PROGRESSED_LABELS,
     OUTCOME_LABELS,
+    REMEDY_LABELS,
     AcknowledgeForm,
+    AdvocacyForm,
+    CostForm,
     EscalateForm,
     ExtendForm,
     LearningDoneForm,
     LearningForm,
+    NotProgressedForm,
     OutcomeForm,
     OwnerForm,
+    RemedyForm,
     StageDateForm,
 )
 
@@ -71,6 +84,8 @@ class StagePanel:
     learning_stage: ComplaintStage | None
     may_record_learning: bool
     done_form: LearningDoneForm
+    remedies: list[ComplaintRemedy]
+    costs: list[ComplaintCost]
 
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
@@ -92,6 +107,8 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
         learning_stage=next((s for s in reversed(stages) if s.outcome is not None), None),
         may_record_learning=current_user.is_authenticated and current_user.role in LEARNING_ROLES,
         done_form=LearningDoneForm(),
+        remedies=complaint_remedies.remedies_of(item),
+        costs=complaint_remedies.costs_of(item),
     )
 
 
@@ -101,6 +118,10 @@ def _complaint_helpers() -> dict[str, Any]:
     return {
         "complaint_panel_for": panel_for,
         "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
+        "remedy_label": lambda value: REMEDY_LABELS.get(value, value),
+        "cost_label": lambda value: COST_LABELS.get(value, value),
+        "not_progressed_label": lambda value: NOT_PROGRESSED_LABELS.get(value, value),
+        "pounds": pounds,
         "days_left_text": days_left_text,
         "theme_name": lambda value: classification_themes.taxonomy_themes().get(value, value),
     }
@@ -110,6 +131,13 @@ def _complaint_helpers() -> dict[str, Any]:
 def uk_day(value: date | None) -> str:
     """A date as people in the UK write it: 7 January 2026."""
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def pounds(amount_pence: int | None) -> str:
+    """Whole pence as money: £1,250.50."""
+    if amount_pence is None:
+        return ""
+    return f"£{amount_pence // 100:,}.{amount_pence % 100:02d}"
 
 
 def days_left_text(days: int) -> str:
@@ -225,6 +253,103 @@ def outcome(stage_id: int) -> str | Response:
         except ComplaintRuleError as error:
             _refused(form, error)
     return _stage_page(stage, form, _("Record the outcome of Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/remedy", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def remedy(stage_id: int) -> str | Response:
+    """Record what the stage's response did to put things right."""
+    stage = _load(stage_id)
+    form = RemedyForm()
+    if form.validate_on_submit():
+        try:
+            complaint_remedies.record_remedy(
+                stage,
+                current_user,
+                RemedyKind(form.kind.data),
+                complaint_remedies.pence(form.amount.data),
+                form.note.data,
+                request.remote_addr,
+            )
+            flash(_("The remedy is recorded."), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            form.amount.errors = [*form.amount.errors, str(error)]
+    return _stage_page(stage, form, _("Record a remedy at Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/cost", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def cost(stage_id: int) -> str | Response:
+    """Record what an independent investigator or independent person cost (Stages 2 and 3)."""
+    stage = _load(stage_id)
+    if stage.stage not in complaint_remedies.COSTED_STAGES:
+        abort(404)
+    form = CostForm()
+    if form.validate_on_submit():
+        try:
+            complaint_remedies.record_cost(
+                stage,
+                current_user,
+                CostKind(form.kind.data),
+                complaint_remedies.pence(form.amount.data),
+                form.incurred_on.data,
+                form.note.data,
+                request.remote_addr,
+            )
+            flash(_("The cost is recorded."), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            form.amount.errors = [*form.amount.errors, str(error)]
+    return _stage_page(stage, form, _("Record a cost of Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/advocacy", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def advocacy(stage_id: int) -> str | Response:
+    """Record whether the complainant was offered an advocate and took one up."""
+    stage = _load(stage_id)
+    item = stage.feedback_item
+    answers = {True: "yes", False: "no", None: "unknown"}
+    form = AdvocacyForm(
+        offered=None if item.advocacy_offered is None else answers[item.advocacy_offered],
+        taken_up=None if item.advocacy_offered is None else answers[item.advocacy_taken_up],
+    )
+    if form.validate_on_submit():
+        taken = {"yes": True, "no": False}.get(form.taken_up.data)
+        complaint_remedies.record_advocacy(
+            stage, current_user, form.offered.data == "yes", taken, request.remote_addr
+        )
+        flash(_("Advocacy is recorded."), "success")
+        return _to_item(stage)
+    return _stage_page(stage, form, _("Advocacy"))
+
+
+@bp.route("/stages/<int:stage_id>/not-progressed", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def not_progressed(stage_id: int) -> str | Response:
+    """Record a request for the next stage that did not go ahead, and why."""
+    stage = _load(stage_id)
+    form = NotProgressedForm()
+    if form.validate_on_submit():
+        try:
+            complaint_remedies.record_not_progressed(
+                stage,
+                current_user,
+                form.requested_on.data,
+                NotProgressedReason(form.reason.data),
+                request.remote_addr,
+            )
+            flash(_("Saved: Stage %(n)d did not go ahead.", n=stage.stage + 1), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            _refused(form, error)
+    return _stage_page(
+        stage, form, _("Stage %(n)d was asked for but did not go ahead", n=stage.stage + 1)
+    )
 
 
 @bp.route("/stages/<int:stage_id>/escalate", methods=["GET", "POST"])
