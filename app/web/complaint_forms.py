@@ -146,6 +146,18 @@ class LearningForm(FlaskForm):
         description=_l("What will change, so that it does not happen again."),
         validators=[Optional(), _REASON_LENGTH],
     )
+    intended_outcome = TextAreaField(
+        _l("Intended outcome (optional)"),
+        widget=GovTextArea(),
+        description=_l("What the action should achieve, for the action plan."),
+        validators=[Optional(), _REASON_LENGTH],
+    )
+    progress_update = TextAreaField(
+        _l("Latest update (optional)"),
+        widget=GovTextArea(),
+        description=_l("How the action is going: the action plan's quarterly update."),
+        validators=[Optional(), _REASON_LENGTH],
+    )
     owner = SelectField(_l("Who owns the action?"), widget=GovSelect(), validate_choice=True)
     due_on = UkDateField(
         _l("When is the action due?"),

@@ -477,6 +477,8 @@ def learning_change(point_id: int) -> str | Response:
     form = LearningForm(
         lesson=point.lesson,
         action=point.action,
+        intended_outcome=point.intended_outcome,
+        progress_update=point.progress_update,
         owner=str(point.owner_id or ""),
         due_on=point.due_on,
         themes=point.themes,
@@ -515,6 +517,8 @@ def _learning_page(
                 form.themes.data,
                 team,
                 request.remote_addr,
+                intended_outcome=form.intended_outcome.data,
+                progress_update=form.progress_update.data,
             )
             flash(saved, "success")
             return _to_item(stage)

@@ -206,3 +206,63 @@ def test_a_complaints_officer_only(client, make_staff, sign_in, answered):
     sign_in(client, other)
     stage = _stage(answered.id)
     assert client.get(f"/staff/complaints/stages/{stage.id}/remedy").status_code == 403
+
+
+def test_a_learning_point_carries_the_action_plans_outcome_and_update(client, answered):
+    stage = _stage(answered.id)
+    data = {
+        "lesson": "Calls were not returned",
+        "team": "",
+        "owner": "",
+        "action": "Call parents back within a day",
+        "intended_outcome": "Parents know the next step",
+        "progress_update": "Done in two of five teams",
+    }
+    assert (
+        client.post(f"/staff/complaints/stages/{stage.id}/learning", data=data).status_code == 302
+    )
+    from app.models import LearningPoint
+
+    point = db.session.scalars(select(LearningPoint)).one()
+    assert point.intended_outcome == "Parents know the next step"
+    assert (point.progress_update, point.progress_updated_on) == (
+        "Done in two of five teams",
+        date(2026, 3, 1),
+    )
+    page = client.get(f"/staff/items/{answered.id}")
+    assert "Intended outcome" in page.text and "Done in two of five teams" in page.text
+    no_action = client.post(
+        f"/staff/complaints/stages/{stage.id}/learning",
+        data={"lesson": "Another", "team": "", "owner": "", "intended_outcome": "Something"},
+    )
+    assert "Say what the action is before its outcome" in no_action.text
+
+
+def test_the_reports_own_words_are_kept_with_the_period(client, make_staff, sign_in):
+    from app.models import ReportNarrative, StaffRole
+
+    client.post("/staff/sign-out")
+    sign_in(client, make_staff(StaffRole.LEARNING_TEAM))
+    url = "/staff/reports/complaints/text?period=2025-26"
+    form = client.get(url)
+    assert form.status_code == 200 and "{complaints}" in form.text
+    assert db.session.scalars(select(ReportNarrative)).first() is None  # a GET writes nothing
+    saved = client.post(
+        url,
+        data={
+            "executive_summary": "We had {complaints} complaints. {unknown} stays.",
+            "introduction": "",
+            "conclusion": "The board thanks the teams.",
+        },
+    )
+    assert saved.status_code == 302
+    page = client.get("/staff/reports/complaints?period=2025-26")
+    assert "We had 0 complaints. {unknown} stays." in page.text
+    assert "The board thanks the teams." in page.text
+    assert "as the regulations require" in page.text  # the draft introduction stands in
+    assert "complaints_report_text_saved" in _actions()
+    other_year = client.get("/staff/reports/complaints?period=2024-25")
+    assert "We had" not in other_year.text
+    too_long = client.post(url, data={"executive_summary": "x" * 10_001})
+    assert too_long.status_code == 200 and "govuk-error-summary" in too_long.text
+    assert client.post("/staff/reports/complaints/text?period=bad", data={}).status_code == 400
