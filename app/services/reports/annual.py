@@ -71,6 +71,8 @@ from app.services.reports.tables import (
 
 CURRENT = "current"
 PREVIOUS = "previous"
+# The same dates two years before: the papers set three years side by side.
+EARLIER = "earlier"
 NOT_RECORDED = "not_recorded"
 AWAITING = "awaiting"
 QUOTES = 5
@@ -195,12 +197,14 @@ def build_report(start: date, end: date, nation: str | None = None) -> Report:
     same dates a year before; `nation` is the UK nation whose bank holidays count."""
     period = Period(start, end)
     previous = period.year_before()
-    dates = _Dates(period, previous)
+    dates = _Dates(period, previous, previous.year_before())
     nation = nation or common.nation()
     stages, outcomes = _stages_and_outcomes(dates)
     return Report(
         period=period,
         previous=previous,
+        earlier=dates.earlier,
+        first_record=_first_record(),
         nation=nation,
         stages=stages,
         teams=_teams(dates),
@@ -226,23 +230,36 @@ def build_report(start: date, end: date, nation: str | None = None) -> Report:
 
 @dataclass(frozen=True)
 class _Dates:
-    """The two periods, and SQL that sorts a row into one of them by a date or a moment."""
+    """The three periods, and SQL that sorts a row into one of them by a date or a moment."""
 
     period: Period
     previous: Period
+    earlier: Period
+
+    @property
+    def first(self) -> date:
+        return self.earlier.start
 
     def on(self, day: Any) -> tuple[ColumnElement[str], ColumnElement[bool]]:
-        """Which period a date column falls in, and whether it falls in either."""
-        inside = [day.between(p.start, p.end) for p in (self.period, self.previous)]
-        return case((inside[0], CURRENT), else_=PREVIOUS), or_(*inside)
+        """Which period a date column falls in, and whether it falls in any."""
+        inside = [day.between(p.start, p.end) for p in (self.period, self.previous, self.earlier)]
+        which = case((inside[0], CURRENT), (inside[1], PREVIOUS), else_=EARLIER)
+        return which, or_(*inside)
 
     def at(self, moment: Any) -> tuple[ColumnElement[str], ColumnElement[bool]]:
-        """Which period a timestamp column falls in (UK days), and whether it falls in either."""
+        """Which period a timestamp column falls in (UK days), and whether it falls in any."""
         inside = []
-        for p in (self.period, self.previous):
+        for p in (self.period, self.previous, self.earlier):
             first, after = p.bounds()
             inside.append(and_(moment >= first, moment < after))
-        return case((inside[0], CURRENT), else_=PREVIOUS), or_(*inside)
+        which = case((inside[0], CURRENT), (inside[1], PREVIOUS), else_=EARLIER)
+        return which, or_(*inside)
+
+
+def _first_record() -> date | None:
+    """The UK day of the first feedback Heard holds: periods ending before it have no data."""
+    first = db.session.execute(select(func.min(FeedbackItem.created_at))).scalar_one()
+    return uk_date(first) if first is not None else None
 
 
 def _counts(rows: Iterable[Any]) -> dict[str, dict[str, int]]:
@@ -271,11 +288,16 @@ def _table(
             names.get(key, key),
             counts.get(key, {}).get(CURRENT, 0),
             counts.get(key, {}).get(PREVIOUS, 0),
+            counts.get(key, {}).get(EARLIER, 0),
         )
         for key in keys
     )
     summed = Comparison(
-        "total", "Total", sum(r.current for r in rows), sum(r.previous for r in rows)
+        "total",
+        "Total",
+        sum(r.current for r in rows),
+        sum(r.previous for r in rows),
+        sum(r.earlier for r in rows),
     )
     return CountTable(rows, summed if total else None)
 
@@ -365,7 +387,7 @@ def _response_times(dates: _Dates, nation: str) -> ResponseTimes:
     latest = db.session.execute(
         select(func.max(ComplaintStage.responded_on)).where(inside)
     ).scalar_one()
-    first = min(dates.previous.start, dates.period.start)
+    first = dates.first
     last = max(latest or first, dates.period.end)
     calendar = _calendar_table(working_day_ordinals(first, last, nation))
     received = calendar.alias("received_day")
@@ -495,7 +517,7 @@ def _learning(dates: _Dates) -> Learning:
     today = complaint_stages.today()
     overdue = {
         w: and_(not_done, LearningPoint.due_on < min(p.end, today))
-        for w, p in ((CURRENT, dates.period), (PREVIOUS, dates.previous))
+        for w, p in ((CURRENT, dates.period), (PREVIOUS, dates.previous), (EARLIER, dates.earlier))
     }
     summary = select(
         which,
@@ -507,6 +529,7 @@ def _learning(dates: _Dates) -> Learning:
             case(
                 (and_(which == CURRENT, overdue[CURRENT]), 1),
                 (and_(which == PREVIOUS, overdue[PREVIOUS]), 1),
+                (and_(which == EARLIER, overdue[EARLIER]), 1),
                 else_=0,
             )
         ),
@@ -613,7 +636,7 @@ def _working_days(
     """The working-day calendar twice, to join on the day received and the day answered: it
     runs from the earlier period's start to the latest answer of the rows counted."""
     latest = db.session.execute(select(func.max(answered)).where(inside)).scalar_one()
-    first = min(dates.previous.start, dates.period.start)
+    first = dates.first
     last = max(latest or first, dates.period.end)
     calendar = _calendar_table(working_day_ordinals(first, last, nation))
     return calendar.alias("received_day"), calendar.alias("answered_day")

@@ -8,7 +8,9 @@ from app.services.reports.equality import EqualityTable
 from app.services.reports.periods import Period
 
 COUNTING_RULES = (
-    "Each table sets the chosen period beside the same dates a year before.",
+    "Each table sets the chosen period beside the same dates a year before and two years "
+    'before, with the change in percent from the year before; "no data" marks a period that '
+    "ended before the first feedback Heard holds.",
     "A complaint stage counts in the period in which that stage was received (its received "
     "date): Stage 1 on the day the complaint arrived, Stages 2 and 3 on the day the "
     "complainant asked to escalate.",
@@ -64,6 +66,8 @@ class Comparison:
     label: str
     current: int
     previous: int
+    # The same dates two years before.
+    earlier: int = 0
 
 
 @dataclass(frozen=True)
@@ -188,4 +192,10 @@ class Report:
     advocacy: Advocacy | None = None
     action_plan: tuple[ActionPlanEntry, ...] = ()
     ombudsman_name: str = ""
+    earlier: Period | None = None
+    # The day of the first feedback Heard holds; a period that ended before it has no data.
+    first_record: date | None = None
     notes: tuple[str, ...] = COUNTING_RULES
+
+    def has_data(self, period: Period) -> bool:
+        return self.first_record is not None and self.first_record <= period.end

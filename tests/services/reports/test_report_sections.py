@@ -257,3 +257,29 @@ def test_small_numbers_are_hidden_in_monitoring(app: Flask, report: Report) -> N
     equality = page.split('id="equality"', 1)[1].split('id="correspondence"', 1)[0]
     assert "fewer than 5" in equality
     assert ">3<" not in equality
+
+
+def test_three_years_side_by_side_and_no_data_before_heard(app: Flask, report: Report) -> None:
+    from app.web.reports import report_html
+
+    assert report.earlier is not None and report.earlier.label == "1 April 2023 to 31 March 2024"
+    assert report.first_record == date(2024, 6, 3)
+    assert report.has_data(report.previous) and not report.has_data(report.earlier)
+    with app.test_request_context("/staff/reports/complaints.pdf?period=2025-26"):
+        page = report_html(report)
+    stages = page.split('id="complaints"', 1)[1].split("</table>", 1)[0]
+    assert "1 April 2023 to 31 March 2024" in stages
+    assert "no data" in stages
+    # Stage 1: 3 this year against 1 the year before is +200%.
+    assert "+200%" in stages
+
+
+def test_a_complaint_two_years_before_counts_in_the_third_column(app: Flask) -> None:
+    old = _item(date(2023, 5, 2))
+    ComplaintStageFactory(feedback_item=old, received_on=date(2023, 5, 2), due_on=date(2023, 5, 16))
+    db.session.commit()
+    year = financial_year(2025)
+    report = build_report(year.start, year.end, nation="ENG")
+    stage_one = next(row for row in report.stages.rows if row.key == "1")
+    assert (stage_one.current, stage_one.previous, stage_one.earlier) == (0, 0, 1)
+    assert report.has_data(report.previous)
