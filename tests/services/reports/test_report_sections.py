@@ -283,3 +283,14 @@ def test_a_complaint_two_years_before_counts_in_the_third_column(app: Flask) -> 
     stage_one = next(row for row in report.stages.rows if row.key == "1")
     assert (stage_one.current, stage_one.previous, stage_one.earlier) == (0, 0, 1)
     assert report.has_data(report.previous)
+
+
+def test_the_workbook_has_the_new_sections_and_hides_small_numbers(report: Report) -> None:
+    from app.services.reports import export
+
+    sheets = {sheet.name: sheet for sheet in export.sheets(report)}
+    for name in ("Timeliness", "Stage 2 not progressed", "Advocacy", "Remedies", "Action plan"):
+        assert name in sheets
+    assert ("Independent investigators (Stages 2 and 3)", 1800.0, 0.0) in sheets["Expenditure"].rows
+    female = next(row for row in sheets["Equality"].rows if row[2] == "Female")
+    assert female[3] == "fewer than 5" and female[4] is None
