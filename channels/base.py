@@ -38,6 +38,8 @@ class FeedbackDetails:
     topic: str | None = None
     worker_or_team: str | None = None
     score: int | None = None
+    # A child complaining asked for an advocate to help them (the children's form).
+    wants_advocate: bool = False
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,7 @@ def child_message(
         topic=topic,
         worker_or_team=_line(answers.get("worker_or_team")),
         score=_score(answers.get("score")),
+        wants_advocate=answers.get("advocate") == "yes",
     )
     return _message(
         CHILD_CHANNEL, answers, answers["text"], details, contact, received_at, language=language

@@ -2,7 +2,12 @@
 
 from app.models.attachments import Attachment
 from app.models.audit_invitations import AuditInvitation
-from app.models.complaints import ComplaintOutcome, ComplaintStage, LearningPoint
+from app.models.complaints import (
+    ComplaintOutcome,
+    ComplaintStage,
+    LearningPoint,
+    NotProgressedReason,
+)
 from app.models.contacts import Contact, Team
 from app.models.corrections import ThemeCorrection
 from app.models.correspondence import (
@@ -34,6 +39,13 @@ from app.models.equality import EqualityResponse, ServicePopulation
 from app.models.feedback import Classification, FeedbackItem, FeedbackTheme, Message
 from app.models.operations import PeriodicRun, SchedulerBeat
 from app.models.privacy import LegalHold, PrivacyRequest, RequestDecision, RequestKind
+from app.models.remedies import (
+    ComplaintCost,
+    ComplaintRemedy,
+    CostKind,
+    RemedyKind,
+    ReportNarrative,
+)
 from app.models.safeguarding import (
     AlertDecision,
     AlertOutcome,
@@ -68,11 +80,14 @@ __all__ = [
     "Channel",
     "Classification",
     "ClassificationState",
+    "ComplaintCost",
     "ComplaintOutcome",
+    "ComplaintRemedy",
     "ComplaintStage",
     "ComplimentCredit",
     "Contact",
     "ContactRole",
+    "CostKind",
     "DeliveryStatus",
     "Direction",
     "ElectedMember",
@@ -86,11 +101,14 @@ __all__ = [
     "LegalHold",
     "MemberEnquiry",
     "Message",
+    "NotProgressedReason",
     "OmbudsmanFinding",
     "OmbudsmanReferral",
     "PeriodicRun",
     "PreferredChannel",
     "PrivacyRequest",
+    "RemedyKind",
+    "ReportNarrative",
     "RequestDecision",
     "RequestKind",
     "RotaKind",

@@ -21,6 +21,17 @@ class ComplaintOutcome(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class NotProgressedReason(StrEnum):
+    """Why a complainant's request for Stage 2 did not go ahead, as the annual reports list."""
+
+    RESOLVED_AT_STAGE_1 = "resolved_at_stage_1"
+    OUT_OF_TIME = "out_of_time"
+    LEGAL_PROCEEDINGS = "legal_proceedings"
+    OUTSIDE_PROCEDURE = "outside_procedure"
+    WITHDRAWN = "withdrawn"
+    OTHER = "other"
+
+
 class ComplaintStage(Model):
     """Stage 1 local resolution, 2 investigation or 3 review panel of one complaint.
 
@@ -49,6 +60,11 @@ class ComplaintStage(Model):
     responded_on: Mapped[date | None] = mapped_column(index=True)
     outcome: Mapped[ComplaintOutcome | None] = mapped_column(enum_column(ComplaintOutcome))
     outcome_reason: Mapped[str | None] = mapped_column(Text)
+    # A request for the next stage that did not go ahead: when it was asked for, and why not.
+    next_stage_requested_on: Mapped[date | None]
+    next_stage_declined: Mapped[NotProgressedReason | None] = mapped_column(
+        enum_column(NotProgressedReason)
+    )
     # The last reminder sent, so a nudge repeats weekly and not every time the job runs.
     reminder_kind: Mapped[str | None] = mapped_column(String(16))
     reminder_sent_on: Mapped[date | None]
@@ -82,6 +98,10 @@ class LearningPoint(Model):
     due_on: Mapped[date | None]
     done_on: Mapped[date | None]
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The action plan's columns: what the action should achieve, and the latest update on it.
+    intended_outcome: Mapped[str | None] = mapped_column(Text)
+    progress_update: Mapped[str | None] = mapped_column(Text)
+    progress_updated_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

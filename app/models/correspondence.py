@@ -20,8 +20,17 @@ class ElectedMember(StrEnum):
 
 
 class OmbudsmanFinding(StrEnum):
+    """The categories the Ombudsmen publish decisions in (the last two kept for referrals
+    recorded before those were offered). Stored as strings: new values need no migration."""
+
     UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
     NOT_UPHELD = "not_upheld"
+    PREMATURE = "premature"
+    OUTSIDE_JURISDICTION = "outside_jurisdiction"
+    CLOSED_AFTER_INITIAL_ENQUIRIES = "closed_after_initial_enquiries"
+    SETTLED_LOCALLY = "settled_locally"
+    WITHDRAWN = "withdrawn"
     MALADMINISTRATION = "maladministration"
     DISCONTINUED = "discontinued"
 

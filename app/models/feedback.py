@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
@@ -48,6 +48,11 @@ class FeedbackItem(Model):
     # A case this item named (a reference in an email's subject, a reply) but was not let
     # join, because it came from someone not on that case: staff see both, linked.
     named_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
+    # A child complaining is told of their right to an advocate and may ask for one on the
+    # form; staff record whether one was offered and whether the child took it up.
+    advocate_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
+    advocacy_offered: Mapped[bool | None]
+    advocacy_taken_up: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # When the retention schedule (or an erasure request) replaced its texts and removed its

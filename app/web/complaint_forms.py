@@ -1,5 +1,5 @@
-"""Forms for the complaint stage pages: acknowledge, extend, owner, outcome, escalate and
-learning points."""
+"""Forms for the complaint stage pages: acknowledge, extend, owner, outcome, escalate,
+remedies, costs, advocacy, a next stage that did not go ahead, and learning points."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,7 +23,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.models import ComplaintOutcome, StaffUser, Team
+from app.models import (
+    ComplaintOutcome,
+    CostKind,
+    NotProgressedReason,
+    RemedyKind,
+    StaffUser,
+    Team,
+)
 from app.services.complaints.stages import MAX_REASON_CHARS
 from app.web.date_fields import UkDateField
 
@@ -134,6 +141,18 @@ class LearningForm(FlaskForm):
         _l("Action (optional)"),
         widget=GovTextArea(),
         description=_l("What will change, so that it does not happen again."),
+        validators=[Optional(), _REASON_LENGTH],
+    )
+    intended_outcome = TextAreaField(
+        _l("Intended outcome (optional)"),
+        widget=GovTextArea(),
+        description=_l("What the action should achieve, for the action plan."),
+        validators=[Optional(), _REASON_LENGTH],
+    )
+    progress_update = TextAreaField(
+        _l("Latest update (optional)"),
+        widget=GovTextArea(),
+        description=_l("How the action is going: the action plan's quarterly update."),
         validators=[Optional(), _REASON_LENGTH],
     )
     owner = SelectField(_l("Who owns the action?"), widget=GovSelect(), validate_choice=True)
@@ -255,3 +274,103 @@ class DefaultOwnerForm(FlaskForm):
         self.owner.choices = [SelectChoice("", _l("Nobody"))] + [
             SelectChoice(str(o.id), o.name) for o in owners
         ]
+
+
+REMEDY_LABELS = {
+    RemedyKind.APOLOGY.value: _l("Apology"),
+    RemedyKind.EXPLANATION.value: _l("Explanation"),
+    RemedyKind.ACTION_TAKEN.value: _l("Action taken"),
+    RemedyKind.FINANCIAL_PAYMENT.value: _l("Financial payment"),
+    RemedyKind.SERVICE_CHANGE.value: _l("Change to the service"),
+}
+COST_LABELS = {
+    CostKind.INVESTIGATOR.value: _l("Independent investigator"),
+    CostKind.INDEPENDENT_PERSON.value: _l("Independent person"),
+}
+NOT_PROGRESSED_LABELS = {
+    NotProgressedReason.RESOLVED_AT_STAGE_1.value: _l("Resolved after further work at Stage 1"),
+    NotProgressedReason.OUT_OF_TIME.value: _l("Asked for after the time allowed"),
+    NotProgressedReason.LEGAL_PROCEEDINGS.value: _l("The matter is before a court"),
+    NotProgressedReason.OUTSIDE_PROCEDURE.value: _l("Outside the complaints procedure"),
+    NotProgressedReason.WITHDRAWN.value: _l("Withdrawn by the complainant"),
+    NotProgressedReason.OTHER.value: _l("Another reason"),
+}
+_AMOUNT_LENGTH = Length(max=20, message=_l("Enter an amount in pounds, like 250 or 250.50"))
+_NOTE_LENGTH = Length(max=2000, message=_l("Keep it to 2000 characters or fewer"))
+
+
+class RemedyForm(FlaskForm):
+    kind = RadioField(
+        _l("What did the response do to put things right?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(k, v) for k, v in REMEDY_LABELS.items()],
+        validators=[InputRequired(_l("Choose the remedy"))],
+    )
+    amount = StringField(
+        _l("Amount paid, in pounds (for a financial payment only)"),
+        widget=GovTextInput(),
+        validators=[Optional(), _AMOUNT_LENGTH],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        widget=GovTextArea(),
+        description=_l("Do not copy the complaint or name the complainant here."),
+        validators=[Optional(), _NOTE_LENGTH],
+    )
+    submit = SubmitField(_l("Record remedy"), widget=GovSubmitInput())
+
+
+class CostForm(FlaskForm):
+    kind = RadioField(
+        _l("Who was paid?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(k, v) for k, v in COST_LABELS.items()],
+        validators=[InputRequired(_l("Choose who was paid"))],
+    )
+    amount = StringField(
+        _l("Amount, in pounds"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the amount")), _AMOUNT_LENGTH],
+    )
+    incurred_on = UkDateField(
+        _l("Date of the invoice or payment"),
+        validators=[InputRequired(_l("Enter the date as day, month and year"))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"), widget=GovTextArea(), validators=[Optional(), _NOTE_LENGTH]
+    )
+    submit = SubmitField(_l("Record cost"), widget=GovSubmitInput())
+
+
+class AdvocacyForm(FlaskForm):
+    offered = RadioField(
+        _l("Was the complainant offered an advocate?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[InputRequired(_l("Say whether an advocate was offered"))],
+    )
+    taken_up = RadioField(
+        _l("Did they take up advocacy?"),
+        widget=GovRadioInput(),
+        choices=[
+            SelectChoice("yes", _l("Yes")),
+            SelectChoice("no", _l("No")),
+            SelectChoice("unknown", _l("Not known yet")),
+        ],
+        validators=[InputRequired(_l("Say whether they took up advocacy"))],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+
+class NotProgressedForm(FlaskForm):
+    requested_on = UkDateField(
+        _l("When did the complainant ask for the next stage?"),
+        validators=[InputRequired(_l("Enter the date of the request as day, month and year"))],
+    )
+    reason = RadioField(
+        _l("Why did it not go ahead?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(k, v) for k, v in NOT_PROGRESSED_LABELS.items()],
+        validators=[InputRequired(_l("Choose why it did not go ahead"))],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())

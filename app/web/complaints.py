@@ -22,12 +22,17 @@ from app.models import (
     COMPLAINTS_ROLES,
     LEADERSHIP_ROLES,
     Channel,
+    ComplaintCost,
     ComplaintOutcome,
+    ComplaintRemedy,
     ComplaintStage,
     ContactRole,
+    CostKind,
     FeedbackItem,
     FeedbackKind,
     LearningPoint,
+    NotProgressedReason,
+    RemedyKind,
     StaffRole,
     StaffUser,
     Team,
@@ -38,6 +43,7 @@ from app.services.complaints import acknowledgements, kinds, regimes
 from app.services.complaints import due as due_list
 from app.services.complaints import learning as complaint_learning
 from app.services.complaints import owners as default_owners
+from app.services.complaints import remedies as complaint_remedies
 from app.services.complaints import stages as complaint_stages
 from app.services.complaints.stages import ComplaintRuleError, Deadline
 from app.services.feedback_list import teams
@@ -47,17 +53,24 @@ from app.services.safeguarding import alerts
 from app.templating import uk_day
 from app.web import auth, labels
 from app.web.complaint_forms import (
+    COST_LABELS,
+    NOT_PROGRESSED_LABELS,
     OUTCOME_LABELS,
+    REMEDY_LABELS,
     AcknowledgeForm,
+    AdvocacyForm,
+    CostForm,
     DefaultOwnerForm,
     EscalateForm,
     ExtendForm,
     KindForm,
     LearningDoneForm,
     LearningForm,
+    NotProgressedForm,
     OutcomeForm,
     OwnerForm,
     RecordComplaintForm,
+    RemedyForm,
     StageDateForm,
 )
 from app.web.refusals import show_refusal
@@ -93,6 +106,8 @@ class StagePanel:
     next_step: str | None
     acknowledgement_sent: str | None  # the channel it went by, if it went
     needs_letter: bool
+    remedies: list[ComplaintRemedy]
+    costs: list[ComplaintCost]
 
 
 def panel_for(item: FeedbackItem) -> StagePanel | None:
@@ -125,6 +140,8 @@ def panel_for(item: FeedbackItem) -> StagePanel | None:
         next_step=regime.after_last_stage
         if current.stage == regime.last_stage and current.responded_on is not None
         else None,
+        remedies=complaint_remedies.remedies_of(item),
+        costs=complaint_remedies.costs_of(item),
     )
 
 
@@ -145,9 +162,20 @@ def template_helpers() -> dict[str, Any]:
             and bool(kinds.kinds_for(item))
         ),
         "outcome_label": lambda value: OUTCOME_LABELS.get(value, value),
+        "remedy_label": lambda value: REMEDY_LABELS.get(value, value),
+        "cost_label": lambda value: COST_LABELS.get(value, value),
+        "not_progressed_label": lambda value: NOT_PROGRESSED_LABELS.get(value, value),
+        "pounds": pounds,
         "days_left_text": days_left_text,
         "theme_name": lambda value: classification_themes.taxonomy_themes().get(value, value),
     }
+
+
+def pounds(amount_pence: int | None) -> str:
+    """Whole pence as money: £1,250.50."""
+    if amount_pence is None:
+        return ""
+    return f"£{amount_pence // 100:,}.{amount_pence % 100:02d}"
 
 
 def days_left_text(days: int) -> str:
@@ -276,6 +304,103 @@ def outcome(stage_id: int) -> str | Response:
         except ComplaintRuleError as error:
             show_refusal(form, error)
     return _stage_page(stage, form, _("Record the outcome of Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/remedy", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def remedy(stage_id: int) -> str | Response:
+    """Record what the stage's response did to put things right."""
+    stage = _load(stage_id)
+    form = RemedyForm()
+    if form.validate_on_submit():
+        try:
+            complaint_remedies.record_remedy(
+                stage,
+                current_user,
+                RemedyKind(form.kind.data),
+                complaint_remedies.pence(form.amount.data),
+                form.note.data,
+                request.remote_addr,
+            )
+            flash(_("The remedy is recorded."), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            form.amount.errors = [*form.amount.errors, str(error)]
+    return _stage_page(stage, form, _("Record a remedy at Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/cost", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def cost(stage_id: int) -> str | Response:
+    """Record what an independent investigator or independent person cost (Stages 2 and 3)."""
+    stage = _load(stage_id)
+    if stage.stage not in complaint_remedies.COSTED_STAGES:
+        abort(404)
+    form = CostForm()
+    if form.validate_on_submit():
+        try:
+            complaint_remedies.record_cost(
+                stage,
+                current_user,
+                CostKind(form.kind.data),
+                complaint_remedies.pence(form.amount.data),
+                form.incurred_on.data,
+                form.note.data,
+                request.remote_addr,
+            )
+            flash(_("The cost is recorded."), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            form.amount.errors = [*form.amount.errors, str(error)]
+    return _stage_page(stage, form, _("Record a cost of Stage %(n)d", n=stage.stage))
+
+
+@bp.route("/stages/<int:stage_id>/advocacy", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def advocacy(stage_id: int) -> str | Response:
+    """Record whether the complainant was offered an advocate and took one up."""
+    stage = _load(stage_id)
+    item = stage.feedback_item
+    answers = {True: "yes", False: "no", None: "unknown"}
+    form = AdvocacyForm(
+        offered=None if item.advocacy_offered is None else answers[item.advocacy_offered],
+        taken_up=None if item.advocacy_offered is None else answers[item.advocacy_taken_up],
+    )
+    if form.validate_on_submit():
+        taken = {"yes": True, "no": False}.get(form.taken_up.data)
+        complaint_remedies.record_advocacy(
+            stage, current_user, form.offered.data == "yes", taken, request.remote_addr
+        )
+        flash(_("Advocacy is recorded."), "success")
+        return _to_item(stage)
+    return _stage_page(stage, form, _("Advocacy"))
+
+
+@bp.route("/stages/<int:stage_id>/not-progressed", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def not_progressed(stage_id: int) -> str | Response:
+    """Record a request for the next stage that did not go ahead, and why."""
+    stage = _load(stage_id)
+    form = NotProgressedForm()
+    if form.validate_on_submit():
+        try:
+            complaint_remedies.record_not_progressed(
+                stage,
+                current_user,
+                form.requested_on.data,
+                NotProgressedReason(form.reason.data),
+                request.remote_addr,
+            )
+            flash(_("Saved: Stage %(n)d did not go ahead.", n=stage.stage + 1), "success")
+            return _to_item(stage)
+        except ComplaintRuleError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+    return _stage_page(
+        stage, form, _("Stage %(n)d was asked for but did not go ahead", n=stage.stage + 1)
+    )
 
 
 @bp.route("/stages/<int:stage_id>/escalate", methods=["GET", "POST"])
@@ -526,6 +651,8 @@ def learning_change(point_id: int) -> str | Response:
     form = LearningForm(
         lesson=point.lesson,
         action=point.action,
+        intended_outcome=point.intended_outcome,
+        progress_update=point.progress_update,
         owner=str(point.owner_id or ""),
         due_on=point.due_on,
         themes=point.themes,
@@ -564,6 +691,8 @@ def _learning_page(
                 form.themes.data,
                 team,
                 request.remote_addr,
+                intended_outcome=form.intended_outcome.data,
+                progress_update=form.progress_update.data,
             )
             flash(saved, "success")
             return _to_item(stage)

@@ -25,7 +25,13 @@ from app.web.date_fields import UkDateField
 MEMBER_LABELS = {"mp": _l("An MP"), "councillor": _l("A councillor")}
 FINDING_LABELS = {
     "upheld": _l("Upheld"),
+    "partly_upheld": _l("Partly upheld"),
     "not_upheld": _l("Not upheld"),
+    "premature": _l("Premature (sent back to us)"),
+    "outside_jurisdiction": _l("Outside jurisdiction"),
+    "closed_after_initial_enquiries": _l("Closed after initial enquiries"),
+    "settled_locally": _l("Settled locally"),
+    "withdrawn": _l("Withdrawn"),
     "maladministration": _l("Maladministration"),
     "discontinued": _l("Discontinued"),
 }

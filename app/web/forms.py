@@ -268,6 +268,15 @@ class ChildFeedbackForm(FlaskForm):
         message=_l("Choose one of the faces"),
         required=False,
     )
+    advocate = ChoiceField(
+        _l("Would you like an advocate to help you? (optional)"),
+        choices=[
+            ("yes", _l("Yes, I would like an advocate")),
+            ("no", _l("No, thank you")),
+        ],
+        message=_l("Choose if you would like an advocate"),
+        required=False,
+    )
     name = _text_line(
         _l("Your name (optional)"),
         200,

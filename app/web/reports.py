@@ -1,33 +1,73 @@
 """The complaints report for the learning team, managers and administrators: a chooser of a
-financial year, a quarter or dates of one's own, the report as a page that prints as the board
-paper, and the same tables as XLSX or as a zip of CSV files.
+financial year, a quarter or dates of one's own, the report as a page, as a PDF drawn on the
+server (cover, contents, page numbers) and the same tables as XLSX or as a zip of CSV files.
 
 Complaints officers work single cases and do not get the report: it quotes compliments and
 lists learning points from every team's cases. URLs carry dates only.
 """
 
-from flask import Blueprint, Response, render_template, request
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect
-from wtforms import SelectField
-from wtforms.validators import InputRequired
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
+from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.models import ANALYST_ROLES
 from app.services.complaints import stages
-from app.services.reports import annual, export, periods
+from app.services.reports import annual, export, narrative, pdf, periods
 from app.services.reports.periods import Period, PeriodError
 from app.services.reports.tables import Report
 from app.services.staff import audit_log
-from app.web import auth
+from app.web import auth, trend_charts
 from app.web.date_fields import UkDateField
 
 bp = Blueprint("reports", __name__)
 
 ROLES = ANALYST_ROLES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The report's sections in order: their headings on the page and in the PDF's contents.
+REPORT_SECTIONS = (
+    ("summary", _l("Executive summary")),
+    ("introduction", _l("Introduction")),
+    ("complaints", _l("Complaints")),
+    ("outcomes", _l("Outcomes")),
+    ("response-times", _l("Response times and timeliness at each stage")),
+    ("not-progressed", _l("Complaints that did not go ahead at Stage 2")),
+    ("complainants", _l("How complaints were received and who complained")),
+    ("advocacy", _l("Advocacy offered and used")),
+    ("remedies", _l("Remedies")),
+    ("expenditure", _l("Expenditure")),
+    ("compliments", _l("Compliments")),
+    ("learning", _l("Learning points and actions")),
+    ("action-plan", _l("Action plan")),
+    ("equality", _l("Equality monitoring of complainants")),
+    ("correspondence", _l("Ombudsman, MP and councillor correspondence")),
+    ("conclusion", _l("Conclusion")),
+    ("notes", _l("How this report counts")),
+)
+
+
+_TEXT_LENGTH = Length(
+    max=narrative.MAX_CHARS,
+    message=_l("Keep each part to %(max)d characters or fewer", max=narrative.MAX_CHARS),
+)
 
 
 class YearOrQuarterForm(FlaskForm):
@@ -90,6 +130,43 @@ def complaints_report() -> tuple[str, int] | str:
     return _page(choice, dates, report)
 
 
+def _charts(report: Report) -> dict[str, Markup]:
+    """The report's charts as inline SVG: vector images on the page and in the PDF."""
+    this, before = report.period.label, report.previous.label
+    stages = report.stages.rows
+    bands = report.response_times.bands.rows
+    return {
+        "stages": trend_charts.grouped_bars(
+            "chart-stages",
+            _("Complaints by stage"),
+            _("Complaints received at each stage, this period beside the year before."),
+            [row.label for row in stages],
+            [(this, [row.current for row in stages]), (before, [row.previous for row in stages])],
+        ),
+        "bands": trend_charts.grouped_bars(
+            "chart-bands",
+            _("Stage 1 responses in working days"),
+            _("Stage 1 responses by working days taken, this period beside the year before."),
+            [row.label for row in bands],
+            [(this, [row.current for row in bands]), (before, [row.previous for row in bands])],
+        ),
+    }
+
+
+def _report_context(report: Report | None) -> dict[str, Any]:
+    """What the report's sections need, on the page and in the PDF alike."""
+    organisation = current_app.config["ORGANISATION_NAME"]
+    return {
+        "report": report,
+        "report_sections": REPORT_SECTIONS,
+        "section_titles": dict(REPORT_SECTIONS),
+        "charts": _charts(report) if report is not None else {},
+        "narrative": narrative.for_report(report, organisation) if report is not None else None,
+        "may_write_report_text": True,
+        "download_args": request.args.to_dict(flat=False),
+    }
+
+
 def _page(
     choice: YearOrQuarterForm, dates: DatesForm, report: Report | None
 ) -> tuple[str, int] | str:
@@ -99,8 +176,7 @@ def _page(
         form=choice if choice.errors else dates,
         choice=choice,
         dates=dates,
-        report=report,
-        download_args=request.args.to_dict(flat=False),
+        **_report_context(report),
     )
     return (page, 400) if choice.errors or dates.errors else page
 
@@ -113,7 +189,9 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
         return _page(choice, dates, None)
     report = annual.build_report(period.start, period.end)
     _audited(audit_log.Action.COMPLAINTS_REPORT_DOWNLOADED, period, file_format)
-    if file_format == "xlsx":
+    if file_format == "pdf":
+        body, mimetype, name = pdf.render(report_html(report)), "application/pdf", "pdf"
+    elif file_format == "xlsx":
         body, mimetype, name = export.to_xlsx(report), XLSX, "xlsx"
     else:
         body, mimetype, name = export.to_csv_zip(report), "application/zip", "zip"
@@ -122,6 +200,74 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
         f'attachment; filename="{export.file_stem(report)}.{name}"'
     )
     return response
+
+
+def report_html(report: Report) -> str:
+    """The report as one self-contained HTML document for the PDF: cover, contents, sections."""
+    context = {**_report_context(report), "may_write_report_text": False}
+    return render_template(
+        "staff/reports/complaints_pdf.html",
+        organisation=current_app.config["ORGANISATION_NAME"],
+        produced_on=stages.today(),
+        **context,
+    )
+
+
+class NarrativeForm(FlaskForm):
+    executive_summary = TextAreaField(
+        _l("Executive summary"), widget=GovTextArea(), validators=[Optional(), _TEXT_LENGTH]
+    )
+    introduction = TextAreaField(
+        _l("Introduction"), widget=GovTextArea(), validators=[Optional(), _TEXT_LENGTH]
+    )
+    conclusion = TextAreaField(
+        _l("Conclusion"), widget=GovTextArea(), validators=[Optional(), _TEXT_LENGTH]
+    )
+    submit = SubmitField(_l("Save the text"), widget=GovSubmitInput())
+
+
+@bp.route("/complaints/text", methods=["GET", "POST"])
+@auth.staff_required(*ROLES)
+def complaints_text() -> BaseResponse | tuple[str, int] | str:
+    """The summary, introduction and conclusion kept with the period, placeholders and all."""
+    period, choice, dates = _chosen()
+    if period is None:
+        if not (choice.errors or dates.errors):
+            choice.period.errors = [_("Choose a financial year, a quarter or two dates")]
+        return _page(choice, dates, None)
+    words = narrative.texts(period)
+    form = NarrativeForm(
+        executive_summary=words.executive_summary,
+        introduction=words.introduction,
+        conclusion=words.conclusion,
+    )
+    if form.validate_on_submit():
+        narrative.save(
+            period,
+            current_user,
+            form.executive_summary.data,
+            form.introduction.data,
+            form.conclusion.data,
+            request.remote_addr,
+        )
+        flash(_("The report's text is saved."), "success")
+        same_period: dict[str, Any] = dict(request.args.lists())
+        return redirect(url_for(".complaints_report", **same_period))
+    return render_template(
+        "staff/reports/text.html",
+        title=_("The report's own words"),
+        form=form,
+        period=period,
+        placeholders=narrative.PLACEHOLDER_HELP,
+        back_args=request.args.to_dict(flat=False),
+    )
+
+
+@bp.get("/complaints.pdf")
+@auth.staff_required(*ROLES)
+def complaints_pdf() -> Response | tuple[str, int] | str:
+    """The report as a PDF for the board: drawn on the server, fetching nothing."""
+    return _download("pdf")
 
 
 @bp.get("/complaints.xlsx")

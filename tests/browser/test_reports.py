@@ -28,7 +28,7 @@ from tests.factories import StaffAccountFactory
 
 pytestmark = pytest.mark.browser
 
-SECTIONS = 9
+SECTIONS = 17
 
 
 @pytest.fixture

@@ -52,6 +52,9 @@ class PointDetails:
     due_on: date | None = None
     themes: list[str] = field(default_factory=list)
     team: Team | None = None
+    # The action plan's columns: what the action should achieve, and its latest update.
+    intended_outcome: str | None = None
+    progress_update: str | None = None
 
 
 def _checked(stage: ComplaintStage, details: PointDetails) -> PointDetails:
@@ -66,7 +69,18 @@ def _checked(stage: ComplaintStage, details: PointDetails) -> PointDetails:
     due_on = details.due_on
     if due_on is not None and stage.responded_on is not None and due_on < stage.responded_on:
         raise ComplaintRuleError("The action cannot be due before the stage's response")
-    return replace(details, lesson=text, action=action_text, themes=_checked_themes(details.themes))
+    outcome = _text(details.intended_outcome, None)
+    update = _text(details.progress_update, None)
+    if action_text is None and (outcome or update):
+        raise ComplaintRuleError("Say what the action is before its outcome or an update")
+    return replace(
+        details,
+        lesson=text,
+        action=action_text,
+        themes=_checked_themes(details.themes),
+        intended_outcome=outcome,
+        progress_update=update,
+    )
 
 
 def _apply(point: LearningPoint, details: PointDetails) -> None:
@@ -76,6 +90,10 @@ def _apply(point: LearningPoint, details: PointDetails) -> None:
     point.due_on = details.due_on
     point.themes = details.themes
     point.team_id = details.team.id if details.team else None
+    point.intended_outcome = details.intended_outcome
+    if details.progress_update != point.progress_update:
+        point.progress_update = details.progress_update
+        point.progress_updated_on = stages.today() if details.progress_update else None
 
 
 def record(
@@ -88,11 +106,15 @@ def record(
     chosen_themes: list[str] | None = None,
     team: Team | None = None,
     ip: str | None = None,
+    intended_outcome: str | None = None,
+    progress_update: str | None = None,
 ) -> LearningPoint:
     """Add a learning point to a stage that has its outcome."""
     if stage.outcome is None:
         raise ComplaintRuleError("Record the stage's outcome before its learning points")
-    details = PointDetails(lesson, action, owner, due_on, chosen_themes or [], team)
+    details = PointDetails(
+        lesson, action, owner, due_on, chosen_themes or [], team, intended_outcome, progress_update
+    )
     checked = _checked(stage, details)
     point = LearningPoint(
         feedback_item_id=stage.feedback_item_id, stage_id=stage.id, created_by_id=staff.id
@@ -123,11 +145,15 @@ def amend(
     chosen_themes: list[str] | None = None,
     team: Team | None = None,
     ip: str | None = None,
+    intended_outcome: str | None = None,
+    progress_update: str | None = None,
 ) -> None:
     """Change a learning point under the rules it was recorded by. An action already done
     stays: the log would otherwise show a completion of nothing."""
     stage = db.session.get_one(ComplaintStage, point.stage_id)
-    details = PointDetails(lesson, action, owner, due_on, chosen_themes or [], team)
+    details = PointDetails(
+        lesson, action, owner, due_on, chosen_themes or [], team, intended_outcome, progress_update
+    )
     checked = _checked(stage, details)
     if point.done_on is not None and checked.action is None:
         raise ComplaintRuleError("This action is done, so it cannot be taken away")
@@ -146,6 +172,8 @@ def _fields(point: LearningPoint) -> dict[str, object]:
         "due_on": point.due_on,
         "themes": list(point.themes or []),
         "team_id": point.team_id,
+        "intended_outcome": point.intended_outcome,
+        "progress_update": point.progress_update,
     }
 
 

@@ -315,6 +315,7 @@ def _new_item(msg: InboundMessage, named: ThreadRef | None = None) -> ThreadRef:
             "topic": details.topic,
             "worker_or_team": details.worker_or_team,
             "score": details.score,
+            "advocate_requested": details.wants_advocate,
             "themes": [],
             # The item opens with this message, so it was received by the message's channel.
             "received_via": Channel(msg.channel),

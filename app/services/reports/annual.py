@@ -30,7 +30,9 @@ from sqlalchemy import (
 
 from app.extensions import db
 from app.models import (
+    ComplaintCost,
     ComplaintOutcome,
+    ComplaintRemedy,
     ComplaintStage,
     ComplimentCredit,
     Contact,
@@ -40,6 +42,7 @@ from app.models import (
     LearningPoint,
     MemberEnquiry,
     OmbudsmanReferral,
+    StaffUser,
     Team,
 )
 from app.services import common
@@ -54,6 +57,8 @@ from app.services.reports import equality
 from app.services.reports.months import Month
 from app.services.reports.periods import Period
 from app.services.reports.tables import (
+    ActionPlanEntry,
+    Advocacy,
     Comparison,
     Compliments,
     CountTable,
@@ -64,10 +69,13 @@ from app.services.reports.tables import (
     Report,
     ResponseTimes,
     StageOutcomes,
+    StageTimeliness,
 )
 
 CURRENT = "current"
 PREVIOUS = "previous"
+# The same dates two years before: the papers set three years side by side.
+EARLIER = "earlier"
 NOT_RECORDED = "not_recorded"
 AWAITING = "awaiting"
 QUOTES = 5
@@ -136,12 +144,60 @@ ROLE_NAMES = {
     "other": "Other",
     NOT_RECORDED: "Not recorded",
 }
+# The categories the Ombudsmen publish their decisions in; the first two of the older
+# findings are kept for referrals recorded before.
 FINDING_NAMES = {
     "upheld": "Upheld",
+    "partly_upheld": "Partly upheld",
     "not_upheld": "Not upheld",
+    "premature": "Premature (sent back to the council)",
+    "outside_jurisdiction": "Outside jurisdiction",
+    "closed_after_initial_enquiries": "Closed after initial enquiries",
+    "settled_locally": "Settled locally",
+    "withdrawn": "Withdrawn",
     "maladministration": "Maladministration",
     "discontinued": "Investigation discontinued",
-    AWAITING: "No finding yet",
+    AWAITING: "No decision yet",
+}
+# Whose decisions they are: the ombudsman of the nation whose rules Heard runs.
+OMBUDSMAN_NAMES = {
+    "ENG": "Local Government and Social Care Ombudsman",
+    "WLS": "Public Services Ombudsman for Wales",
+    "SCT": "Scottish Public Services Ombudsman",
+    "NIR": "Northern Ireland Public Services Ombudsman",
+}
+TIMELINESS_NAMES = {
+    "in_time": "Within the timescale",
+    "extended": "Within an agreed extension",
+    "late": "After the timescale",
+    AWAITING: "Not answered yet",
+}
+NOT_PROGRESSED_NAMES = {
+    "resolved_at_stage_1": "Resolved after further work at Stage 1",
+    "out_of_time": "Asked for after the time allowed",
+    "legal_proceedings": "The matter is before a court",
+    "outside_procedure": "Outside the complaints procedure",
+    "withdrawn": "Withdrawn by the complainant",
+    "other": "Another reason",
+}
+REMEDY_NAMES = {
+    "apology": "Apology",
+    "explanation": "Explanation",
+    "action_taken": "Action taken",
+    "financial_payment": "Financial payment",
+    "service_change": "Change to the service",
+}
+EXPENDITURE_NAMES = {
+    "independent_investigator": "Independent investigators (Stages 2 and 3)",
+    "independent_person": "Independent persons (Stages 2 and 3)",
+    "financial_payment": "Financial payments to complainants",
+}
+ADVOCACY_NAMES = {
+    "requested": "Asked for an advocate on the children's form",
+    "offered": "Offered an advocate",
+    "taken_up": "Took up advocacy",
+    "not_offered": "Not offered an advocate",
+    NOT_RECORDED: "Not recorded whether an advocate was offered",
 }
 MEMBER_NAMES = {"mp": "MPs", "councillor": "Councillors"}
 REPLY_NAMES = {
@@ -163,12 +219,14 @@ def build_report(start: date, end: date, nation: str | None = None) -> Report:
     same dates a year before; `nation` is the UK nation whose bank holidays count."""
     period = Period(start, end)
     previous = period.year_before()
-    dates = _Dates(period, previous)
+    dates = _Dates(period, previous, previous.year_before())
     nation = nation or common.nation()
     stages, outcomes = _stages_and_outcomes(dates)
     return Report(
         period=period,
         previous=previous,
+        earlier=dates.earlier,
+        first_record=_first_record(),
         nation=nation,
         stages=stages,
         teams=_teams(dates),
@@ -181,29 +239,49 @@ def build_report(start: date, end: date, nation: str | None = None) -> Report:
         learning=_learning(dates),
         equality=equality.complainant_profile(start, end),
         ombudsman=_ombudsman(dates),
-        members=_members(dates),
+        members=_members(dates, nation),
+        timeliness=_timeliness(dates, nation),
+        not_progressed=_not_progressed(dates),
+        remedies=_remedies(dates),
+        expenditure=_expenditure(dates),
+        advocacy=_advocacy(dates),
+        action_plan=_action_plan(dates.period),
+        ombudsman_name=OMBUDSMAN_NAMES.get(nation, OMBUDSMAN_NAMES["ENG"]),
     )
 
 
 @dataclass(frozen=True)
 class _Dates:
-    """The two periods, and SQL that sorts a row into one of them by a date or a moment."""
+    """The three periods, and SQL that sorts a row into one of them by a date or a moment."""
 
     period: Period
     previous: Period
+    earlier: Period
+
+    @property
+    def first(self) -> date:
+        return self.earlier.start
 
     def on(self, day: Any) -> tuple[ColumnElement[str], ColumnElement[bool]]:
-        """Which period a date column falls in, and whether it falls in either."""
-        inside = [day.between(p.start, p.end) for p in (self.period, self.previous)]
-        return case((inside[0], CURRENT), else_=PREVIOUS), or_(*inside)
+        """Which period a date column falls in, and whether it falls in any."""
+        inside = [day.between(p.start, p.end) for p in (self.period, self.previous, self.earlier)]
+        which = case((inside[0], CURRENT), (inside[1], PREVIOUS), else_=EARLIER)
+        return which, or_(*inside)
 
     def at(self, moment: Any) -> tuple[ColumnElement[str], ColumnElement[bool]]:
-        """Which period a timestamp column falls in (UK days), and whether it falls in either."""
+        """Which period a timestamp column falls in (UK days), and whether it falls in any."""
         inside = []
-        for p in (self.period, self.previous):
+        for p in (self.period, self.previous, self.earlier):
             first, after = p.bounds()
             inside.append(and_(moment >= first, moment < after))
-        return case((inside[0], CURRENT), else_=PREVIOUS), or_(*inside)
+        which = case((inside[0], CURRENT), (inside[1], PREVIOUS), else_=EARLIER)
+        return which, or_(*inside)
+
+
+def _first_record() -> date | None:
+    """The UK day of the first feedback Heard holds: periods ending before it have no data."""
+    first = db.session.execute(select(func.min(FeedbackItem.created_at))).scalar_one()
+    return uk_date(first) if first is not None else None
 
 
 def _counts(rows: Iterable[Any]) -> dict[str, dict[str, int]]:
@@ -232,11 +310,16 @@ def _table(
             names.get(key, key),
             counts.get(key, {}).get(CURRENT, 0),
             counts.get(key, {}).get(PREVIOUS, 0),
+            counts.get(key, {}).get(EARLIER, 0),
         )
         for key in keys
     )
     summed = Comparison(
-        "total", "Total", sum(r.current for r in rows), sum(r.previous for r in rows)
+        "total",
+        "Total",
+        sum(r.current for r in rows),
+        sum(r.previous for r in rows),
+        sum(r.earlier for r in rows),
     )
     return CountTable(rows, summed if total else None)
 
@@ -326,7 +409,7 @@ def _response_times(dates: _Dates, nation: str) -> ResponseTimes:
     latest = db.session.execute(
         select(func.max(ComplaintStage.responded_on)).where(inside)
     ).scalar_one()
-    first = min(dates.previous.start, dates.period.start)
+    first = dates.first
     last = max(latest or first, dates.period.end)
     calendar = _calendar_table(working_day_ordinals(first, last, nation))
     received = calendar.alias("received_day")
@@ -457,7 +540,7 @@ def _learning(dates: _Dates) -> Learning:
     today = complaint_stages.today()
     overdue = {
         w: and_(not_done, LearningPoint.due_on < min(p.end, today))
-        for w, p in ((CURRENT, dates.period), (PREVIOUS, dates.previous))
+        for w, p in ((CURRENT, dates.period), (PREVIOUS, dates.previous), (EARLIER, dates.earlier))
     }
     summary = select(
         which,
@@ -469,6 +552,7 @@ def _learning(dates: _Dates) -> Learning:
             case(
                 (and_(which == CURRENT, overdue[CURRENT]), 1),
                 (and_(which == PREVIOUS, overdue[PREVIOUS]), 1),
+                (and_(which == EARLIER, overdue[EARLIER]), 1),
                 else_=0,
             )
         ),
@@ -533,7 +617,7 @@ def _ombudsman(dates: _Dates) -> CountTable:
     return _table(counts, FINDING_NAMES)
 
 
-def _members(dates: _Dates) -> MemberCorrespondence:
+def _members(dates: _Dates, nation: str) -> MemberCorrespondence:
     which, inside = dates.on(MemberEnquiry.received_on)
     reply = case(
         (MemberEnquiry.responded_on.is_(None), AWAITING),
@@ -546,7 +630,186 @@ def _members(dates: _Dates) -> MemberCorrespondence:
         .group_by(which, MemberEnquiry.member, reply)
     )
     rows = db.session.execute(query).all()
+    received, responded = _working_days(dates, nation, MemberEnquiry.responded_on, inside)
+    taken = responded.c.ordinal - received.c.ordinal
+    averages: dict[str, Any] = dict(
+        db.session.execute(
+            select(which, func.avg(taken))
+            .join(received, received.c.day == MemberEnquiry.received_on)
+            .join(responded, responded.c.day == MemberEnquiry.responded_on)
+            .where(inside)
+            .group_by(which)
+        ).all()
+    )
     return MemberCorrespondence(
         received=_table(_counts((w, member, n) for w, member, _r, n in rows), MEMBER_NAMES),
         replies=_table(_counts((w, r, n) for w, _member, r, n in rows), REPLY_NAMES),
+        average_current=_float(averages.get(CURRENT)),
+        average_previous=_float(averages.get(PREVIOUS)),
     )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _working_days(
+    dates: _Dates, nation: str, answered: Any, inside: ColumnElement[bool]
+) -> tuple[Any, Any]:
+    """The working-day calendar twice, to join on the day received and the day answered: it
+    runs from the earlier period's start to the latest answer of the rows counted."""
+    latest = db.session.execute(select(func.max(answered)).where(inside)).scalar_one()
+    first = dates.first
+    last = max(latest or first, dates.period.end)
+    calendar = _calendar_table(working_day_ordinals(first, last, nation))
+    return calendar.alias("received_day"), calendar.alias("answered_day")
+
+
+def _timeliness(dates: _Dates, nation: str) -> tuple[StageTimeliness, ...]:
+    """Each stage's responses against its own due date and any extension, and the average
+    working days taken."""
+    which, inside = dates.on(ComplaintStage.received_on)
+    received, responded = _working_days(dates, nation, ComplaintStage.responded_on, inside)
+    status = case(
+        (ComplaintStage.responded_on.is_(None), AWAITING),
+        (ComplaintStage.responded_on <= ComplaintStage.due_on, "in_time"),
+        (
+            and_(
+                ComplaintStage.extended_due_on.is_not(None),
+                ComplaintStage.responded_on <= ComplaintStage.extended_due_on,
+            ),
+            "extended",
+        ),
+        else_="late",
+    )
+    taken = responded.c.ordinal - received.c.ordinal
+    query = (
+        select(which, ComplaintStage.stage, status, func.count(), func.sum(taken))
+        .outerjoin(received, received.c.day == ComplaintStage.received_on)
+        .outerjoin(responded, responded.c.day == ComplaintStage.responded_on)
+        .where(inside)
+        .group_by(which, ComplaintStage.stage, status)
+    )
+    rows = db.session.execute(query).all()
+    result = []
+    for stage, name in STAGE_NAMES.items():
+        mine = [(w, st, n, days) for w, s, st, n, days in rows if s == stage]
+        answered = [(w, st, n, days or 0) for w, st, n, days in mine if st != AWAITING]
+        result.append(
+            StageTimeliness(
+                stage,
+                name,
+                _table(_counts((w, st, n) for w, st, n, _d in mine), TIMELINESS_NAMES),
+                _average(answered, CURRENT),
+                _average(answered, PREVIOUS),
+            )
+        )
+    return tuple(result)
+
+
+def _not_progressed(dates: _Dates) -> CountTable:
+    which, inside = dates.on(ComplaintStage.next_stage_requested_on)
+    query = (
+        select(which, ComplaintStage.next_stage_declined, func.count())
+        .where(inside, ComplaintStage.stage == 1, ComplaintStage.next_stage_declined.is_not(None))
+        .group_by(which, ComplaintStage.next_stage_declined)
+    )
+    return _table(_counts(db.session.execute(query)), NOT_PROGRESSED_NAMES)
+
+
+def _remedies(dates: _Dates) -> CountTable:
+    which, inside = dates.on(ComplaintRemedy.recorded_on)
+    query = (
+        select(which, ComplaintRemedy.kind, func.count())
+        .where(inside)
+        .group_by(which, ComplaintRemedy.kind)
+    )
+    return _table(_counts(db.session.execute(query)), REMEDY_NAMES, total=False)
+
+
+def _expenditure(dates: _Dates) -> CountTable:
+    """Money, in pence: the independent people's costs and the payments made as remedies."""
+    which, inside = dates.on(ComplaintCost.incurred_on)
+    costs = select(which, ComplaintCost.kind, func.sum(ComplaintCost.amount_pence)).where(inside)
+    paid_which, paid_inside = dates.on(ComplaintRemedy.recorded_on)
+    payments = select(
+        paid_which, ComplaintRemedy.kind, func.sum(ComplaintRemedy.amount_pence)
+    ).where(paid_inside, ComplaintRemedy.amount_pence.is_not(None))
+    rows = [
+        *db.session.execute(costs.group_by(which, ComplaintCost.kind)),
+        *db.session.execute(payments.group_by(paid_which, ComplaintRemedy.kind)),
+    ]
+    table = _table(_counts((w, kind, int(n or 0)) for w, kind, n in rows), EXPENDITURE_NAMES)
+    return CountTable(table.rows, table.total, unit="pence")
+
+
+def _advocacy(dates: _Dates) -> Advocacy:
+    which, inside = _stage_one(dates)
+    offered = FeedbackItem.advocacy_offered
+    query = (
+        select(
+            which,
+            func.count(),
+            func.sum(case((FeedbackItem.advocate_requested.is_(True), 1), else_=0)),
+            func.sum(case((offered.is_(True), 1), else_=0)),
+            func.sum(case((FeedbackItem.advocacy_taken_up.is_(True), 1), else_=0)),
+            func.sum(case((offered.is_(False), 1), else_=0)),
+            func.sum(case((offered.is_(None), 1), else_=0)),
+        )
+        .join(FeedbackItem, FeedbackItem.id == ComplaintStage.feedback_item_id)
+        .where(inside)
+        .group_by(which)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    complaints: dict[str, int] = {}
+    for w, total, *numbers in db.session.execute(query):
+        complaints[w] = total
+        for key, n in zip(ADVOCACY_NAMES, numbers, strict=True):
+            counts.setdefault(key, {})[w] = int(n or 0)
+    return Advocacy(
+        complaints=Comparison(
+            "complaints",
+            "Stage 1 complaints",
+            complaints.get(CURRENT, 0),
+            complaints.get(PREVIOUS, 0),
+        ),
+        rows=_table(counts, ADVOCACY_NAMES, total=False),
+    )
+
+
+def _action_plan(period: Period) -> tuple[ActionPlanEntry, ...]:
+    """The actions from the period's learning points, oldest first, redacted; none from an
+    item with a safeguarding alert."""
+    first, after = period.bounds()
+    query = (
+        select(LearningPoint, Team.name, StaffUser.name)
+        .add_columns(*_known_columns())
+        .join(FeedbackItem, FeedbackItem.id == LearningPoint.feedback_item_id)
+        .outerjoin(Team, Team.id == LearningPoint.team_id)
+        .outerjoin(StaffUser, StaffUser.id == LearningPoint.owner_id)
+        .outerjoin(Contact, Contact.id == FeedbackItem.contact_id)
+        .where(LearningPoint.created_at >= first, LearningPoint.created_at < after)
+        .where(LearningPoint.action.is_not(None), ~has_live_alert())
+        .order_by(LearningPoint.created_at, LearningPoint.id)
+        .limit(LEARNING_LISTED)
+    )
+    entries = []
+    for point, team, owner, *details in db.session.execute(query):
+        known = [detail for detail in details if detail]
+
+        def clean(text: str | None, known: list[Any] = known) -> str | None:
+            return redact(text, known=known) if text else None
+
+        entries.append(
+            ActionPlanEntry(
+                team=team or "No team recorded",
+                action=clean(point.action) or "",
+                intended_outcome=clean(point.intended_outcome),
+                owner=owner,
+                due_on=point.due_on,
+                done_on=point.done_on,
+                update=clean(point.progress_update),
+                updated_on=point.progress_updated_on,
+            )
+        )
+    return tuple(entries)

@@ -19,6 +19,8 @@ from app.services.common import safe_cell
 from app.services.reports.tables import CountTable, Report
 
 Cell = str | int | float | date | None
+# Monitoring counts below this are published as "fewer than 5".
+FEWEST_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,9 @@ def sheets(report: Report) -> list[Sheet]:
                 for e in report.learning.entries
             ],
         ),
+        *_new_sections(report, this, before),
         _equality(report),
-        _counts("Ombudsman", "Finding", report.ombudsman, this, before),
+        _counts("Ombudsman", "Decision", report.ombudsman, this, before),
         Sheet(
             "MP and councillor",
             ("Enquiries", this, before),
@@ -93,6 +96,66 @@ def sheets(report: Report) -> list[Sheet]:
             ],
         ),
     ]
+
+
+def few(n: int) -> Cell:
+    """A monitoring count as published: 1 to 4 as "fewer than 5", so no one is recognised."""
+    return "fewer than 5" if 0 < n < FEWEST_SHOWN else n
+
+
+def _pounds(table: CountTable) -> list[tuple[Cell, ...]]:
+    lines = [*table.rows, *([table.total] if table.total else [])]
+    return [(row.label, row.current / 100, row.previous / 100) for row in lines]
+
+
+def _new_sections(report: Report, this: str, before: str) -> list[Sheet]:
+    """Timeliness at each stage, Stage 2 requests not taken forward, advocacy, remedies,
+    expenditure and the action plan."""
+    timeliness = [
+        (stage.label, *row)
+        for stage in report.timeliness
+        for row in [
+            *_count_rows(stage.responses),
+            (
+                "Average working days",
+                _rounded(stage.average_current),
+                _rounded(stage.average_previous),
+            ),
+        ]
+    ]
+    result = [Sheet("Timeliness", ("Stage", "Response", this, before), timeliness)]
+    if report.not_progressed is not None:
+        result.append(
+            _counts("Stage 2 not progressed", "Reason", report.not_progressed, this, before)
+        )
+    if report.advocacy is not None:
+        result.append(_counts("Advocacy", "Advocacy", report.advocacy.rows, this, before))
+    if report.remedies is not None:
+        result.append(_counts("Remedies", "Remedy", report.remedies, this, before))
+    if report.expenditure is not None:
+        result.append(
+            Sheet("Expenditure", ("Spent on (pounds)", this, before), _pounds(report.expenditure))
+        )
+    result.append(
+        Sheet(
+            "Action plan",
+            ("Team", "Action", "Intended outcome", "Lead", "Due", "Done", "Update", "Updated"),
+            [
+                (
+                    e.team,
+                    e.action,
+                    e.intended_outcome,
+                    e.owner,
+                    e.due_on,
+                    e.done_on,
+                    e.update,
+                    e.updated_on,
+                )
+                for e in report.action_plan
+            ],
+        )
+    )
+    return result
 
 
 def _count_rows(table: CountTable) -> list[tuple[Cell, ...]]:
@@ -136,15 +199,15 @@ def _equality(report: Report) -> Sheet:
                     table.title,
                     row.group,
                     row.label,
-                    row.count,
-                    _rounded(row.percent),
+                    few(row.count),
+                    None if 0 < row.count < FEWEST_SHOWN else _rounded(row.percent),
                     _rounded(row.population_percent),
                 )
             )
         rows += [
-            (table.title, None, "Prefer not to say", table.prefer_not_to_say, None, None),
-            (table.title, None, "Skipped this question", table.skipped, None, None),
-            (table.title, None, "Answered no questions", table.no_response, None, None),
+            (table.title, None, "Prefer not to say", few(table.prefer_not_to_say), None, None),
+            (table.title, None, "Skipped this question", few(table.skipped), None, None),
+            (table.title, None, "Answered no questions", few(table.no_response), None, None),
         ]
     return Sheet(
         "Equality",

@@ -36,6 +36,16 @@ class Period:
     def label(self) -> str:
         return f"{_words(self.start)} to {_words(self.end)}"
 
+    @property
+    def is_financial_year(self) -> bool:
+        """April to March: the year the regulations' annual report covers."""
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (
+            4,
+            1,
+            3,
+            31,
+        ) and self.end.year == self.start.year + 1
+
     def year_before(self) -> "Period":
         """The same dates a year earlier: the period the papers put beside this one."""
         return Period(_year_before(self.start), _year_before(self.end))

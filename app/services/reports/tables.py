@@ -9,7 +9,9 @@ from app.services.reports.months import Month
 from app.services.reports.periods import Period
 
 COUNTING_RULES = (
-    "Each table sets the chosen period beside the same dates a year before.",
+    "Each table sets the chosen period beside the same dates a year before and two years "
+    'before, with the change in percent from the year before; "no data" marks a period that '
+    "ended before the first feedback Heard holds.",
     "A complaint stage counts in the period in which that stage was received (its received "
     "date): Stage 1 on the day the complaint arrived, Stages 2 and 3 on the day the "
     "complainant asked to escalate.",
@@ -39,7 +41,22 @@ COUNTING_RULES = (
     "Ombudsman referrals count in the period in which they were referred, with the finding "
     "known today.",
     "MP and councillor enquiries count in the period in which they were received; the target "
-    "is a reply within 10 working days.",
+    "is a reply within 10 working days. The average is of the working days from receipt to "
+    "reply, for those answered.",
+    "Timeliness at each stage compares the response date with the stage's due date: within "
+    "the timescale, within an agreed extension, or after both; the average counts working "
+    "days from the day the stage was received to the response.",
+    "A request for Stage 2 that did not go ahead counts in the period in which it was made.",
+    "Remedies count in the period in which they were recorded; payments are summed in pounds.",
+    "Expenditure is what independent investigators and independent persons cost at Stages 2 "
+    "and 3, by the date of the invoice or payment, with the financial payments made as "
+    "remedies in the same period.",
+    "Advocacy counts the Stage 1 complaints received in the period: whether the complainant "
+    "asked for an advocate on the children's form, was offered one, and took one up.",
+    "The action plan lists the actions from learning points recorded in the period, with "
+    "what each should achieve and its latest update.",
+    'Equality monitoring shows any number from 1 to 4 as "fewer than 5", and leaves out its '
+    "share, so that no child or family can be recognised.",
 )
 
 
@@ -51,14 +68,50 @@ class Comparison:
     label: str
     current: int
     previous: int
+    # The same dates two years before.
+    earlier: int = 0
 
 
 @dataclass(frozen=True)
 class CountTable:
-    """Lines of counts; `total` is None where lines overlap and a total would mislead."""
+    """Lines of counts; `total` is None where lines overlap and a total would mislead.
+    `unit` is "count", or "pence" for money (shown in pounds)."""
 
     rows: tuple[Comparison, ...]
     total: Comparison | None
+    unit: str = "count"
+
+
+@dataclass(frozen=True)
+class StageTimeliness:
+    """Responses at one stage: within its timescale, within an extension, late, not yet; and
+    the average working days from receipt to response."""
+
+    stage: int
+    label: str
+    responses: CountTable
+    average_current: float | None
+    average_previous: float | None
+
+
+@dataclass(frozen=True)
+class ActionPlanEntry:
+    """One action of the action plan, as the board papers lay it out."""
+
+    team: str
+    action: str
+    intended_outcome: str | None
+    owner: str | None
+    due_on: date | None
+    done_on: date | None
+    update: str | None
+    updated_on: date | None
+
+
+@dataclass(frozen=True)
+class Advocacy:
+    complaints: Comparison
+    rows: CountTable
 
 
 @dataclass(frozen=True)
@@ -116,6 +169,8 @@ class Learning:
 class MemberCorrespondence:
     received: CountTable
     replies: CountTable
+    average_current: float | None = None
+    average_previous: float | None = None
 
 
 @dataclass(frozen=True)
@@ -135,4 +190,17 @@ class Report:
     equality: list[EqualityTable]
     ombudsman: CountTable
     members: MemberCorrespondence
+    timeliness: tuple[StageTimeliness, ...] = ()
+    not_progressed: CountTable | None = None
+    remedies: CountTable | None = None
+    expenditure: CountTable | None = None
+    advocacy: Advocacy | None = None
+    action_plan: tuple[ActionPlanEntry, ...] = ()
+    ombudsman_name: str = ""
+    earlier: Period | None = None
+    # The day of the first feedback Heard holds; a period that ended before it has no data.
+    first_record: date | None = None
     notes: tuple[str, ...] = COUNTING_RULES
+
+    def has_data(self, period: Period) -> bool:
+        return self.first_record is not None and self.first_record <= period.end

@@ -463,11 +463,18 @@ def test_equality_profile_beside_population(report: Report) -> None:
 def test_ombudsman(report: Report) -> None:
     assert _rows(report.ombudsman) == {
         "Upheld": (0, 1),
+        "Partly upheld": (0, 0),
         "Not upheld": (0, 0),
+        "Premature (sent back to the council)": (0, 0),
+        "Outside jurisdiction": (0, 0),
+        "Closed after initial enquiries": (0, 0),
+        "Settled locally": (0, 0),
+        "Withdrawn": (0, 0),
         "Maladministration": (1, 0),
         "Investigation discontinued": (0, 0),
-        "No finding yet": (1, 0),
+        "No decision yet": (1, 0),
     }
+    assert report.ombudsman_name == "Local Government and Social Care Ombudsman"
 
 
 def test_member_correspondence(report: Report) -> None:
