@@ -57,6 +57,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     TRANSFORMERS_OFFLINE=1 \
     SPOOL_DIR=/var/lib/heard/spool \
     PROMETHEUS_MULTIPROC_DIR=/tmp/heard-metrics \
+    MPLCONFIGDIR=/tmp/matplotlib \
     FLASK_APP=app:create_app
 RUN groupadd --system --gid 10001 heard \
     && useradd --system --uid 10001 --gid heard --home-dir /app --shell /usr/sbin/nologin heard \

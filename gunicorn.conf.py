@@ -5,6 +5,8 @@ scheduler when the app is configured to (SCHEDULER_IN_WEB, on by default without
 the documented production command runs periodic work whether or not there is a worker.
 """
 
+import os
+import shutil
 from typing import Any
 
 import gunicorn.http.wsgi
@@ -27,3 +29,20 @@ def post_worker_init(worker: Any) -> None:
 
     start_in_web_process(worker.wsgi)
     warm_up_in_background(worker.wsgi)
+
+
+def on_starting(server: Any) -> None:
+    """Start with an empty metrics directory (PROMETHEUS_MULTIPROC_DIR), so counters from an
+    earlier run of the server are not added to this one's."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Tidy the metrics files of a web process that has exited."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

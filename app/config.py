@@ -92,6 +92,8 @@ class Config:
         self.CLASSIFY_MAX_ATTEMPTS = _int("CLASSIFY_MAX_ATTEMPTS", 5)
         self.API_TOKENS = _api_tokens(os.environ.get("API_TOKENS", ""))
         self.API_RATELIMIT = os.environ.get("API_RATELIMIT", "120 per minute")
+        # The bearer token Prometheus sends for /metrics; unset (or short), /metrics is off.
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
         self.EMAIL_WEBHOOK_SECRET = os.environ.get("EMAIL_WEBHOOK_SECRET", "")
         self.EMAIL_WEBHOOK_WINDOW_SECONDS = _int("EMAIL_WEBHOOK_WINDOW_SECONDS", 300)
         self.EMAIL_MAX_BYTES = _int("EMAIL_MAX_BYTES", 30 * 1024 * 1024)

@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
         equality,
         errors,
         health,
+        metrics,
         own_account,
         public,
         reports,
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp, url_prefix="/staff/reports")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(sms.bp, url_prefix="/sms")
     app.register_blueprint(email.bp)
     app.register_blueprint(equality.bp)
