@@ -20,6 +20,24 @@ worker_class = "sync"
 preload_app = False
 timeout = 60
 
+# With LOG_FORMAT=json, gunicorn's own lines are JSON too, in the app's format.
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "app.logs.json_formatter"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }
+
 
 def post_worker_init(worker: Any) -> None:
     """Start this web process's scheduler, if the app asks for one, and load the classifier
