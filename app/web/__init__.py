@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
         equality,
         errors,
         health,
+        jobs,
         metrics,
         own_account,
         public,
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp, url_prefix="/staff/reports")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
+    app.register_blueprint(jobs.bp, url_prefix="/staff/jobs")
     app.register_blueprint(metrics.bp)
     app.register_blueprint(sms.bp, url_prefix="/sms")
     app.register_blueprint(email.bp)

@@ -86,6 +86,7 @@ class Action(StrEnum):
     COMPLIMENT_CREDITED = "compliment_credited"
     COMPLAINTS_REPORT_VIEWED = "complaints_report_viewed"
     COMPLAINTS_REPORT_DOWNLOADED = "complaints_report_downloaded"
+    JOB_RETRIED = "job_retried"
 
 
 def record(
