@@ -19,6 +19,8 @@ worker_class = "sync"
 # The app is built before forking: every worker shares the loaded code.
 preload_app = False
 timeout = 60
+# No management socket: nothing here uses it, and the image's file system is read-only.
+control_socket_disable = True
 
 # With LOG_FORMAT=json, gunicorn's own lines are JSON too, in the app's format.
 if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
@@ -33,8 +35,13 @@ if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
                 "stream": "ext://sys.stderr",
             }
         },
+        # gunicorn's defaults are replaced whole, key by key: the root logger is named too.
+        "root": {"handlers": ["stderr"], "level": "INFO"},
         "loggers": {
             "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            # Off: its lines carry the whole address asked for, secret links included; the
+            # app's own line per request (heard.request) names the route instead.
+            "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
         },
     }
 
