@@ -118,6 +118,14 @@ class Config:
         self.CLASSIFY_MAX_ATTEMPTS = _int("CLASSIFY_MAX_ATTEMPTS", 5)
         self.API_TOKENS = _api_tokens(os.environ.get("API_TOKENS", ""))
         self.API_RATELIMIT = os.environ.get("API_RATELIMIT", "120 per minute")
+        # The bearer token Prometheus sends for /metrics; unset (or short), /metrics is off.
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+        # `json` for one JSON object per log line (for a log collector); `text` otherwise.
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
+        # Unhandled errors go to Sentry, scrubbed of personal data, only when this is set.
+        self.SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+        self.SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
         self.EMAIL_WEBHOOK_SECRET = os.environ.get("EMAIL_WEBHOOK_SECRET", "")
         self.EMAIL_WEBHOOK_WINDOW_SECONDS = _int("EMAIL_WEBHOOK_WINDOW_SECONDS", 300)
         self.EMAIL_MAX_BYTES = _int("EMAIL_MAX_BYTES", 30 * 1024 * 1024)

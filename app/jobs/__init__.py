@@ -17,6 +17,7 @@ from rq import Retry
 from rq.job import Job, JobStatus
 from werkzeug.wrappers import Response
 
+from app import logs
 from app.extensions import db, queues
 
 # Highest priority first: an RQ worker drains them in this order.
@@ -84,6 +85,8 @@ class BoundJob:
                 job_timeout=self.spec.timeout,
                 result_ttl=3600,
                 failure_ttl=7 * 24 * 3600,
+                # The id of the request that queued it, for the job's log lines.
+                meta=logs.job_meta(),
                 pipeline=pipeline,
             )
             pipeline.execute()

@@ -94,7 +94,8 @@ _ITEM_OF = {
     "enquiry_id": lambda value: _column_of(MemberEnquiry, value),
 }
 # Ids that lead to no single item, or to pages only reviewers may open anyway.
-ID_ARGS_WITHOUT_AN_ITEM = {"alert_id", "sample_id", "shift_id", "user_id", "team_id"}
+# (A background job's id names a job, never an item; its page is for administrators.)
+ID_ARGS_WITHOUT_AN_ITEM = {"alert_id", "sample_id", "shift_id", "user_id", "job_id", "team_id"}
 
 
 def _column_of(model: type, row_id: int) -> int | None:

@@ -27,6 +27,7 @@ from app.web import (
     correspondence,
     equality,
     feedback,
+    jobs,
     labels,
     own_account,
     privacy,
@@ -54,6 +55,7 @@ CHILDREN = (
     (equality.staff_bp, "/equality"),
     (privacy.bp, "/privacy"),
     (audit_invitations.bp, "/audit-invitations"),
+    (jobs.bp, "/jobs"),
 )
 for _child, _prefix in CHILDREN:
     bp.register_blueprint(_child, url_prefix=_prefix)

@@ -29,7 +29,7 @@ from tests.web.conftest import _add_item
 SECRET = "MARKER my stepdad hits me and I am scared MARKER"
 ORDINARY = "The report was late and nobody rang back."
 # Arguments that are not ids of a row: what to put in their place.
-OTHER_ARGS = {"change_name": "unlock", "token": "not-a-real-token"}
+OTHER_ARGS = {"change_name": "unlock", "token": "not-a-real-token", "job_id": "classify_message-1"}
 
 
 def _case(text: str) -> dict[str, int]:

@@ -104,6 +104,7 @@ class Action(StrEnum):
     ERASURE_REFUSED = "erasure_refused"
     CORRECTION_DONE = "correction_done"
     CORRECTION_REFUSED = "correction_refused"
+    JOB_RETRIED = "job_retried"
 
 
 def record(
