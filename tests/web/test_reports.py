@@ -268,7 +268,7 @@ def test_xlsx_holds_no_live_formula_from_user_text(client, learning_lead, hostil
                 if isinstance(cell.value, str):
                     assert _inert(cell.value), (sheet.title, cell.coordinate, cell.value)
                     texts.append(cell.value)
-    quotes = [c.value for c in workbook["Compliment quotes"]["C"][1:]]
+    quotes = [c.value for c in workbook["Compliment quotes"]["D"][1:]]
     assert any(q.startswith("'=HYPERLINK(") for q in quotes)
     assert any(q.startswith("'+SUM(1)") for q in quotes)
     lessons = [c.value for c in workbook["Learning points"]["D"][1:]]

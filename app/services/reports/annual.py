@@ -9,7 +9,7 @@ each table counts; the page and the downloads print them.
 
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -505,7 +505,11 @@ def _quotes(period: Period) -> tuple[Quote, ...]:
     first, after = period.bounds()
     query = (
         select(
-            Team.name, FeedbackItem.created_at, first_inbound_text(), ComplimentCredit.worker_name
+            FeedbackItem.id,
+            Team.name,
+            FeedbackItem.created_at,
+            first_inbound_text(),
+            ComplimentCredit.worker_name,
         )
         .add_columns(*_known_columns())
         .join(ComplimentCredit, ComplimentCredit.feedback_item_id == FeedbackItem.id)
@@ -520,12 +524,32 @@ def _quotes(period: Period) -> tuple[Quote, ...]:
         .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
         .limit(QUOTES * 20)
     )
-    quotes: dict[str, Quote] = {}
-    for team, received_at, text, *known in db.session.execute(query):
+    quotes: dict[str, tuple[int, Quote]] = {}
+    for item_id, team, received_at, text, *known in db.session.execute(query):
         if team not in quotes and (text or "").strip() and len(quotes) < QUOTES:
             quoted = quote(text, known=known, max_chars=QUOTE_CHARS)
-            quotes[team] = Quote(team, Month.of(received_at), quoted)
-    return tuple(quotes.values())
+            quotes[team] = (item_id, Quote(team, Month.of(received_at), quoted))
+    themes = _theme_names({item_id for item_id, _ in quotes.values()})
+    return tuple(replace(q, themes=themes.get(item_id, ())) for item_id, q in quotes.values())
+
+
+def _theme_names(item_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    """The themes each item illustrates, by name, in the taxonomy's order."""
+    if not item_ids:
+        return {}
+    names = classification_themes.taxonomy_themes()
+    order = list(names)
+    query = select(FeedbackTheme.feedback_item_id, FeedbackTheme.theme).where(
+        FeedbackTheme.feedback_item_id.in_(item_ids)
+    )
+    found: dict[int, list[str]] = {}
+    for item_id, theme in db.session.execute(query):
+        if theme in names:
+            found.setdefault(item_id, []).append(theme)
+    return {
+        item_id: tuple(names[t] for t in sorted(themes, key=order.index))
+        for item_id, themes in found.items()
+    }
 
 
 def _known_columns() -> tuple[Any, ...]:

@@ -57,8 +57,11 @@ def sheets(report: Report) -> list[Sheet]:
         _counts("Compliments", "Team", report.compliments.by_team, this, before),
         Sheet(
             "Compliment quotes",
-            ("Team", "Month", "Quote (redacted)"),
-            [(q.team, f"{q.month.first_day:%B %Y}", q.text) for q in report.compliments.quotes],
+            ("Team", "Themes", "Month", "Quote (redacted)"),
+            [
+                (q.team, ", ".join(q.themes), f"{q.month.first_day:%B %Y}", q.text)
+                for q in report.compliments.quotes
+            ],
         ),
         _counts("Learning", "Learning points and actions", report.learning.summary, this, before),
         _counts("Learning by team", "Team", report.learning.by_team, this, before),

@@ -133,12 +133,13 @@ class ResponseTimes:
 
 @dataclass(frozen=True)
 class Quote:
-    """A redacted compliment with its team and the month it came: never its day or reference,
-    which would lead back to the person."""
+    """A redacted compliment with its team, the themes it illustrates and the month it came:
+    never its day or reference, which would lead back to the person."""
 
     team: str
     month: Month
     text: str
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,7 @@ def fixture(app: Flask) -> Iterator[Fixture]:
         channels=(Channel.WEB_ADULT,),
         contact=carer,
         text=HOSTILE[0] + " Morag says the team were brilliant",
+        themes=("delay", "communication"),
     )
     b_compliment = build.item(
         FeedbackKind.COMPLIMENT,
@@ -429,6 +430,9 @@ def test_compliment_quotes_are_newest_per_team_redacted_and_never_safeguarding(
     assert set(quotes) == {"Assessment", "Children in care"}
     # The month, never the day: a day and a team can lead back to the person.
     assert quotes["Assessment"].month == Month(2025, 9)
+    # The themes it illustrates, by name, in the taxonomy's order; none when it has none.
+    assert quotes["Assessment"].themes == ("Communication", "Delay")
+    assert quotes["Children in care"].themes == ()
     assert "Morag" not in quotes["Assessment"].text
     assert quotes["Assessment"].text.startswith("=")
     assert "hits me" not in quotes["Children in care"].text
