@@ -158,7 +158,9 @@ def test_officer_runs_a_complaint_under_each_regime(
         ).one()
         assert stage.extended_due_on == extended
 
-        texted_reference = db.session.get(FeedbackItem, item_id).reference
+        texted = db.session.get(FeedbackItem, item_id)
+        assert texted is not None
+        texted_reference = texted.reference
         phone_reference = phone.reference
     assert extended > phone_due
 
