@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditInvitation, Channel, ContactRole, StaffRole
+from app.models import AuditInvitation, Channel, ContactRole, FeedbackItem, StaffRole
+from app.services.complaints import stages
 from tests.browser.staff import sign_in
 from tests.factories import (
     ComplaintStageFactory,
@@ -77,6 +78,8 @@ def test_owner_letter_and_audit_links(live_server, new_context, manager_and_case
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The default owner for North is saved.")).to_be_visible()
 
+    with live_server.app.app_context():  # Stage 1 opens from the job after ingest, not a page
+        stages.open_stage_one(db.session.get(FeedbackItem, posted_id))
     page.goto(live_server(f"/staff/items/{posted_id}"))
     check_page(page, "complaint-to-acknowledge-by-post")
     page.get_by_role("link", name="Print the acknowledgement letter").click()

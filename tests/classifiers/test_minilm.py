@@ -209,6 +209,6 @@ def test_every_hard_negative_scores_below_every_disguised_disclosure(minilm):
     ],
 )
 def test_a_welsh_disclosure_reaches_the_services_flag_through_the_rules(minilm, text):
-    prediction = minilm.predict(text, channel="sms")
+    prediction = minilm.predict(text)
     assert prediction.safeguarding
     assert prediction.safeguarding_types

@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from app.database import utcnow
 from app.extensions import db
+from app.language import replying_in
 from app.models import (
     AuditInvitation,
     ComplaintStage,
@@ -241,8 +242,9 @@ def issue(
     address = contact.email if channel == "email" else contact.phone
     assert address is not None
     team = item.team.name if item.team is not None else None
-    text = invitation_text(link_for(token), team, channel)
-    context = {"subject": _("How did we do?")} if channel == "email" else None
+    with replying_in(contact.language):  # in the person's language, Welsh or English
+        text = invitation_text(link_for(token), team, channel)
+        context = {"subject": str(_("How did we do?"))} if channel == "email" else None
     message = messages.new_outbound(channel, address, text, PURPOSE, item, context)
     db.session.flush()
     audit_log.record(
