@@ -162,6 +162,8 @@ def check_page() -> Callable[[Page, str], None]:
 
 def _check_page(page: Page, name: str) -> None:
     """Fail listing everything wrong with the page: structure, console, overlap and axe."""
+    # A click that navigates returns before the new page has been parsed: read it whole.
+    page.wait_for_load_state("load")
     assert page.locator("html.govuk-template").count() == 1, f"{page.url} is not in the layout"
     assert page.locator("link[href$='/heard.css']").count() == 1, (
         "no stylesheet: build the assets with `npm run build` in app/static"
