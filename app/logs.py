@@ -34,6 +34,9 @@ def init_app(app: Flask) -> None:
     """Give every request an id and a log line; set up JSON logs if LOG_FORMAT says so."""
     app.before_request(_assign_request_id)
     app.after_request(_finish)
+    # Flask-Limiter logs each refusal with the client's whole address; errors.py logs the
+    # same refusal with the route and the client's network instead.
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     if app.config["LOG_FORMAT"] == "json":
         use_json_logs(app.config["LOG_LEVEL"])
 

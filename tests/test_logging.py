@@ -216,6 +216,28 @@ def test_no_personal_data_reaches_a_log_line(doors, log_lines):
     assert leaks == [], f"personal data in the logs: {leaks}"
 
 
+def test_a_link_secret_and_the_whole_client_address_stay_out_of_refusal_lines(make_app, log_lines):
+    """A refused request is logged for the operator with its route and the client's network:
+    the path would carry a single-use link's secret, and the address singles out a person."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="2 per minute")
+    client = app.test_client()
+    secret = "S3cr3tAuditLinkToken0123456789abcdef"
+    env = {"REMOTE_ADDR": "203.0.113.57"}
+    statuses = [
+        client.post(f"/how-did-we-do/{secret}", data={"x": "y"}, environ_base=env).status_code
+        for _ in range(4)
+    ]
+
+    assert 429 in statuses
+    refusals = [line for line in parsed(log_lines) if "refused" in line["message"]]
+    assert refusals, "the refusal was not logged"
+    assert any("/how-did-we-do/<token>" in line["message"] for line in refusals)
+    assert any("203.0.113.0/24" in line["message"] for line in refusals)
+    text = log_lines.getvalue()
+    assert secret not in text
+    assert "203.0.113.57" not in text
+
+
 def test_each_line_is_json_with_the_request_id_and_the_response_says_it(doors, log_lines):
     response = doors.get("/child", headers={"X-Request-ID": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"})
 

@@ -29,6 +29,7 @@ from app.services.staff import admin, sessions, sign_in_throttle
 from app.web import auth
 from app.web.account_forms import AddAccountForm, ConfirmForm, PhoneForm, RoleForm
 from app.web.refusals import show_refusal
+from app.web.routing import client_ip
 
 bp = Blueprint("accounts", __name__)
 
@@ -112,11 +113,6 @@ CHANGES = {
 }
 
 
-def _ip() -> str | None:
-    """The client address, for the audit log."""
-    return request.remote_addr
-
-
 def _titled(title: str, refusal: str | None) -> str:
     """The page title, starting "Error:" when the change was refused, as GOV.UK pages do."""
     return f"{_('Error:')} {title}" if refusal else title
@@ -150,7 +146,12 @@ def add_account() -> str | Response:
     if form.validate_on_submit():
         try:
             created = admin.add_account(
-                current_user, form.email.data, form.name.data, form.role.data, form.team_id, _ip()
+                current_user,
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                form.team_id,
+                client_ip(),
             )
         except staff_accounts.AccountError as error:
             show_refusal(form, error, form.email)
@@ -211,7 +212,7 @@ def change_role(user_id: int) -> str | Response:
     refusal = None
     if form.validate_on_submit():
         try:
-            admin.change_role(current_user, user_id, form.role.data, _ip())
+            admin.change_role(current_user, user_id, form.role.data, client_ip())
         except admin.ChangeRefused as error:
             refusal = str(error)
         else:
@@ -235,7 +236,7 @@ def change_phone(user_id: int) -> str | Response:
     refusal = None
     if form.validate_on_submit():
         try:
-            admin.change_phone(current_user, user_id, form.phone.data, _ip())
+            admin.change_phone(current_user, user_id, form.phone.data, client_ip())
         except admin.ChangeRefused as error:
             refusal = str(error)
         else:
@@ -262,7 +263,7 @@ def confirm_change(user_id: int, change_name: str) -> str | Response:
     refusal = None
     if form.validate_on_submit():
         try:
-            result = change.apply(current_user, user_id, _ip())
+            result = change.apply(current_user, user_id, client_ip())
         except admin.ChangeRefused as error:
             refusal = str(error)
         else:

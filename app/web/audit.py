@@ -13,13 +13,9 @@ from app.services.common import UK_TIME
 from app.services.staff import audit_log
 from app.web import auth
 from app.web.audit_forms import AuditSearchForm
+from app.web.routing import client_ip
 
 bp = Blueprint("audit", __name__)
-
-
-def _ip() -> str | None:
-    """The client address, for the audit log."""
-    return request.remote_addr
 
 
 def _audit_search() -> tuple[AuditSearchForm, audit_log.AuditSearch]:
@@ -40,7 +36,7 @@ def audit_log_page() -> str:
         current_user,
         "audit_log",
         detail=criteria.as_detail(),
-        ip_address=_ip(),
+        ip_address=client_ip(),
     )
     every_value: dict[str, Any] = dict(request.args.lists())
     return render_template(
@@ -66,7 +62,7 @@ def audit_log_export() -> Response:
         current_user,
         "audit_log",
         detail={**criteria.as_detail(), "rows": len(events)},
-        ip_address=_ip(),
+        ip_address=client_ip(),
     )
     stamp = datetime.now(UK_TIME).strftime("%Y%m%d-%H%M")
     return Response(

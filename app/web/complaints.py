@@ -74,6 +74,7 @@ from app.web.complaint_forms import (
     StageDateForm,
 )
 from app.web.refusals import show_refusal
+from app.web.routing import client_ip
 
 bp = Blueprint("complaints", __name__)
 
@@ -215,7 +216,7 @@ def acknowledge(stage_id: int) -> Response:
     stage = _load(stage_id)
     if AcknowledgeForm().validate_on_submit():
         try:
-            complaint_stages.acknowledge(stage, current_user, ip=request.remote_addr)
+            complaint_stages.acknowledge(stage, current_user, ip=client_ip())
             flash(_("Stage %(n)d is acknowledged.", n=stage.stage), "success")
         except ComplaintRuleError as error:
             flash(str(error), "info")
@@ -236,9 +237,7 @@ def extend(stage_id: int) -> str | Response:
     if form.validate_on_submit():
         days = form.working_days.data if choice is not None else None
         try:
-            due = complaint_stages.extend(
-                stage, current_user, form.reason.data, days, request.remote_addr
-            )
+            due = complaint_stages.extend(stage, current_user, form.reason.data, days, client_ip())
             flash(
                 _("Stage %(n)d is now due on %(due)s.", n=stage.stage, due=uk_day(due)), "success"
             )
@@ -275,7 +274,7 @@ def owner(stage_id: int) -> str | Response:
         team = db.session.get(Team, int(form.team.data)) if form.team.data else None
         manager = db.session.get(StaffUser, int(form.manager.data)) if form.manager.data else None
         try:
-            complaint_stages.set_owner(stage, current_user, team, manager, request.remote_addr)
+            complaint_stages.set_owner(stage, current_user, team, manager, client_ip())
             flash(_("The owner of Stage %(n)d is saved.", n=stage.stage), "success")
             return _to_item(stage)
         except ComplaintRuleError as error:
@@ -297,7 +296,7 @@ def outcome(stage_id: int) -> str | Response:
                 ComplaintOutcome(form.outcome.data),
                 form.reason.data,
                 form.responded_on.data,
-                request.remote_addr,
+                client_ip(),
             )
             flash(_("The outcome of Stage %(n)d is recorded.", n=stage.stage), "success")
             return _to_item(stage)
@@ -320,7 +319,7 @@ def remedy(stage_id: int) -> str | Response:
                 RemedyKind(form.kind.data),
                 complaint_remedies.pence(form.amount.data),
                 form.note.data,
-                request.remote_addr,
+                client_ip(),
             )
             flash(_("The remedy is recorded."), "success")
             return _to_item(stage)
@@ -347,7 +346,7 @@ def cost(stage_id: int) -> str | Response:
                 complaint_remedies.pence(form.amount.data),
                 form.incurred_on.data,
                 form.note.data,
-                request.remote_addr,
+                client_ip(),
             )
             flash(_("The cost is recorded."), "success")
             return _to_item(stage)
@@ -371,7 +370,7 @@ def advocacy(stage_id: int) -> str | Response:
     if form.validate_on_submit():
         taken = {"yes": True, "no": False}.get(form.taken_up.data)
         complaint_remedies.record_advocacy(
-            stage, current_user, form.offered.data == "yes", taken, request.remote_addr
+            stage, current_user, form.offered.data == "yes", taken, client_ip()
         )
         flash(_("Advocacy is recorded."), "success")
         return _to_item(stage)
@@ -391,7 +390,7 @@ def not_progressed(stage_id: int) -> str | Response:
                 current_user,
                 form.requested_on.data,
                 NotProgressedReason(form.reason.data),
-                request.remote_addr,
+                client_ip(),
             )
             flash(_("Saved: Stage %(n)d did not go ahead.", n=stage.stage + 1), "success")
             return _to_item(stage)
@@ -412,7 +411,7 @@ def escalate(stage_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             following = complaint_stages.escalate(
-                stage, current_user, form.requested_on.data, request.remote_addr
+                stage, current_user, form.requested_on.data, client_ip()
             )
             flash(
                 _(
@@ -450,7 +449,7 @@ def _stage_three_date(stage_id: int, record: StageDateRecorder, heading: str) ->
     form = StageDateForm()
     if form.validate_on_submit():
         try:
-            record(stage, current_user, form.on.data, request.remote_addr)
+            record(stage, current_user, form.on.data, client_ip())
             flash(_("Saved."), "success")
             return _to_item(stage)
         except ComplaintRuleError as error:
@@ -475,7 +474,7 @@ def change_kind(item_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             kinds.change_kind(
-                item, current_user, FeedbackKind(form.kind.data), form.reason.data, _ip()
+                item, current_user, FeedbackKind(form.kind.data), form.reason.data, client_ip()
             )
             flash(
                 _(
@@ -530,7 +529,7 @@ def record() -> str | Response:
             team=form.team.data,
         )
         try:
-            result = recorded.record(complaint, current_user, _ip())
+            result = recorded.record(complaint, current_user, client_ip())
             flash(
                 _("The complaint is recorded as %(ref)s.", ref=result.feedback_item.reference),
                 "success",
@@ -547,10 +546,6 @@ def record() -> str | Response:
         form=form,
         lead=None,
     )
-
-
-def _ip() -> str | None:
-    return request.remote_addr
 
 
 def _team_filter() -> int | None:
@@ -690,7 +685,7 @@ def _learning_page(
                 form.due_on.data,
                 form.themes.data,
                 team,
-                request.remote_addr,
+                client_ip(),
                 intended_outcome=form.intended_outcome.data,
                 progress_update=form.progress_update.data,
             )
@@ -711,7 +706,7 @@ def learning_done(point_id: int) -> Response:
         abort(404)
     if LearningDoneForm().validate_on_submit():
         try:
-            complaint_learning.mark_done(point, current_user, ip=request.remote_addr)
+            complaint_learning.mark_done(point, current_user, ip=client_ip())
             flash(_("The action is marked as done."), "success")
         except ComplaintRuleError as error:
             flash(str(error), "info")
@@ -765,7 +760,7 @@ def default_owner(team_id: int) -> str | Response:
     if form.validate_on_submit():
         owner = get_by_id(StaffUser, int(form.owner.data)) if form.owner.data else None
         try:
-            default_owners.set_default_owner(team, owner, current_user, request.remote_addr)
+            default_owners.set_default_owner(team, owner, current_user, client_ip())
             flash(
                 _("The default owner for %(team)s is saved.", team=team.name),
                 "success",

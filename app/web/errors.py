@@ -12,8 +12,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login
+from app.metrics import route_of_request
 from app.services.staff import audit_log
 from app.web import staff
+from app.web.routing import network_of
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +83,8 @@ def _csrf_error(error: CSRFError) -> tuple[Response | str | dict[str, object], i
     log.warning(
         "refused %s %s: CSRF token missing or expired, from %s",
         request.method,
-        request.path[:200],
-        request.remote_addr,
+        route_of_request(),
+        network_of(request.remote_addr),
     )
     return _render(
         400,
@@ -121,9 +123,9 @@ def http_error(error: HTTPException) -> tuple[Response | str, int]:
         log.warning(
             "refused %s %s with %d from %s",
             request.method,
-            request.path[:200],
+            route_of_request(),
             code,
-            request.remote_addr,
+            network_of(request.remote_addr),
         )
     title = TITLES.get(code, error.name) if not _wants_json() else error.name
     detail = EXPLANATIONS.get(code, error.description or "")

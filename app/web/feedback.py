@@ -36,14 +36,10 @@ from app.services.staff import audit_log
 from app.web import auth, labels
 from app.web.correction_forms import ThemesForm
 from app.web.refusals import show_refusal
+from app.web.routing import client_ip
 from app.web.staff_forms import FeedbackFilterForm, ReplyForm
 
 bp = Blueprint("feedback", __name__)
-
-
-def _ip() -> str | None:
-    """The client address, for the audit log."""
-    return request.remote_addr
 
 
 def _filters(form: FeedbackFilterForm) -> listing.FeedbackFilters:
@@ -98,7 +94,7 @@ def item(item_id: int) -> str:
     if thread is None:
         raise NotFound()
     audit_log.record(
-        audit_log.Action.VIEW_ITEM, current_user, "feedback_item", item_id, ip_address=_ip()
+        audit_log.Action.VIEW_ITEM, current_user, "feedback_item", item_id, ip_address=client_ip()
     )
     return _item_page(thread, _reply_form(thread.item))
 
@@ -182,7 +178,7 @@ def reply(item_id: int) -> str | Response:
                 "feedback_item",
                 item_id,
                 {"channel": channel, "message_id": sent.id},
-                ip_address=_ip(),
+                ip_address=client_ip(),
             )
             done = (
                 _("Your text message is being sent.")
@@ -207,7 +203,7 @@ def item_themes(item_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             corrections.correct_themes(
-                item, current_user, form.themes.data, form.reason.data, _ip()
+                item, current_user, form.themes.data, form.reason.data, client_ip()
             )
         except corrections.CorrectionRefused as error:
             show_refusal(form, error, form.themes)

@@ -1,7 +1,7 @@
 """Background jobs, for administrators: each queue's depth, the failed jobs, and a button that
 puts a failed job back on its queue (a POST with a CSRF token, recorded in the audit log)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from app.models import StaffRole
 from app.services import failed_jobs, monitoring
 from app.services.common import Refusal
 from app.web import auth
+from app.web.routing import client_ip
 
 bp = Blueprint("jobs", __name__)
 
@@ -55,7 +56,7 @@ def retry(job_id: str) -> Response:
     if not RetryForm().validate_on_submit():
         abort(400)
     try:
-        job = failed_jobs.retry(connection, job_id, current_user, request.remote_addr)
+        job = failed_jobs.retry(connection, job_id, current_user, client_ip())
     except Refusal as refusal:
         flash(str(refusal))
     else:

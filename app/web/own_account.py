@@ -11,13 +11,10 @@ from app.services.staff import sessions as staff_sessions
 from app.services.staff.accounts import AccountError
 from app.web import auth
 from app.web.refusals import show_refusal
+from app.web.routing import client_ip
 from app.web.staff_forms import ChangePasswordForm, ConfirmIdentityForm, SignOutForm
 
 bp = Blueprint("own_account", __name__)
-
-
-def _ip() -> str | None:
-    return request.remote_addr
 
 
 # What someone signed in with a temporary password may open before choosing their own.
@@ -64,7 +61,7 @@ def end_other_sessions() -> Response:
         "staff_user",
         current_user.id,
         {"ended": ended},
-        _ip(),
+        client_ip(),
     )
     flash(_("You are signed out everywhere else."), "success")
     return redirect(url_for(".page"))
@@ -79,17 +76,21 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         # The passwords first, so a code is not used up on a change that cannot be made.
         refusal = accounts.password_change_refusal(
-            current_user, form.current.data, form.new.data, _ip()
+            current_user, form.current.data, form.new.data, client_ip()
         )
         if refusal is not None:
             field = form.current if "current" in str(refusal) else form.new
             field.errors.append(str(refusal))
-        elif not accounts.check_totp(current_user, form.code.data, _ip()):
+        elif not accounts.check_totp(current_user, form.code.data, client_ip()):
             form.code.errors.append(_("The code is wrong or has been used already"))
         else:
             try:
                 accounts.change_password(
-                    current_user, form.current.data, form.new.data, auth.current_token(), _ip()
+                    current_user,
+                    form.current.data,
+                    form.new.data,
+                    auth.current_token(),
+                    client_ip(),
                 )
             except AccountError as error:
                 show_refusal(form, error, form.new)
@@ -115,14 +116,14 @@ def confirm_identity() -> str | Response:
     next_path = auth.safe_next(request.args.get("next")) or url_for("staff.feedback.feedback_list")
     found = auth.current_session()
     if form.validate_on_submit() and found is not None:
-        password_ok = accounts.verify_password(current_user.email, form.password.data, _ip())
+        password_ok = accounts.verify_password(current_user.email, form.password.data, client_ip())
         if password_ok is None:
             form.password.errors.append(_("The password is wrong"))
-        elif not accounts.check_totp(current_user, form.code.data, _ip()):
+        elif not accounts.check_totp(current_user, form.code.data, client_ip()):
             form.code.errors.append(_("The code is wrong or has been used already"))
         else:
             auth.renew_session(staff_sessions.reauthenticated(found))
-            audit_log.record(audit_log.Action.REAUTHENTICATED, current_user, ip_address=_ip())
+            audit_log.record(audit_log.Action.REAUTHENTICATED, current_user, ip_address=client_ip())
             return redirect(next_path)
     return render_template(
         "staff/own/confirm.html", title=_("Confirm it is you"), form=form, next_path=next_path

@@ -1,6 +1,8 @@
 """How the app reads addresses: ids in URLs, and the client's address behind proxies."""
 
-from flask import Flask
+import ipaddress
+
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -29,3 +31,21 @@ def init_app(app: Flask) -> None:
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def client_ip() -> str | None:
+    """The client's address (after ProxyFix), as the audit log records it."""
+    return request.remote_addr
+
+
+def network_of(address: str | None) -> str:
+    """The client's network for the operator's log, not the address: an IPv4 /24 or an IPv6
+    /48 is enough to see an attack coming from one place, and does not single out a person."""
+    if not address:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))

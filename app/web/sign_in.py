@@ -25,6 +25,7 @@ from app.extensions import limiter
 from app.models import StaffUser
 from app.services.staff import accounts, audit_log, enrolment_links
 from app.web import auth
+from app.web.routing import client_ip
 from app.web.staff_forms import CodeForm, RecoveryForm, SignInForm
 
 bp = Blueprint("sign_in", __name__)
@@ -37,11 +38,6 @@ def _sign_in_limit() -> str:
 
 # Lockout stops guessing at one account; this stops one client trying many accounts.
 _limit_posts = limiter.limit(_sign_in_limit, methods=["POST"])
-
-
-def _ip() -> str | None:
-    """The client address, for the audit log."""
-    return request.remote_addr
 
 
 def _wrong_credentials() -> str:
@@ -57,7 +53,7 @@ def sign_in() -> str | Response:
         return redirect(url_for("staff.feedback.feedback_list"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.verify_password(form.email.data, form.password.data, _ip())
+        user = accounts.verify_password(form.email.data, form.password.data, client_ip())
         if user is not None:
             auth.start_pending(user, request.args.get("next"))
             target = (
@@ -78,8 +74,8 @@ def _complete_sign_in(user: StaffUser) -> str:
     """Both factors passed: a new server-side session in a fresh cookie. Returns where to go
     next: the password page first, if the password was a temporary one."""
     next_path = auth.pending_next()
-    auth.sign_in(user, _ip(), request.headers.get("User-Agent"))
-    accounts.record_sign_in(user, _ip())
+    auth.sign_in(user, client_ip(), request.headers.get("User-Agent"))
+    accounts.record_sign_in(user, client_ip())
     if user.must_change_password:
         return url_for("staff.own_account.change_password")
     return next_path or url_for("staff.feedback.feedback_list")
@@ -105,7 +101,7 @@ def two_factor() -> str | Response:
         return redirect(url_for("staff.sign_in.two_factor_setup"))
     form = CodeForm()
     if form.validate_on_submit():
-        if accounts.check_totp(user, form.code.data, _ip()):
+        if accounts.check_totp(user, form.code.data, client_ip()):
             return redirect(_complete_sign_in(user))
         waiting = accounts.code_wait(user)
         form.code.errors.append(
@@ -154,7 +150,7 @@ def two_factor_setup() -> str | Response:
     enrolment = accounts.new_enrolment(user, accounts.enrolment_secret(token))
     form = CodeForm()
     if form.validate_on_submit():
-        codes = accounts.complete_enrolment(user, enrolment.secret, form.code.data, _ip())
+        codes = accounts.complete_enrolment(user, enrolment.secret, form.code.data, client_ip())
         if codes is not None:
             enrolment_links.use(token)
             session.pop(auth.ENROLMENT_LINK, None)
@@ -189,7 +185,7 @@ def recovery() -> str | Response:
         return redirect(url_for("staff.sign_in.two_factor_setup"))
     form = RecoveryForm()
     if form.validate_on_submit():
-        if accounts.use_recovery_code(user, form.code.data, _ip()):
+        if accounts.use_recovery_code(user, form.code.data, client_ip()):
             remaining = len(user.recovery_codes)
             destination = _complete_sign_in(user)
             flash(
@@ -214,7 +210,7 @@ def sign_out() -> Response:
     """End the session, on the server too, and record it."""
     # CSRFProtect has already refused a post without this form's token.
     if current_user.is_authenticated:
-        audit_log.record(audit_log.Action.SIGN_OUT, current_user, ip_address=_ip())
+        audit_log.record(audit_log.Action.SIGN_OUT, current_user, ip_address=client_ip())
     auth.sign_out()
     flash(_("You have signed out."), "success")
     return redirect(url_for("staff.sign_in.sign_in"))
