@@ -87,6 +87,9 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("STAFF_SESSION_MINUTES", 30))
         # However active, a staff session ends this long after sign-in.
         self.STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
+        # Ended sessions (with the address and browser they came from) and spent sign-in
+        # throttles are deleted by the daily retention run this many days later.
+        self.SIGN_IN_RECORDS_DAYS = _int("SIGN_IN_RECORDS_DAYS", 90)
         # Administrators' changes and password changes need the password and a code this
         # recently.
         self.STAFF_REAUTH_MINUTES = _int("STAFF_REAUTH_MINUTES", 10)

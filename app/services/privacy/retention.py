@@ -58,9 +58,10 @@ from app.models import (
     Message,
     OmbudsmanReferral,
     SafeguardingAlert,
+    ThemeCorrection,
 )
 from app.services.common import uk_midnight
-from app.services.staff import audit_log
+from app.services.staff import audit_log, sessions, sign_in_throttle
 from app.services.staff.audit_log import Action
 
 log = logging.getLogger(__name__)
@@ -269,6 +270,11 @@ def anonymise_locked(
         .values(rationale=_replaced(AlertDecision.rationale, placeholder))
     )
     db.session.execute(
+        update(ThemeCorrection)
+        .where(ThemeCorrection.feedback_item_id.in_(ids))
+        .values(reason=_replaced(ThemeCorrection.reason, placeholder))
+    )
+    db.session.execute(
         update(ComplaintStage)
         .where(ComplaintStage.feedback_item_id.in_(ids))
         .values(
@@ -335,6 +341,7 @@ class RunSummary:
     held: int = 0
     loose_messages: int = 0
     loose_contacts: int = 0
+    sign_in_records: int = 0
 
     def as_detail(self) -> dict[str, object]:
         return {
@@ -344,6 +351,7 @@ class RunSummary:
             "held": self.held,
             "loose_messages": self.loose_messages,
             "loose_contacts": self.loose_contacts,
+            "sign_in_records": self.sign_in_records,
         }
 
 
@@ -366,6 +374,8 @@ def apply_retention(now: datetime | None = None) -> RunSummary:
         summary.skipped += len(batch) - len(done)
     summary.loose_messages = _anonymise_loose_messages(now)
     summary.loose_contacts = _remove_loose_contacts(now)
+    summary.sign_in_records = sessions.prune(now) + sign_in_throttle.prune(now)
+    db.session.commit()
     summary.held = db.session.execute(
         select(func.count(FeedbackItem.id)).where(
             FeedbackItem.anonymised_at.is_(None), held_clause()
@@ -374,12 +384,13 @@ def apply_retention(now: datetime | None = None) -> RunSummary:
     audit_log.record(Action.RETENTION_APPLIED, object_type="retention", detail=summary.as_detail())
     log.info(
         "retention: anonymised %s, skipped %d, %d items on legal hold, %d loose messages, "
-        "%d loose contacts",
+        "%d loose contacts, %d old sign-in records",
         dict(summary.anonymised),
         summary.skipped,
         summary.held,
         summary.loose_messages,
         summary.loose_contacts,
+        summary.sign_in_records,
     )
     return summary
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 
 from app.database import utcnow
@@ -154,3 +154,18 @@ def reauthenticated(found: StaffSession) -> str:
     found.authenticated_at = utcnow()
     db.session.commit()
     return token
+
+
+def prune(now: datetime) -> int:
+    """Delete sessions over for SIGN_IN_RECORDS_DAYS (signed out, idled out or past their
+    maximum), with the address and browser they came from; how many went. The audit log
+    keeps who signed in and when."""
+    keep = timedelta(days=current_app.config["SIGN_IN_RECORDS_DAYS"])
+    idle, longest = _limits()
+    over = or_(
+        StaffSession.ended_at < now - keep,
+        StaffSession.last_seen_at < now - idle - keep,
+        StaffSession.created_at < now - longest - keep,
+    )
+    result = cast(CursorResult[Any], db.session.execute(delete(StaffSession).where(over)))
+    return int(result.rowcount or 0)

@@ -14,8 +14,11 @@ means someone else probably knows the password. An administrator's "unlock" clea
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from flask import current_app
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
@@ -155,3 +158,16 @@ def waiting_until(user: StaffUser, now: datetime | None = None) -> datetime | No
     ).scalars()
     found = [w for w in waits if w is not None]
     return max(found) if found else None
+
+
+def prune(now: datetime) -> int:
+    """Delete throttles whose last window began SIGN_IN_RECORDS_DAYS ago and whose wait is
+    over: each holds an address and an account. How many went."""
+    cutoff = now - timedelta(days=current_app.config["SIGN_IN_RECORDS_DAYS"])
+    spent = and_(
+        SignInThrottle.window_started_at < cutoff,
+        or_(SignInThrottle.wait_until.is_(None), SignInThrottle.wait_until < now),
+        or_(SignInThrottle.alerted_at.is_(None), SignInThrottle.alerted_at < cutoff),
+    )
+    result = cast(CursorResult[Any], db.session.execute(delete(SignInThrottle).where(spent)))
+    return int(result.rowcount or 0)

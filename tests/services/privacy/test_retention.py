@@ -24,8 +24,11 @@ from app.models import (
     FeedbackItem,
     FeedbackKind,
     Message,
+    SignInThrottle,
     StaffRole,
+    StaffSession,
     Team,
+    ThemeCorrection,
 )
 from app.models.enums import Channel, Direction
 from app.services.classification.themes import set_item_themes
@@ -416,3 +419,101 @@ def _invoke(command: object, args: list[str]) -> str:
     result = current_app.test_cli_runner().invoke(command, args)
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def test_a_staff_reason_for_changing_themes_goes_with_the_item(ten: Ten) -> None:
+    old, kept = ten.old_complaints[0], ten.recent_complaint
+    staff = StaffUserFactory()
+    for item in (old, kept):
+        db.session.add(
+            ThemeCorrection(
+                feedback_item_id=item.id,
+                staff_user_id=staff.id,
+                themes_before=["communication"],
+                themes_after=["delay"],
+                reason=f"{SECRET}: it is about the wait",
+            )
+        )
+    db.session.commit()
+
+    retention.apply_retention(NOW)
+
+    reasons = {
+        row.feedback_item_id: row.reason
+        for row in db.session.execute(select(ThemeCorrection)).scalars()
+    }
+    assert reasons[old.id] == retention.REMOVED
+    assert SECRET in (reasons[kept.id] or "")
+
+
+def test_old_sign_in_records_go_and_recent_ones_stay(app: Flask) -> None:
+    staff = StaffUserFactory()
+    days = timedelta(days=app.config["SIGN_IN_RECORDS_DAYS"])
+
+    def session(created: datetime, ended: datetime | None) -> StaffSession:
+        row = StaffSession(
+            token_hash=f"{created.timestamp()}-{ended}"[:64],
+            staff_user_id=staff.id,
+            created_at=created,
+            last_seen_at=created + timedelta(minutes=5),
+            authenticated_at=created,
+            ended_at=ended,
+            ip_address="198.51.100.7",
+            browser="Firefox on Linux",
+        )
+        db.session.add(row)
+        return row
+
+    long_ended = session(NOW - days - timedelta(days=2), NOW - days - timedelta(days=1))
+    never_ended = session(NOW - days - timedelta(days=3), None)  # idled out long ago
+    lately_ended = session(NOW - days, NOW - days + timedelta(days=1))
+    live = session(NOW - timedelta(minutes=10), None)
+    old_throttle = SignInThrottle(
+        scope="password",
+        key="198.51.100.7 at 1",
+        failures=6,
+        window_started_at=NOW - days - timedelta(days=1),
+        wait_until=NOW - days,
+    )
+    recent_throttle = SignInThrottle(
+        scope="password",
+        key="198.51.100.8 at 1",
+        failures=6,
+        window_started_at=NOW - timedelta(days=1),
+        wait_until=NOW - timedelta(hours=20),
+    )
+    db.session.add_all([old_throttle, recent_throttle])
+    db.session.commit()
+    ids = {name: row.id for name, row in locals().items() if isinstance(row, StaffSession)}
+    throttle_ids = (old_throttle.id, recent_throttle.id)
+
+    summary = retention.apply_retention(NOW)
+
+    left = set(db.session.execute(select(StaffSession.id)).scalars())
+    assert left == {ids["lately_ended"], ids["live"]}
+    assert ids["long_ended"] not in left and ids["never_ended"] not in left
+    throttles = set(db.session.execute(select(SignInThrottle.id)).scalars())
+    assert throttles == {throttle_ids[1]}
+    assert summary.sign_in_records == 3
+    assert long_ended and never_ended and lately_ended and live
+
+
+def test_a_theme_correction_is_still_append_only_apart_from_its_reason(ten: Ten) -> None:
+    staff = StaffUserFactory()
+    correction = ThemeCorrection(
+        feedback_item_id=ten.recent_complaint.id,
+        staff_user_id=staff.id,
+        themes_before=["communication"],
+        themes_after=["delay"],
+        reason="about the wait",
+    )
+    db.session.add(correction)
+    db.session.commit()
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    table = ThemeCorrection.__table__
+    for change in ({"themes_after": ["bias"]}, {"reason": "something else"}):
+        with pytest.raises(Exception, match="append-only"), db.engine.begin() as connection:
+            connection.execute(table.update().where(table.c.id == correction.id).values(**change))
+    with pytest.raises(Exception, match="append-only"), db.engine.begin() as connection:
+        connection.execute(table.delete().where(table.c.id == correction.id))
