@@ -354,9 +354,9 @@ class Writer:
 def find_writer(message: Message) -> Writer:
     """Who wrote the words. From, unless From is a relay's own address:
 
-    - a list that rewrote From to its own address (Google Groups, and Mailman, for writers
-      whose domain forbids relaying): the writer is X-Original-From, else X-Original-Sender,
-      else a Reply-To that is not the list;
+    - a list's own address (Google Groups and Mailman put it there in place of writers whose
+      domain forbids relaying): the writer is X-Original-From, else X-Original-Sender, else a
+      Reply-To that is not the list. Answering the list itself would write to every member;
     - a no-reply address (a web form, a tracker): the writer is the Reply-To.
 
     When a relay names nobody's address, nobody can be answered, though the name it gives is
@@ -366,7 +366,7 @@ def find_writer(message: Message) -> Writer:
     if address is None:
         return Writer(None, name)
     reply_to = _address(_header(message, "Reply-To"))
-    if _is_list_rewrite(message, name, address):
+    if _is_list_address(message, address):
         original_sender = _address(_header(message, "X-Original-Sender"))[1]
         candidates = [
             _address(_header(message, "X-Original-From")),
@@ -384,13 +384,6 @@ def find_writer(message: Message) -> Writer:
         if found and found != address and not _is_list_address(message, found):
             return Writer(found, found_name or via_name, address)
     return Writer(None, reply_to[0] or via_name or name, address)
-
-
-def _is_list_rewrite(message: Message, name: str | None, address: str) -> bool:
-    """Whether From is a list's own address put there in place of the writer's."""
-    if not _is_list_address(message, address):
-        return False
-    return bool(name and _VIA_LIST.match(name)) or message.get("X-Original-From") is not None
 
 
 def _is_list_address(message: Message, address: str) -> bool:

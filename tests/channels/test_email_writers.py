@@ -189,12 +189,23 @@ def test_a_google_group_post_is_the_writer_s_not_the_group_s():
 
 def test_a_group_post_without_x_original_from_falls_back_to_reply_to_then_to_nobody():
     parsed = parse_email(group_post(x_original_from=None))
+    assert parsed.relayed_by == "parents@googlegroups.com"
     assert parsed.sender == "jane@example.org" and parsed.sender_name == "Jane Parent"
     # A group set to send replies to itself names nobody: the acknowledgement would go to
     # every member of the group, so none is sent.
     to_group = parse_email(group_post(x_original_from=None, reply_to="parents@googlegroups.com"))
     assert to_group.sender is None and to_group.sender_name == "Jane Parent"
     assert not to_group.answerable and to_group.is_feedback
+
+
+def test_mail_from_the_group_s_own_address_naming_nobody_is_never_answered():
+    parsed = parse_email(
+        group_post(
+            from_header="Parents <parents@googlegroups.com>", x_original_from=None, reply_to=None
+        )
+    )
+    assert parsed.sender is None and parsed.relayed_by == "parents@googlegroups.com"
+    assert parsed.is_feedback and not parsed.answerable
 
 
 def test_a_post_the_group_did_not_rewrite_is_its_writer_s_as_before():
