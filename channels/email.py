@@ -67,6 +67,15 @@ _RECEIPT_CLASSES = (
 _BOUNCE_CLASSES = ("report.ipm.note.ndr", "ipm.microsoft mail.non-delivery")
 _LIST_HEADERS = ("List-Id", "List-Post", "Mailing-List", "X-Mailing-List")
 _LIST_SENDER = re.compile(r"^owner-|-(?:owner|bounces?|request)(?:\+[^@]*)?@")
+# A sending system's own address that nobody reads: noreply@, no-reply@, do-not-reply@,
+# gmail-noreply@. Mail from one was sent by a system on someone's behalf (a web form, a tracker).
+_NO_REPLY = re.compile(r"(?:^|[-_.+])(?:no|do[-_.]?not|dont)[-_.]?reply(?:$|[-_.+])")
+# A list that rewrote From to its own address names the writer "'Jane' via Parents" (Google
+# Groups) or "Jane via Parents" (Mailman).
+_VIA_LIST = re.compile(r"^\s*(.*?)\s+via\s+\S.*$", re.IGNORECASE)
+# The characters of an unquoted local part, dots included anywhere: Japanese mobile carriers
+# gave out addresses such as taro..yamada.@docomo.ne.jp, which RFC 5322 calls obsolete.
+_LOOSE_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
 _REFERENCE = re.compile(r"\bHD-?([A-Z0-9]{4})-?([A-Z0-9]{4})\b", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")
@@ -87,10 +96,15 @@ _KEPT_HEADERS = (
 class ParsedEmail:
     external_id: str
     message_id: str | None
-    # Who wrote it (From); Reply-To is where they asked answers to go, which may differ.
+    # Who wrote it: From, or for mail a system relayed on someone's behalf (a web form sending
+    # from a no-reply address, a Google Group that rewrote From) the person it names; None
+    # when a relay names no address. Reply-To is where answers were asked to go, which may
+    # differ, and is kept apart: it is only taken as the writer's address for a relay.
     sender: str | None
     sender_name: str | None
     reply_to: str | None
+    # The From address of the relay that sent it for the writer, or None.
+    relayed_by: str | None
     subject: str
     full_text: str
     text: str
@@ -111,6 +125,17 @@ class ParsedEmail:
         return self.automated is None and self.sender is not None
 
     @property
+    def may_contact(self) -> bool:
+        """Whether staff may write to the writer by hand: what may be acknowledged, and also the
+        person a relay marked as generated mail names (a web form's Reply-To). Never an
+        auto-reply, bounce or receipt, nor a system's own address."""
+        if self.sender is None:
+            return False
+        return self.automated is None or (
+            self.automated == AUTO_GENERATED and self.relayed_by is not None
+        )
+
+    @property
     def is_feedback(self) -> bool:
         """False for auto-replies, bounces and receipts: nobody wrote those to Heard."""
         return self.automated not in NOT_FEEDBACK
@@ -124,7 +149,8 @@ def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
     full_text = "\n\n".join(t for t in (body.text, body.forwarded_text) if t)
     message_id = _first_message_id(_header(message, "Message-ID"))
     raw_sha256 = hashlib.sha256(raw).hexdigest()
-    sender_name, sender = _address(_header(message, "From"))
+    from_address = _address(_header(message, "From"))[1]
+    writer = find_writer(message)
     reply_to = _address(_header(message, "Reply-To"))[1]
     subject = _header(message, "Subject")
     original_subjects = [_header(h, "Subject") for h in body.report_headers]
@@ -134,18 +160,19 @@ def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
         external_id=(
             message_key(message_id)
             if message_id
-            else content_key(sender, _header(message, "Date"), subject, text)
+            else content_key(from_address, _header(message, "Date"), subject, text)
         ),
         message_id=message_id,
-        sender=sender,
-        sender_name=sender_name,
-        reply_to=reply_to if reply_to != sender else None,
+        sender=writer.address,
+        sender_name=writer.name,
+        reply_to=None if reply_to in (writer.address, from_address) else reply_to,
+        relayed_by=writer.relayed_by,
         subject=subject,
         full_text=full_text,
         text=text,
         thread_reference=find_reference([subject, *original_subjects]),
         replies_to=_replies_to(message, body.report_headers),
-        automated=automated_reason(message, sender, body.message_class),
+        automated=automated_reason(message, from_address, body.message_class),
         attachments=attachments,
         notes=tuple(body.notes),
         headers={
@@ -153,7 +180,7 @@ def parse_email(raw: bytes, limits: EmailLimits | None = None) -> ParsedEmail:
             for name in _KEPT_HEADERS
             if message.get(name) is not None
         },
-        content_hash=_content_hash(sender, subject, full_text, attachments),
+        content_hash=_content_hash(from_address, subject, full_text, attachments),
         raw_sha256=raw_sha256,
         raw_size=len(raw),
         original=Attachment(
@@ -203,7 +230,7 @@ def to_inbound_message(
         name=parsed.sender_name,
         email=parsed.sender,
         preferred_channel="email" if parsed.sender else None,
-        may_contact=parsed.answerable,
+        may_contact=parsed.may_contact,
     )
     return InboundMessage(
         channel=CHANNEL,
@@ -227,6 +254,7 @@ def raw_payload(parsed: ParsedEmail) -> dict[str, Any]:
         "message_id": parsed.message_id,
         "headers": parsed.headers,
         "reply_to": parsed.reply_to,
+        "relayed_by": parsed.relayed_by,
         "full_text": parsed.full_text,
         "automated": parsed.automated,
         "notes": list(parsed.notes),
@@ -316,6 +344,68 @@ def automated_reason(
     return None
 
 
+@dataclass(frozen=True)
+class Writer:
+    address: str | None
+    name: str | None
+    relayed_by: str | None = None
+
+
+def find_writer(message: Message) -> Writer:
+    """Who wrote the words. From, unless From is a relay's own address:
+
+    - a list's own address (Google Groups and Mailman put it there in place of writers whose
+      domain forbids relaying): the writer is X-Original-From, else X-Original-Sender, else a
+      Reply-To that is not the list. Answering the list itself would write to every member;
+    - a no-reply address (a web form, a tracker): the writer is the Reply-To.
+
+    When a relay names nobody's address, nobody can be answered, though the name it gives is
+    kept. Anyone can write any of these headers, as anyone can write From: a relay's headers
+    are believed no more and no less than From would be."""
+    name, address = _address(_header(message, "From"))
+    if address is None:
+        return Writer(None, name)
+    reply_to = _address(_header(message, "Reply-To"))
+    if _is_list_address(message, address):
+        original_sender = _address(_header(message, "X-Original-Sender"))[1]
+        candidates = [
+            _address(_header(message, "X-Original-From")),
+            (None, original_sender),
+            reply_to,
+        ]
+    elif _NO_REPLY.search(address.partition("@")[0]):
+        candidates = [reply_to]
+    else:
+        return Writer(address, name)
+    # A list's "X via List" names the writer; a no-reply address's own name is usually the
+    # system's ("Gmail Team", a council's), so it only stands in when nothing else names them.
+    via_name = _without_via(name) if _VIA_LIST.match(name or "") else None
+    for found_name, found in candidates:
+        if found and found != address and not _is_list_address(message, found):
+            return Writer(found, found_name or via_name, address)
+    return Writer(None, reply_to[0] or via_name or name, address)
+
+
+def _is_list_address(message: Message, address: str) -> bool:
+    """Whether an address is the list's own (its List-Post, or its List-Id as an address)."""
+    post = _header(message, "List-Post").lower()
+    list_id = _header(message, "List-Id").lower()
+    local, _, domain = address.partition("@")
+    return (
+        f"mailto:{address}" in post
+        or f"<{local}.{domain}>" in list_id
+        or domain == "googlegroups.com"
+    )
+
+
+def _without_via(name: str | None) -> str | None:
+    """ "'Jane Parent' via Parents" is Jane Parent; any other name is itself."""
+    match = _VIA_LIST.match(name or "")
+    if match is None:
+        return name
+    return match.group(1).strip().strip("'\"").strip() or None
+
+
 def _list_post(message: Message) -> bool:
     """Whether a mailing list relayed this message: list servers mark a person's post as
     bulk, so a complaint sent through a list (or to a group as the feedback address) stays
@@ -336,7 +426,9 @@ def _header(message: Message, name: str) -> str:
 
 def _address(value: str) -> tuple[str | None, str | None]:
     """The display name and address of the first mailbox in a header; the address only when
-    it is one (a trailing dot, as some gateways add, is taken off)."""
+    it is one. A trailing dot after the domain, as some gateways add, is taken off; dots a
+    local part may not have by RFC 5322 but carriers gave out (taro..yamada.@docomo.ne.jp) are
+    kept, as that is where the writer's mail goes."""
     try:
         pairs = getaddresses([value])
     except Exception:
@@ -350,11 +442,15 @@ def _address(value: str) -> tuple[str | None, str | None]:
 
 
 def _valid_address(address: str) -> bool:
-    try:
-        Address(addr_spec=address)
-    except Exception:
-        return False
-    return True
+    local, _, domain = address.rpartition("@")
+    for spec in (address, f"x@{domain}" if _LOOSE_LOCAL.match(local) else None):
+        try:
+            if spec is not None:
+                Address(addr_spec=spec)
+                return True
+        except Exception:
+            continue
+    return False
 
 
 def _first_message_id(value: str) -> str | None:
