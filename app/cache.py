@@ -181,8 +181,10 @@ def _get(key: str) -> tuple[bool, Any]:
         return _local().get(key)
     try:
         raw = redis.get(PREFIX + key)
+        if not isinstance(raw, bytes):
+            return False, None
         # Trusted as RQ's pickled jobs are: see the docstring.
-        return (False, None) if raw is None else (True, pickle.loads(raw))
+        return True, pickle.loads(raw)
     except Exception:  # a cache that fails is a miss
         log.warning("could not read a cache entry from Redis", exc_info=True)
         return False, None

@@ -251,8 +251,8 @@ def main() -> None:
     }
     with app.app_context(), app.test_request_context():
         result = trends.build(trends.TrendFilters(), MONTH, may_see_safeguarding=False)
-        alerts = sum(a.raised for a in result.alerts)
-        print(f"March 2026: {len(result.spikes)} spikes, {alerts} alerts in the 12 months")
+        alerts = sum(a.times.raised for a in result.alerts)
+        print(f"March 2026: {len(result.spikes.spikes)} spikes, {alerts} alerts in the 12 months")
         for name, filters in cases.items():
             timing = _time(args.runs, lambda f=filters: _build(f))
             print(f"trends.build, {name}, {args.runs} runs: {timing}")
