@@ -275,9 +275,11 @@ def build(filters: TrendFilters, month: Month, may_see_safeguarding: bool) -> Tr
     window = Window(month)
 
     def read() -> tuple[Any, ...]:
+        # One scan of the themes serves both the tables and the spikes (a subset of its months).
+        counted = theme_counts(filters, window.first.plus(-12), window.month)
         return (
-            theme_tables(filters, window),
-            spikes(filters, month),
+            theme_tables(filters, window, counted),
+            spikes(filters, month, counted),
             audit_scores(filters, window),
             team_audit_scores(filters, window),
             alert_rows(filters, window),
@@ -319,20 +321,33 @@ def _between(column: Any, first: Month, last: Month) -> ColumnElement[bool]:
     return and_(column >= first.starts_at(), column < last.plus(1).starts_at())
 
 
-def theme_tables(filters: TrendFilters, window: Window) -> tuple[ThemeTable, ThemeTable]:
-    """Themes by month and by financial quarter, each beside the same period a year before."""
-    first, last = window.first.plus(-12), window.month
+ThemeCount = tuple[int | None, str, str, int]
+
+
+def theme_counts(filters: TrendFilters, first: Month, last: Month) -> list[ThemeCount]:
+    """(team id, UK month key, theme, items) for the months first to last, both included."""
     shown = months_between(first, last)
-    month = month_index(FeedbackItem.created_at, shown)
+    index = month_index(FeedbackItem.created_at, shown)
     query = (
-        select(month, FeedbackTheme.theme, func.count())
+        select(FeedbackItem.team_id, index, FeedbackTheme.theme, func.count())
         .join(FeedbackTheme, FeedbackTheme.feedback_item_id == FeedbackItem.id)
         .where(_between(FeedbackItem.created_at, first, last), *_conditions(filters))
-        .group_by(month, FeedbackTheme.theme)
+        .group_by(FeedbackItem.team_id, index, FeedbackTheme.theme)
     )
-    counts: dict[tuple[str, str], int] = {}
-    for index, theme, n in db.session.execute(query):
-        counts[(shown[index].key, theme)] = n
+    return [(team, shown[at].key, theme, n) for team, at, theme, n in db.session.execute(query)]
+
+
+def theme_tables(
+    filters: TrendFilters, window: Window, counted: list[ThemeCount] | None = None
+) -> tuple[ThemeTable, ThemeTable]:
+    """Themes by month and by financial quarter, each beside the same period a year before
+    (from `counted`, `theme_counts()` from 12 months before `window.first`, if given)."""
+    first, last = window.first.plus(-12), window.month
+    if counted is None:
+        counted = theme_counts(filters, first, last)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for _team, key, theme, n in counted:
+        counts[(key, theme)] += n
 
     def tally(theme: str, months: Iterable[Month]) -> int:
         return sum(counts.get((m.key, theme), 0) for m in months)
@@ -442,21 +457,19 @@ def _team_first_months(filters: TrendFilters) -> dict[int, Month]:
     return firsts
 
 
-def spikes(filters: TrendFilters, month: Month) -> SpikeReport:
-    """Team and theme pairs flagged in `month` by either rule, and the teams too new to judge."""
+def spikes(
+    filters: TrendFilters, month: Month, counted: list[ThemeCount] | None = None
+) -> SpikeReport:
+    """Team and theme pairs flagged in `month` by either rule, and the teams too new to judge
+    (from `counted`, `theme_counts()` over months that include the 12 before, if given)."""
     first = month.plus(-SPIKE_HISTORY_MONTHS)
-    shown = months_between(first, month)
-    index = month_index(FeedbackItem.created_at, shown)
-    query = (
-        select(FeedbackItem.team_id, index, FeedbackTheme.theme, func.count())
-        .join(FeedbackTheme, FeedbackTheme.feedback_item_id == FeedbackItem.id)
-        .where(_between(FeedbackItem.created_at, first, month), *_conditions(filters))
-        .group_by(FeedbackItem.team_id, index, FeedbackTheme.theme)
-    )
+    if counted is None:
+        counted = theme_counts(filters, first, month)
+    judged = {m.key for m in months_between(first, month)}
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-    for team_id, at, theme, n in db.session.execute(query):
-        if team_id is not None:
-            counts[(team_id, theme)][shown[at].key] = n
+    for team_id, key, theme, n in counted:
+        if team_id is not None and key in judged:
+            counts[(team_id, theme)][key] = n
     starts = _team_first_months(filters)
     names = {team_id: name for team_id, name in db.session.execute(select(Team.id, Team.name))}
     labels = taxonomy_themes()
