@@ -17,7 +17,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     settle(app.config)
 
-    from app import cli, error_reporting, extensions, language, logs, metrics, sessions, templating
+    from app import (
+        cache,
+        cli,
+        error_reporting,
+        extensions,
+        language,
+        logs,
+        metrics,
+        sessions,
+        templating,
+    )
     from app.web import register_blueprints
 
     extensions.db.init_app(app)
@@ -29,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.babel.init_app(app, locale_selector=language.select_locale)
     extensions.login.init_app(app)
     extensions.queues.init_app(app)
+    cache.init_app(app)
     logs.init_app(app)
     metrics.init_app(app)
     error_reporting.init_app(app)

@@ -8,19 +8,30 @@ drawn without pyplot, so no GUI backend or global figure state is involved.
 
 The page's Content-Security-Policy allows no inline CSS, so matplotlib's style="..." is
 rewritten as SVG presentation attributes (fill="...", stroke="..."), which are not CSS.
+
+Drawing costs a fifth of a second a chart, so each chart is drawn once for its inputs and kept
+in `app.cache` under a digest of everything it is drawn from (numbers, labels, title and
+description in the page's language, this file's code and matplotlib's version): the same
+numbers are never drawn twice, and changed numbers can never find an old drawing. matplotlib
+is imported only to draw, not by every process that imports this module.
 """
 
+import hashlib
 import io
 import re
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 from markupsafe import Markup, escape
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from matplotlib.typing import RcKeyType
+
+from app import cache
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 BLUE = "#1d70b8"  # GOV.UK blue, 5.2:1 on white
 BLACK = "#0b0c0c"
@@ -29,7 +40,7 @@ HATCHES = ("", "///", "..")
 # rcParams are global to the process: one chart at a time, so a threaded server cannot mix
 # one chart's settings into another's.
 _DRAWING = threading.Lock()
-STYLE: dict[RcKeyType, Any] = {
+STYLE: "dict[RcKeyType, Any]" = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.size": 10,
@@ -42,6 +53,23 @@ STYLE: dict[RcKeyType, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+# A drawing is kept a day after it was last drawn; charts drawn from other numbers since are
+# simply not asked for again.
+KEPT_SECONDS = 24 * 60 * 60
+CODE_VERSION = (
+    hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16] + "-" + version("matplotlib")
+)
+
+
+def _kept(draw: Callable[..., Markup], *arguments: object) -> Markup:
+    """The chart `draw(*arguments)` makes, drawn only if no process has drawn it already."""
+    svg = cache.by_content(
+        "chart",
+        (CODE_VERSION, draw.__name__, *arguments),
+        lambda: str(draw(*arguments)),
+        KEPT_SECONDS,
+    )
+    return Markup(svg)
 
 
 def small_multiples(
@@ -55,6 +83,31 @@ def small_multiples(
 ) -> Markup:
     """One small chart per theme: this year's counts as bars, the year before as a dashed line
     (with a gap where there are no data for the year before)."""
+    return _kept(
+        _draw_small_multiples,
+        str(chart_id),
+        str(title),
+        str(description),
+        tuple(str(p) for p in periods),
+        tuple((str(name), tuple(counts), tuple(before)) for name, counts, before in panels),
+        str(now_label),
+        str(before_label),
+    )
+
+
+def _draw_small_multiples(
+    chart_id: str,
+    title: str,
+    description: str,
+    periods: Sequence[str],
+    panels: Sequence[tuple[str, Sequence[int], Sequence[int | None]]],
+    now_label: str,
+    before_label: str,
+) -> Markup:
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     columns = 2
     rows = max(1, -(-len(panels) // columns))
     height = 1.7 * rows + 1.3
@@ -112,6 +165,31 @@ def grouped_bars(
     y_label: str = "",
 ) -> Markup:
     """Bars side by side for each category, one pattern per group, each bar labelled."""
+    return _kept(
+        _draw_grouped_bars,
+        str(chart_id),
+        str(title),
+        str(description),
+        tuple(str(c) for c in categories),
+        tuple((str(name), tuple(values)) for name, values in groups),
+        str(value_format),
+        str(y_label),
+    )
+
+
+def _draw_grouped_bars(
+    chart_id: str,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    groups: Sequence[tuple[str, Sequence[float]]],
+    value_format: str,
+    y_label: str,
+) -> Markup:
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     width = 0.8 / max(1, len(groups))
     with _DRAWING, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 3.4), layout="constrained")
@@ -148,6 +226,28 @@ def lines(
 
     Where two series meet (one alert: its median is its 90th percentile) the later series'
     hollow, larger marker rings the earlier one's solid dot, which is drawn on top."""
+    return _kept(
+        _draw_lines,
+        str(chart_id),
+        str(title),
+        str(description),
+        tuple(str(p) for p in periods),
+        tuple((str(name), tuple(values)) for name, values in series),
+        str(y_label),
+    )
+
+
+def _draw_lines(
+    chart_id: str,
+    title: str,
+    description: str,
+    periods: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    y_label: str,
+) -> Markup:
+    import matplotlib
+    from matplotlib.figure import Figure
+
     # (dash, marker, colour, marker size, filled, drawing order: higher is on top)
     styles = (("-", "o", BLUE, 5, True, 3), ("--", "s", BLACK, 10, False, 2))
     with _DRAWING, matplotlib.rc_context(STYLE):
@@ -200,8 +300,10 @@ def _presentation_attributes(match: re.Match[str]) -> str:
     return " ".join(f'{name}="{escape(value)}"' for name, value in attributes.items())
 
 
-def _svg(figure: Figure, chart_id: str, title: str, description: str) -> Markup:
+def _svg(figure: "Figure", chart_id: str, title: str, description: str) -> Markup:
     """The figure as an inline SVG image named by its title and described for screen readers."""
+    import matplotlib
+
     buffer = io.StringIO()
     # The salt keeps clip-path ids apart when several charts share a page.
     with matplotlib.rc_context({"svg.hashsalt": chart_id}):

@@ -6,11 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.extensions import db
-from app.models import StaffRole
+from app.models import FeedbackItem, StaffRole
 from app.services.classification.themes import set_item_themes
 from app.services.reports import trends
 from app.services.reports.months import Month
+from app.web import trend_charts
 from tests.factories import ContactFactory, SafeguardingAlertFactory, TeamFactory
+from tests.web.conftest import _add_item, _sign_in
 
 MARCH = Month(2026, 3)
 
@@ -176,3 +178,111 @@ def test_an_empty_service_still_has_a_page(client, learning):
     assert "No audit scores in the 12 months to" in page.text
     assert "No safeguarding alert was raised in" in page.text
     assert page.text.count('<svg role="img"') == 5
+
+
+def _count_draws(monkeypatch) -> list[str]:
+    """The id of each chart matplotlib draws, as it draws it."""
+    drawn: list[str] = []
+    draw = trend_charts._svg
+
+    def counting(figure, chart_id, *rest):
+        drawn.append(chart_id)
+        return draw(figure, chart_id, *rest)
+
+    monkeypatch.setattr(trend_charts, "_svg", counting)
+    return drawn
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    """Each time build() asks the database for the theme counts."""
+    reads: list[str] = []
+    read = trends.theme_tables
+
+    def counting(*args):
+        reads.append("themes")
+        return read(*args)
+
+    monkeypatch.setattr(trends, "theme_tables", counting)
+    return reads
+
+
+def _chart(page: str, chart_id: str) -> str:
+    found = re.search(rf'<svg role="img" aria-labelledby="{chart_id}-title.*?</svg>', page, re.S)
+    assert found, chart_id
+    return found.group()
+
+
+def test_two_identical_views_read_and_draw_once(client, learning, feedback, monkeypatch):
+    drawn, reads = _count_draws(monkeypatch), _count_reads(monkeypatch)
+    first = client.get("/staff/trends/?month=2026-03").text
+    assert sorted(drawn) == sorted(
+        ["chart-monthly", "chart-quarterly", "chart-scores", "chart-alerts", "chart-review-times"]
+    )
+    assert reads == ["themes"]
+    second = client.get("/staff/trends/?month=2026-03").text
+    assert len(drawn) == 5 and reads == ["themes"]
+    assert _chart(second, "chart-monthly") == _chart(first, "chart-monthly")
+    # Other filters are other numbers: read and drawn for themselves.
+    client.get(f"/staff/trends/?month=2026-03&team={feedback.id}")
+    assert len(reads) == 2
+
+
+def test_new_feedback_is_read_and_drawn_at_the_next_view(
+    client, learning, feedback, add_item, monkeypatch
+):
+    drawn, reads = _count_draws(monkeypatch), _count_reads(monkeypatch)
+    before = client.get("/staff/trends/?month=2026-03").text
+    item = add_item(
+        "Nobody called", created_at=datetime(2026, 3, 20, 10, tzinfo=UTC), team_id=feedback.id
+    )
+    set_item_themes(item, ["delay"])
+    db.session.commit()
+    after = client.get("/staff/trends/?month=2026-03").text
+    assert reads == ["themes", "themes"]
+    assert _chart(after, "chart-monthly") != _chart(before, "chart-monthly")
+    # The charts whose numbers did not change (scores, alerts) are not drawn again.
+    assert drawn.count("chart-monthly") == 2 and drawn.count("chart-scores") == 1
+
+
+def test_a_theme_correction_is_read_at_the_next_view(client, learning, feedback, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    client.get("/staff/trends/?month=2026-03")
+    item = (
+        db.session.execute(db.select(FeedbackItem).where(FeedbackItem.team_id == feedback.id))
+        .scalars()
+        .first()
+    )
+    set_item_themes(item, ["delay"])
+    db.session.commit()
+    client.get("/staff/trends/?month=2026-03")
+    assert reads == ["themes", "themes"]
+    # Reading (and recording who read) moves nothing on.
+    client.get("/staff/trends/?month=2026-03")
+    assert reads == ["themes", "themes"]
+
+
+def test_web_processes_share_the_cache_in_redis(
+    make_app, make_staff, redis, redis_url, monkeypatch
+):
+    """Two apps (as two web processes) on one Redis: what one read and drew the other uses,
+    and a commit in either is seen by both."""
+    monkeypatch.setattr(trends, "current_month", lambda: MARCH)
+    drawn, reads = _count_draws(monkeypatch), _count_reads(monkeypatch)
+    login = make_staff(StaffRole.LEARNING_TEAM)
+    first, second = make_app(REDIS_URL=redis_url), make_app(REDIS_URL=redis_url)
+    clients = []
+    for step, app in enumerate((first, second)):
+        with app.app_context():
+            client = app.test_client()
+            assert _sign_in(client, login, steps_ahead=step).status_code == 302
+            clients.append(client)
+    for client in clients:
+        assert client.get("/staff/trends/?month=2026-03").status_code == 200
+    assert len(drawn) == 5 and reads == ["themes"]
+    with second.app_context():
+        item = _add_item("A new one", created_at=datetime(2026, 3, 3, 9, tzinfo=UTC))
+        set_item_themes(item, ["delay"])
+        db.session.commit()
+    assert clients[0].get("/staff/trends/?month=2026-03").status_code == 200
+    assert reads == ["themes", "themes"]
+    assert drawn.count("chart-monthly") == 2

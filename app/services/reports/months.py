@@ -6,11 +6,12 @@ into its UK month inside the database, so reports can GROUP BY month on PostgreS
 service) and SQLite (the embedded default) alike.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import ColumnElement, Integer, String, case, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -122,3 +123,26 @@ def _london_month_sqlite(element: london_month, compiler: SQLCompiler, **kw: Any
     ends = f"datetime(date({year} || '-11-01', 'weekday 0', '-7 days'), '+1 hour')"
     shift = f"CASE WHEN {at} >= {begins} AND {at} < {ends} THEN '+1 hour' ELSE '+0 hours' END"
     return f"strftime('%Y-%m', {at}, {shift})"
+
+
+def month_index(column: Any, months: Sequence[Month]) -> ColumnElement[int]:
+    """SQL: which of `months` (consecutive, in order) a UTC timestamp column falls in, as its
+    index in the list; for rows already limited to those months.
+
+    The UK months' boundaries are worked out here in Python (`Month.starts_at()`), so the
+    database compares timestamps and converts no time zone; the comparisons are nested as a
+    binary search, five for two years of months. Grouping by this small integer lets the
+    database hash a few hundred groups instead of sorting every row by a month's name."""
+
+    def bucket(low: int, high: int) -> ColumnElement[int]:
+        if low == high:
+            return literal(low, Integer)
+        middle = (low + high + 1) // 2
+        return case(
+            (column < months[middle].starts_at(), bucket(low, middle - 1)),
+            else_=bucket(middle, high),
+        )
+
+    if not months:
+        raise ValueError("no months")
+    return bucket(0, len(months) - 1)

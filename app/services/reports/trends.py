@@ -3,22 +3,25 @@ audit scores from children and from adults, safeguarding alert volume and time t
 redacted example quotes.
 
 Everything is counted in SQL (GROUP BY UK month, theme and team over `feedback_theme`); Python
-only arranges the grouped numbers. Safeguarding alerts are shown as counts and times, never
-their content, and quotes never come from an item with a live alert unless the reader may
-review safeguarding.
+only arranges the grouped numbers. `build()` keeps what it reads in `app.cache` by data version,
+so a page view reads the database only once the data has changed since the last one.
+Safeguarding alerts are shown as counts and times, never their content, and quotes never come
+from an item with a live alert unless the reader may review safeguarding.
 """
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from scipy.stats import poisson
 from sqlalchemy import ColumnElement, and_, case, func, select
 
+from app import cache
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
@@ -34,7 +37,13 @@ from app.models import (
 from app.services.classification.themes import taxonomy_themes
 from app.services.feedback_list import first_inbound_text, has_live_alert
 from app.services.redaction import quote
-from app.services.reports.months import Month, Quarter, london_month, months_between
+from app.services.reports.months import (
+    Month,
+    Quarter,
+    london_month,
+    month_index,
+    months_between,
+)
 
 MONTHS_SHOWN = 12
 QUARTERS_SHOWN = 4
@@ -253,21 +262,44 @@ def current_month() -> Month:
     return Month.of(utcnow())
 
 
+# Cached results are made by this file's code: a new version of it never reads an old one's.
+CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 def build(filters: TrendFilters, month: Month, may_see_safeguarding: bool) -> Trends:
-    """Every table on the trends page for the 12 months to `month`."""
+    """Every table on the trends page for the 12 months to `month`.
+
+    What the database says is read once per data version (and filters, month, the month it
+    is now, and whether quotes may come from restricted items) and kept in `app.cache`; only
+    the alerts' waiting times, which move with the clock, are worked out on every call."""
     window = Window(month)
-    monthly, quarterly = theme_tables(filters, window)
-    alerts, year = alert_review_times(filters, window)
+
+    def read() -> tuple[Any, ...]:
+        # One scan of the themes serves both the tables and the spikes (a subset of its months).
+        counted = theme_counts(filters, window.first.plus(-12), window.month)
+        return (
+            theme_tables(filters, window, counted),
+            spikes(filters, month, counted),
+            audit_scores(filters, window),
+            team_audit_scores(filters, window),
+            alert_rows(filters, window),
+            theme_quotes(filters, window, may_see_safeguarding),
+        )
+
+    parts = (CODE_VERSION, filters, month.key, current_month().key, may_see_safeguarding)
+    tables, spike_report, scores, team_scores, rows, quotes = cache.cached("trends", parts, read)
+    monthly, quarterly = tables
+    alerts, year = review_times_by_month(rows, window)
     return Trends(
         window=window,
         monthly=monthly,
         quarterly=quarterly,
-        spikes=spikes(filters, month),
-        scores=audit_scores(filters, window),
-        team_scores=team_audit_scores(filters, window),
+        spikes=spike_report,
+        scores=scores,
+        team_scores=team_scores,
         alerts=alerts,
         alert_year=year,
-        quotes=theme_quotes(filters, window, may_see_safeguarding),
+        quotes=quotes,
     )
 
 
@@ -289,19 +321,33 @@ def _between(column: Any, first: Month, last: Month) -> ColumnElement[bool]:
     return and_(column >= first.starts_at(), column < last.plus(1).starts_at())
 
 
-def theme_tables(filters: TrendFilters, window: Window) -> tuple[ThemeTable, ThemeTable]:
-    """Themes by month and by financial quarter, each beside the same period a year before."""
-    first, last = window.first.plus(-12), window.month
-    month = london_month(FeedbackItem.created_at)
+ThemeCount = tuple[int | None, str, str, int]
+
+
+def theme_counts(filters: TrendFilters, first: Month, last: Month) -> list[ThemeCount]:
+    """(team id, UK month key, theme, items) for the months first to last, both included."""
+    shown = months_between(first, last)
+    index = month_index(FeedbackItem.created_at, shown)
     query = (
-        select(month, FeedbackTheme.theme, func.count())
+        select(FeedbackItem.team_id, index, FeedbackTheme.theme, func.count())
         .join(FeedbackTheme, FeedbackTheme.feedback_item_id == FeedbackItem.id)
         .where(_between(FeedbackItem.created_at, first, last), *_conditions(filters))
-        .group_by(month, FeedbackTheme.theme)
+        .group_by(FeedbackItem.team_id, index, FeedbackTheme.theme)
     )
-    counts: dict[tuple[str, str], int] = {}
-    for key, theme, n in db.session.execute(query):
-        counts[(key, theme)] = n
+    return [(team, shown[at].key, theme, n) for team, at, theme, n in db.session.execute(query)]
+
+
+def theme_tables(
+    filters: TrendFilters, window: Window, counted: list[ThemeCount] | None = None
+) -> tuple[ThemeTable, ThemeTable]:
+    """Themes by month and by financial quarter, each beside the same period a year before
+    (from `counted`, `theme_counts()` from 12 months before `window.first`, if given)."""
+    first, last = window.first.plus(-12), window.month
+    if counted is None:
+        counted = theme_counts(filters, first, last)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for _team, key, theme, n in counted:
+        counts[(key, theme)] += n
 
     def tally(theme: str, months: Iterable[Month]) -> int:
         return sum(counts.get((m.key, theme), 0) for m in months)
@@ -354,6 +400,9 @@ def _table(
 def spike_limit(history: Sequence[int]) -> tuple[float, int]:
     """The usual monthly count (the mean) and the highest count still within the usual range
     (the count a usual month exceeds less than once in 50, by a Poisson distribution)."""
+    # scipy is imported here, not by every process that imports this module.
+    from scipy.stats import poisson
+
     usual = sum(history) / len(history) if history else 0.0
     limit = int(poisson.ppf(1 - SPIKE_TAIL, usual)) if usual > 0 else 0
     return usual, limit
@@ -408,20 +457,19 @@ def _team_first_months(filters: TrendFilters) -> dict[int, Month]:
     return firsts
 
 
-def spikes(filters: TrendFilters, month: Month) -> SpikeReport:
-    """Team and theme pairs flagged in `month` by either rule, and the teams too new to judge."""
+def spikes(
+    filters: TrendFilters, month: Month, counted: list[ThemeCount] | None = None
+) -> SpikeReport:
+    """Team and theme pairs flagged in `month` by either rule, and the teams too new to judge
+    (from `counted`, `theme_counts()` over months that include the 12 before, if given)."""
     first = month.plus(-SPIKE_HISTORY_MONTHS)
-    key = london_month(FeedbackItem.created_at)
-    query = (
-        select(FeedbackItem.team_id, key, FeedbackTheme.theme, func.count())
-        .join(FeedbackTheme, FeedbackTheme.feedback_item_id == FeedbackItem.id)
-        .where(_between(FeedbackItem.created_at, first, month), *_conditions(filters))
-        .group_by(FeedbackItem.team_id, key, FeedbackTheme.theme)
-    )
+    if counted is None:
+        counted = theme_counts(filters, first, month)
+    judged = {m.key for m in months_between(first, month)}
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-    for team_id, month_key, theme, n in db.session.execute(query):
-        if team_id is not None:
-            counts[(team_id, theme)][month_key] = n
+    for team_id, key, theme, n in counted:
+        if team_id is not None and key in judged:
+            counts[(team_id, theme)][key] = n
     starts = _team_first_months(filters)
     names = {team_id: name for team_id, name in db.session.execute(select(Team.id, Team.name))}
     labels = taxonomy_themes()
@@ -555,6 +603,14 @@ def alert_review_times(
 ) -> tuple[tuple[AlertMonth, ...], ReviewTimes]:
     """Per month and over the 12 months: alerts raised, how many reviewed, and the median and
     90th percentile time from alert to review in minutes, counting alerts not yet reviewed."""
+    return review_times_by_month(alert_rows(filters, window), window)
+
+
+AlertRow = tuple[str, datetime, datetime | None]
+
+
+def alert_rows(filters: TrendFilters, window: Window) -> list[AlertRow]:
+    """Each alert raised in the 12 months: its UK month, when raised, when first reviewed."""
     key = london_month(SafeguardingAlert.created_at)
     query = (
         select(key, SafeguardingAlert.created_at, _reviewed_at())
@@ -566,10 +622,17 @@ def alert_review_times(
     )
     # The percentiles need the times themselves; there are tens of alerts a month, not
     # thousands, and PostgreSQL's percentile_cont has no SQLite twin for the embedded default.
+    return [(key, created, reviewed) for key, created, reviewed in db.session.execute(query)]
+
+
+def review_times_by_month(
+    rows: Iterable[AlertRow], window: Window
+) -> tuple[tuple[AlertMonth, ...], ReviewTimes]:
+    """The review times of `alert_rows()` per month and over the 12 months, as of now."""
     raised: dict[str, int] = defaultdict(int)
     minutes: dict[str, list[float]] = defaultdict(list)
     waiting: dict[str, list[datetime]] = defaultdict(list)
-    for month_key, created_at, reviewed_at in db.session.execute(query):
+    for month_key, created_at, reviewed_at in rows:
         raised[month_key] += 1
         if reviewed_at is None:
             waiting[month_key].append(created_at)
@@ -590,31 +653,42 @@ def alert_review_times(
 def theme_quotes(
     filters: TrendFilters, window: Window, may_see_safeguarding: bool
 ) -> dict[str, tuple[Quote, ...]]:
-    """The newest few things people wrote under each theme in the 12 months, redacted."""
+    """The newest few things people wrote under each theme of the taxonomy in the 12 months,
+    redacted (the page shows no other theme's).
+
+    Each theme's newest items are a query of their own with a LIMIT, which walks the index on
+    `created_at` back from the end of the month until it has enough, rather than ranking every
+    item of the year: the same items, newest first, with the item's id breaking a tie."""
     conditions = [
         _between(FeedbackItem.created_at, window.months[0], window.month),
         *_conditions(filters),
     ]
     if not may_see_safeguarding:
         conditions.append(~has_live_alert())
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=FeedbackTheme.theme,
-            order_by=(FeedbackItem.created_at.desc(), FeedbackItem.id.desc()),
+    labels = taxonomy_themes()
+    chosen: dict[str, list[int]] = {}
+    for theme in labels:
+        # A few spare per theme, in case the newest have no words (an audit score on its own).
+        newest = (
+            select(FeedbackItem.id)
+            .join(
+                FeedbackTheme,
+                and_(
+                    FeedbackTheme.feedback_item_id == FeedbackItem.id,
+                    FeedbackTheme.theme == theme,
+                ),
+            )
+            .where(*conditions)
+            .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
+            .limit(QUOTES_PER_THEME * 3)
         )
-        .label("rank")
-    )
-    ranked = (
-        select(FeedbackTheme.theme, FeedbackItem.id, rank)
-        .join(FeedbackTheme, FeedbackTheme.feedback_item_id == FeedbackItem.id)
-        .where(*conditions)
-        .subquery()
-    )
-    # A few spare per theme, in case the newest have no words (an audit score on its own).
+        chosen[theme] = list(db.session.execute(newest).scalars())
+    ids = {item_id for found in chosen.values() for item_id in found}
+    if not ids:
+        return {}
     query = (
         select(
-            ranked.c.theme,
+            FeedbackItem.id,
             FeedbackItem.created_at,
             first_inbound_text(),
             FeedbackItem.case_reference,
@@ -624,15 +698,15 @@ def theme_quotes(
             Contact.phone_raw,
             Contact.postal_address,
         )
-        .join(FeedbackItem, FeedbackItem.id == ranked.c.id)
         .outerjoin(Contact, Contact.id == FeedbackItem.contact_id)
-        .where(ranked.c.rank <= QUOTES_PER_THEME * 3)
-        .order_by(ranked.c.theme, ranked.c.rank)
+        .where(FeedbackItem.id.in_(ids))
     )
-    labels = taxonomy_themes()
+    details = {row[0]: row[1:] for row in db.session.execute(query)}
     quotes: dict[str, list[Quote]] = defaultdict(list)
-    for theme, created_at, text, *known in db.session.execute(query):
-        if (text or "").strip() and len(quotes[theme]) < QUOTES_PER_THEME:
-            quoted = quote(text, known=known, max_chars=QUOTE_CHARS)
-            quotes[theme].append(Quote(labels.get(theme, theme), Month.of(created_at), quoted))
+    for theme, found in chosen.items():
+        for item_id in found:
+            created_at, text, *known = details[item_id]
+            if (text or "").strip() and len(quotes[theme]) < QUOTES_PER_THEME:
+                quoted = quote(text, known=known, max_chars=QUOTE_CHARS)
+                quotes[theme].append(Quote(labels[theme], Month.of(created_at), quoted))
     return {theme: tuple(found) for theme, found in quotes.items()}
