@@ -9,6 +9,7 @@ from app.jobs.complaints import open_complaint_stages, send_complaint_reminders
 from app.jobs.email import poll_mailbox
 from app.jobs.outbound import sweep_unsent
 from app.jobs.retention import apply_retention
+from app.jobs.trends import warm_trends
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ PERIODIC = [
     Periodic(send_complaint_reminders, every_seconds=3600),
     # Hourly; only the first run in a week draws that week's sample.
     Periodic(draw_second_look_sample, every_seconds=3600),
+    # Reads the trends page's default view again only when the data moved on.
+    Periodic(warm_trends, every_seconds=60),
     # Daily: one run a day claims the period, and each item is re-checked under its lock.
     Periodic(apply_retention, every_seconds=24 * 3600),
 ]

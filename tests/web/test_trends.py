@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.extensions import db
+from app.jobs.periodic import PERIODIC
+from app.jobs.trends import warm_trends
 from app.models import FeedbackItem, StaffRole
 from app.services.classification.themes import set_item_themes
 from app.services.reports import trends
@@ -286,3 +288,25 @@ def test_web_processes_share_the_cache_in_redis(
     assert clients[0].get("/staff/trends/?month=2026-03").status_code == 200
     assert reads == ["themes", "themes"]
     assert drawn.count("chart-monthly") == 2
+
+
+def test_a_job_reads_the_default_view_ahead_and_again_only_after_a_change(
+    client, learning, feedback, add_item, monkeypatch
+):
+    reads = _count_reads(monkeypatch)
+    assert warm_trends() == 2  # with and without restricted quotes
+    assert warm_trends() == 0 and len(reads) == 2
+    # The learning team's first view after the job reads nothing.
+    assert client.get("/staff/trends/").status_code == 200
+    assert len(reads) == 2
+    item = add_item("Nobody called", created_at=datetime(2026, 3, 20, 10, tzinfo=UTC))
+    set_item_themes(item, ["delay"])
+    db.session.commit()
+    assert warm_trends() == 2
+    page = client.get("/staff/trends/").text
+    assert len(reads) == 4
+    assert "Themes by month" in page
+
+
+def test_the_read_ahead_runs_every_minute() -> None:
+    assert any(p.job is warm_trends and p.every_seconds == 60 for p in PERIODIC)

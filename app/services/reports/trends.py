@@ -273,21 +273,11 @@ def build(filters: TrendFilters, month: Month, may_see_safeguarding: bool) -> Tr
     is now, and whether quotes may come from restricted items) and kept in `app.cache`; only
     the alerts' waiting times, which move with the clock, are worked out on every call."""
     window = Window(month)
-
-    def read() -> tuple[Any, ...]:
-        # One scan of the themes serves both the tables and the spikes (a subset of its months).
-        counted = theme_counts(filters, window.first.plus(-12), window.month)
-        return (
-            theme_tables(filters, window, counted),
-            spikes(filters, month, counted),
-            audit_scores(filters, window),
-            team_audit_scores(filters, window),
-            alert_rows(filters, window),
-            theme_quotes(filters, window, may_see_safeguarding),
-        )
-
-    parts = (CODE_VERSION, filters, month.key, current_month().key, may_see_safeguarding)
-    tables, spike_report, scores, team_scores, rows, quotes = cache.cached("trends", parts, read)
+    tables, spike_report, scores, team_scores, rows, quotes = cache.cached(
+        "trends",
+        _parts(filters, month, may_see_safeguarding),
+        lambda: _read(filters, month, may_see_safeguarding),
+    )
     monthly, quarterly = tables
     alerts, year = review_times_by_month(rows, window)
     return Trends(
@@ -301,6 +291,38 @@ def build(filters: TrendFilters, month: Month, may_see_safeguarding: bool) -> Tr
         alert_year=year,
         quotes=quotes,
     )
+
+
+def _parts(filters: TrendFilters, month: Month, may_see_safeguarding: bool) -> tuple[Any, ...]:
+    return (CODE_VERSION, filters, month.key, current_month().key, may_see_safeguarding)
+
+
+def _read(filters: TrendFilters, month: Month, may_see_safeguarding: bool) -> tuple[Any, ...]:
+    """What the database says for the page: every table but the alerts' waiting times."""
+    window = Window(month)
+    # One scan of the themes serves both the tables and the spikes (a subset of its months).
+    counted = theme_counts(filters, window.first.plus(-12), window.month)
+    return (
+        theme_tables(filters, window, counted),
+        spikes(filters, month, counted),
+        audit_scores(filters, window),
+        team_audit_scores(filters, window),
+        alert_rows(filters, window),
+        theme_quotes(filters, window, may_see_safeguarding),
+    )
+
+
+def warm(filters: TrendFilters, month: Month, may_see_safeguarding: bool) -> bool:
+    """Read a view into the cache unless it is there for the current data; whether it read."""
+    read = False
+
+    def reading() -> tuple[Any, ...]:
+        nonlocal read
+        read = True
+        return _read(filters, month, may_see_safeguarding)
+
+    cache.cached("trends", _parts(filters, month, may_see_safeguarding), reading)
+    return read
 
 
 def _conditions(filters: TrendFilters) -> list[ColumnElement[bool]]:
