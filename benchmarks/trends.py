@@ -1,10 +1,10 @@
 """Benchmark the trends page over 100,000 feedback items on PostgreSQL, and redaction on the
 longest messages.
 
-Seeds a database of its own with the complaints report benchmark's seeder (three financial
-years of feedback, themes and messages, written with COPY), then adds audit scores and
-safeguarding alerts (about 3% of items, reviewed after 5 minutes to 6 hours, a tenth not
-yet) in SQL. Times, for March 2026:
+Seeds a database of its own with `benchmarks/seed.py` and the complaints report benchmark's
+plan (three financial years of feedback, themes and messages, audit scores, and safeguarding
+alerts on about 3% of items, acknowledged after 5 minutes to 6 hours; written with COPY).
+Times, for March 2026:
 
 - trends.build() with no filter, one team, one channel (the item's stored `received_via`)
   and who wrote: every query the page runs, quotes redacted;
@@ -16,21 +16,18 @@ yet) in SQL. Times, for March 2026:
 """
 
 import argparse
-import random
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flask_migrate import upgrade
-from sqlalchemy import text
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import annual_report as seeding  # noqa: E402
+import annual_report  # noqa: E402
+import seed as seeding  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -43,19 +40,6 @@ from app.web.trends import _charts, _summaries  # noqa: E402
 DB = "heard_bench_trends"
 URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
 MONTH = Month(2026, 3)
-
-ALERTS_AND_SCORES = [
-    "UPDATE feedback_item SET score = 1 + floor(random() * 5) WHERE kind = 'audit'",
-    """
-    INSERT INTO safeguarding_alert (feedback_item_id, source, status, subtypes, evidence,
-        created_at, acknowledged_at)
-    SELECT id, 'classifier', 'acknowledged', '[]', '[]', created_at + interval '5 minutes',
-        CASE WHEN random() < 0.9
-             THEN created_at + interval '5 minutes' + random() * interval '6 hours' END
-    FROM feedback_item WHERE random() < 0.03
-    """,
-    "ANALYZE",
-]
 
 LONG_MESSAGES = {
     "one letter x 10,000": "a" * 10_000,
@@ -72,19 +56,7 @@ LONG_MESSAGES = {
 
 def _seed(items: int) -> None:
     started = time.perf_counter()
-    seeding.DB = DB
-    seeding._recreate()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None, "CLASSIFIER": ""})
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        db.engine.dispose()
-    seed = seeding.Seed(items, random.Random(8))
-    seed.build()
-    seed.copy(URL)
-    with app.app_context():
-        for statement in ALERTS_AND_SCORES:
-            db.session.execute(text(statement))
-        db.session.commit()
+    seeding.seed(DB, annual_report.plan(items), quiet=True)
     print(f"seeded {items} items in {time.perf_counter() - started:.1f} s")
 
 
@@ -120,8 +92,8 @@ def main() -> None:
     }
     with app.app_context(), app.test_request_context():
         result = trends.build(trends.TrendFilters(), MONTH, may_see_safeguarding=False)
-        alerts = sum(a.raised for a in result.alerts)
-        print(f"March 2026: {len(result.spikes)} spikes, {alerts} alerts in the 12 months")
+        alerts = sum(a.times.raised for a in result.alerts)
+        print(f"March 2026: {len(result.spikes.spikes)} spikes, {alerts} alerts in the 12 months")
         for name, filters in cases.items():
             timing = _time(args.runs, lambda f=filters: _build(f))
             print(f"trends.build, {name}, {args.runs} runs: {timing}")
