@@ -408,7 +408,7 @@ class Maker:
         self.rng = random.Random(plan.random_seed)
         self.rows = Rows()
         self.password_hash = password_hash
-        self.contacts = max(1000, plan.items * 2 // 5)
+        self.contacts = max(200, plan.items * 2 // 5)
         self.officers: list[int] = []
         self.reviewers: list[int] = []
         self.texts = [self._text(self.rng.randint(1, 6)) for _ in range(4000)]
@@ -553,6 +553,8 @@ class Maker:
         item = _Item(item_id, team, channel, contact)
         inbound = 1 if kind == "audit" else rng.choice((1, 1, 1, 2, 3))
         for m in range(inbound):
+            if m and at + timedelta(hours=m * 30) >= self.plan.now:
+                break  # a later message in the thread would be in the future
             message = self._message(item, "inbound", at + timedelta(hours=m * 30), themes)
             if item.first_inbound is None:
                 item.first_inbound = message
@@ -614,7 +616,7 @@ class Maker:
     def _complaint(self, item: _Item, day: date) -> None:
         rng, rows = self.rng, self.rows
         received = day
-        ack = _at(day, 10) + timedelta(days=1)
+        ack = min(_at(day, 10) + timedelta(days=1), self.plan.now)
         for number in (1, 2, 3):
             due = _add_working_days(received, STAGE_DAYS[number])
             responded = received + timedelta(days=rng.choice((5, 9, 13, 20, 27, 35, 50)))
@@ -655,7 +657,7 @@ class Maker:
             received = responded + timedelta(days=rng.randint(1, 25))
             if received >= self.plan.today:
                 break
-            ack = _at(received, 10) + timedelta(days=1)
+            ack = min(_at(received, 10) + timedelta(days=1), self.plan.now)
         if rng.random() < 0.01:
             rows.add(
                 "ombudsman_referral",
@@ -693,6 +695,7 @@ class Maker:
         raised = at + timedelta(seconds=3)
         reviewer = rng.choice(self.reviewers)
         acknowledged = raised + timedelta(minutes=5) + rng.random() * timedelta(hours=6)
+        acknowledged = min(acknowledged, self.plan.now)
         closed = acknowledged + timedelta(hours=rng.randint(2, 72))
         still_open = (recent and rng.random() < 0.5) or closed >= self.plan.now
         outcome = None if still_open else rng.choice(ALERT_OUTCOMES)
@@ -898,15 +901,10 @@ def revision(database: str) -> str:
     return str(row[0]) if row else ""
 
 
-def seed(database: str, plan: Plan, *, quiet: bool = False) -> dict[str, int]:
-    """Make `database` afresh at the head and fill it as `plan` says; returns rows per table."""
-    from app.services.staff.accounts import hash_password
-
+def load(address: str, maker: Maker, *, quiet: bool = True) -> dict[str, int]:
+    """Copy everything `maker` makes into the (migrated, empty) database at `address` and set
+    each table's id sequence after the last id; returns rows per table."""
     started = time.perf_counter()
-    recreate(database)
-    migrate(database)
-    address = f"{SERVER}/{database}"
-    maker = Maker(plan, hash_password(BENCH_PASSWORD))
     copier = Copier(address)
     copier.start()
     for chunk in maker.chunks():
@@ -923,10 +921,23 @@ def seed(database: str, plan: Plan, *, quiet: bool = False) -> dict[str, int]:
             connection.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last})"  # type: ignore[arg-type]
             )
+    return maker.rows.counts
+
+
+def seed(database: str, plan: Plan, *, quiet: bool = False) -> dict[str, int]:
+    """Make `database` afresh at the head and fill it as `plan` says; returns rows per table."""
+    from app.services.staff.accounts import hash_password
+
+    started = time.perf_counter()
+    recreate(database)
+    migrate(database)
+    address = f"{SERVER}/{database}"
+    counts = load(address, Maker(plan, hash_password(BENCH_PASSWORD)), quiet=quiet)
+    with psycopg.connect(address, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
     if not quiet:
         print(f"seeded {database} in {time.perf_counter() - started:.1f} s")
-    return maker.rows.counts
+    return counts
 
 
 def main() -> None:
