@@ -918,9 +918,7 @@ def load(address: str, maker: Maker, *, quiet: bool = True) -> dict[str, int]:
         raise RuntimeError("copying failed") from copier.failure
     with psycopg.connect(address, autocommit=True) as connection:
         for table, last in maker.rows.ids.items():
-            connection.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last})"  # type: ignore[arg-type]
-            )
+            connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last})")
     return maker.rows.counts
 
 

@@ -75,8 +75,8 @@ def _free_port() -> int:
 
 def _copy_template(database: str, template: str) -> None:
     with psycopg.connect(f"{seeding.SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')  # type: ignore[arg-type]
-        connection.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')  # type: ignore[arg-type]
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
 
 
 def _financial_year(today: date) -> str:
@@ -90,7 +90,7 @@ def _pages(database: str) -> list[Page]:
     with psycopg.connect(f"{seeding.SERVER}/{database}") as connection:
 
         def one(query: str) -> int:
-            row = connection.execute(query).fetchone()  # type: ignore[call-overload]
+            row = connection.execute(query).fetchone()
             if row is None:
                 raise SystemExit(f"{database} has nothing for: {query}")
             return int(row[0])
@@ -171,7 +171,7 @@ def sign_in(base: str, database: str) -> requests.Session:
         raise RuntimeError(f"password refused: landed on {answer.url}")
     totp = pyotp.TOTP(seeding.BENCH_TOTP_SECRET)
     last = _last_step(database)
-    while last is not None and totp.timecode(time.time()) <= last:  # type: ignore[arg-type]
+    while last is not None and totp.timecode(time.time()) <= last:
         time.sleep(1)
     answer = session.post(
         f"{base}/staff/two-factor", data={"csrf_token": _csrf(answer), "code": totp.now()}
