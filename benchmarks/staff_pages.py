@@ -117,7 +117,7 @@ def _pages(database: str) -> list[Page]:
         Page("queue", "safeguarding queue", "/staff/safeguarding"),
         Page("list", "feedback list, first page", "/staff/"),
         Page("list-complaints", "feedback list, complaints", "/staff/?kind=complaint"),
-        Page("item", "an item (comment, 2+ messages)", f"/staff/items/{item}"),
+        Page("item", "an item (newest comment with a reply)", f"/staff/items/{item}"),
         Page("complaint", "a complaint (open Stage 2)", f"/staff/items/{complaint}"),
         Page("alert", "a safeguarding alert", f"/staff/safeguarding/{alert}"),
         Page("learning", "learning log", "/staff/complaints/learning"),
