@@ -202,18 +202,20 @@ def _server_pids(server: subprocess.Popen[bytes], database: str) -> list[int]:
     return [int(p) for p in workers] + [int(r[0]) for r in rows]
 
 
-def _start_server(database: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def _start_server(
+    database: str, port: int, workers: int, redis_url: str
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "SCHEDULER_IN_WEB": "0",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "SECRET_KEY": "staff-pages-benchmark",
         "CLASSIFIER": "",
     }
     subprocess.run(
-        [sys.executable, "-c", f"import redis; redis.Redis.from_url('{REDIS_URL}').flushdb()"],
+        [sys.executable, "-c", f"import redis; redis.Redis.from_url('{redis_url}').flushdb()"],
         check=True,
     )
     server = subprocess.Popen(
@@ -260,12 +262,12 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def measure(
-    database: str, pages: list[Page], runs: int, workers: int
+    database: str, pages: list[Page], runs: int, workers: int, redis_url: str = REDIS_URL
 ) -> tuple[list[Timings], str, str]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     _prepare_sign_in(database)
-    server = _start_server(database, port, workers)
+    server = _start_server(database, port, workers, redis_url)
     try:
         session = sign_in(base, database)
         results = [Timings(page) for page in pages]
@@ -312,6 +314,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--only", help="comma-separated page keys (default: every page)")
     parser.add_argument("--json", help="also write the timings to this file")
+    parser.add_argument(
+        "--redis-url", default=REDIS_URL, help="a Redis database of its own: it is flushed"
+    )
     args = parser.parse_args()
 
     if args.from_template:
@@ -335,7 +340,7 @@ def main() -> None:
         f"{open_alerts[0] if open_alerts else 0:,} open alerts; {args.runs} runs, "
         f"{args.workers} gunicorn workers"
     )
-    results, before, after = measure(args.database, pages, args.runs, args.workers)
+    results, before, after = measure(args.database, pages, args.runs, args.workers, args.redis_url)
     print(f"load before: {before}")
     print(f"load after:  {after}")
     print(_table(results))
