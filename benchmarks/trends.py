@@ -26,21 +26,18 @@ the cache (no `app.cache`), where every view is cold.
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flask_migrate import upgrade
-from sqlalchemy import text
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import annual_report as seeding  # noqa: E402
+import annual_report  # noqa: E402
+import seed as seeding  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -58,19 +55,6 @@ BENCH_TOTP_SECRET = "HEARDBENCHMARKTOTPSECRET22AAAAAA"
 URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
 MONTH = Month(2026, 3)
 
-ALERTS_AND_SCORES = [
-    "UPDATE feedback_item SET score = 1 + floor(random() * 5) WHERE kind = 'audit'",
-    """
-    INSERT INTO safeguarding_alert (feedback_item_id, source, status, subtypes, evidence,
-        created_at, acknowledged_at)
-    SELECT id, 'classifier', 'acknowledged', '[]', '[]', created_at + interval '5 minutes',
-        CASE WHEN random() < 0.9
-             THEN created_at + interval '5 minutes' + random() * interval '6 hours' END
-    FROM feedback_item WHERE random() < 0.03
-    """,
-    "ANALYZE",
-]
-
 LONG_MESSAGES = {
     "one letter x 10,000": "a" * 10_000,
     "letter-digit-hyphen x 3,300": "A1-" * 3300,
@@ -86,19 +70,7 @@ LONG_MESSAGES = {
 
 def _seed(items: int) -> None:
     started = time.perf_counter()
-    seeding.DB = DB
-    seeding._recreate()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "REDIS_URL": None, "CLASSIFIER": ""})
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        db.engine.dispose()
-    seed = seeding.Seed(items, random.Random(8))
-    seed.build()
-    seed.copy(URL)
-    with app.app_context():
-        for statement in ALERTS_AND_SCORES:
-            db.session.execute(text(statement))
-        db.session.commit()
+    seeding.seed(DB, annual_report.plan(items), quiet=True)
     print(f"seeded {items} items in {time.perf_counter() - started:.1f} s")
 
 
