@@ -715,17 +715,24 @@ def learning_done(point_id: int) -> Response:
     return redirect(url_for("staff.feedback.item", item_id=point.feedback_item_id))
 
 
+# A page number beyond this is taken as this: an offset the database can still skip quickly.
+MAX_LOG_PAGE = 10_000
+
+
 @bp.get("/learning")
 @auth.staff_required(*LEARNING_ROLES)
 def learning_log() -> str:
     """The response feedback log: learning points and actions per team."""
     team_id = _team_filter()
     open_only = request.args.get("open") == "1"
-    points = complaint_learning.log(team_id, open_only)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_LOG_PAGE)
+    found = complaint_learning.log_page(team_id, open_only, page)
+    points = found.points
     return render_template(
         "staff/complaints/learning.html",
         title=_("Learning from complaints"),
         points=points,
+        log=found,
         restricted=alerts.restricted_for(current_user, {p.feedback_item_id for p in points}),
         team_id=team_id,
         open_only=open_only,

@@ -4,10 +4,11 @@ team. Roles and hostile input included."""
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.extensions import db
 from app.models import AuditEvent, ComplaintOutcome, LearningPoint, StaffRole
+from app.services.complaints import learning as complaint_learning
 from app.services.complaints import stages
 from tests.factories import TeamFactory
 
@@ -188,3 +189,34 @@ def test_staff_outside_the_learning_roles_cannot_change_a_point(
     client.post("/staff/sign-out")
     assert sign_in(client, make_staff(StaffRole.SAFEGUARDING_REVIEWER)).status_code == 302
     assert client.get(f"/staff/complaints/learning/{point.id}/change").status_code == 403
+
+
+def test_the_log_is_paged_and_reads_no_more_for_more_points(client, signed_in, closed, monkeypatch):
+    monkeypatch.setattr(complaint_learning, "PER_PAGE", 4)
+    url = f"/staff/complaints/stages/{closed.id}/learning"
+
+    def statements_for(path: str) -> tuple[int, str]:
+        counted: list[str] = []
+        listener = lambda *args: counted.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = client.get(path)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert page.status_code == 200
+        return len(counted), page.text
+
+    for n in range(3):
+        client.post(url, data=_form(lesson=f"Lesson {n}", action="", due_on=["", "", ""]))
+    few, _ = statements_for("/staff/complaints/learning")
+    for n in range(3, 10):
+        client.post(url, data=_form(lesson=f"Lesson {n}", action="", due_on=["", "", ""]))
+    many, first = statements_for("/staff/complaints/learning")
+
+    assert many == few
+    assert "Lesson 9" in first and "Lesson 5" not in first
+    assert 'rel="next"' in first and "page=2" in first
+    third = client.get("/staff/complaints/learning?page=3").text
+    assert "Lesson 0" in third and "Lesson 9" not in third and 'rel="next"' not in third
+    beyond = client.get("/staff/complaints/learning?page=99999999999")
+    assert beyond.status_code == 200 and "There are no more learning points" in beyond.text

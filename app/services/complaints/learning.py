@@ -8,7 +8,8 @@ hold ids and dates, never the words of a lesson, which may quote the complaint.
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import ComplaintStage, FeedbackItem, LearningPoint, StaffUser, Team
@@ -220,21 +221,66 @@ def points_of(item: FeedbackItem) -> list[LearningPoint]:
     return list(db.session.execute(query).scalars())
 
 
-def log(team_id: int | None = None, open_actions_only: bool = False) -> list[LearningPoint]:
+# Learning points on one page of the log.
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the log, whether another follows, and how many actions are open in all."""
+
+    points: list[LearningPoint]
+    page: int
+    has_next: bool
+    open_actions: int
+
+
+def _open_action() -> ColumnElement[bool]:
+    return and_(LearningPoint.action.is_not(None), LearningPoint.done_on.is_(None))
+
+
+def log(
+    team_id: int | None = None,
+    open_actions_only: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[LearningPoint]:
     """The response feedback log: learning points of one team or all, open actions first by
-    due date, then the rest newest first."""
-    query = select(LearningPoint)
+    due date (undated last), then the rest newest first. Ordered in SQL, so a page of it
+    reads only that page; each point's item, stage, team and owner come with it."""
+    waiting = _open_action()
+    query = select(LearningPoint).options(
+        selectinload(LearningPoint.feedback_item),
+        selectinload(LearningPoint.stage),
+        selectinload(LearningPoint.team),
+        selectinload(LearningPoint.owner),
+    )
     if team_id is not None:
         query = query.where(LearningPoint.team_id == team_id)
     if open_actions_only:
-        query = query.where(LearningPoint.action.is_not(None), LearningPoint.done_on.is_(None))
-    points = list(db.session.execute(query).scalars())
-    waiting = sorted(
-        (p for p in points if p.action and not p.done),
-        key=lambda p: (p.due_on or date.max, p.id),
+        query = query.where(waiting)
+    query = query.order_by(
+        case((waiting, 0), else_=1),
+        case((waiting, LearningPoint.due_on)).asc().nulls_last(),
+        case((waiting, LearningPoint.id), else_=-LearningPoint.id),
     )
-    rest = sorted((p for p in points if not (p.action and not p.done)), key=lambda p: -p.id)
-    return waiting + rest
+    query = query.offset(offset).limit(limit)
+    return list(db.session.execute(query).scalars())
+
+
+def log_page(team_id: int | None = None, open_actions_only: bool = False, page: int = 1) -> LogPage:
+    """One page of the log, PER_PAGE points; a page past the end is empty."""
+    page = max(1, page)
+    found = log(team_id, open_actions_only, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+    count = select(func.count(LearningPoint.id)).where(_open_action())
+    if team_id is not None:
+        count = count.where(LearningPoint.team_id == team_id)
+    return LogPage(
+        points=found[:PER_PAGE],
+        page=page,
+        has_next=len(found) > PER_PAGE,
+        open_actions=db.session.execute(count).scalar_one(),
+    )
 
 
 def action_owners() -> list[StaffUser]:

@@ -120,3 +120,25 @@ def test_the_log_filters_by_team_and_puts_open_actions_first(closed_stage):
     assert complaint_learning.log() == [sooner, later, done, plain]
     assert complaint_learning.log(team_id=south.id) == [plain]
     assert complaint_learning.log(open_actions_only=True) == [sooner, later]
+
+
+def test_the_log_comes_a_page_at_a_time_in_the_same_order(closed_stage, monkeypatch):
+    monkeypatch.setattr(complaint_learning, "PER_PAGE", 3)
+    officer = StaffUserFactory()
+    undated = complaint_learning.record(closed_stage, officer, "L0", "A0")
+    dated = [
+        complaint_learning.record(
+            closed_stage, officer, f"L{day}", f"A{day}", due_on=date(2026, 3, day)
+        )
+        for day in (9, 2, 5)
+    ]
+    plain = [complaint_learning.record(closed_stage, officer, f"P{n}") for n in range(3)]
+    whole = complaint_learning.log()
+    assert whole == [dated[1], dated[2], dated[0], undated, *reversed(plain)]
+
+    pages = [complaint_learning.log_page(page=n) for n in (1, 2, 3, 4)]
+
+    assert [p.points for p in pages[:3]] == [whole[:3], whole[3:6], whole[6:]]
+    assert [p.has_next for p in pages] == [True, True, False, False]
+    assert pages[3].points == [] and all(p.open_actions == 4 for p in pages)
+    assert complaint_learning.log_page(open_actions_only=True, page=2).points == [undated]
