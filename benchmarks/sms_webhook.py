@@ -178,6 +178,8 @@ def _env(database_url: str, redis_url: str) -> dict[str, str]:
         "PUBLIC_BASE_URL": BASE,
         "SECRET_KEY": "benchmark",
         "CLASSIFIER": "",
+        # This checkout's code, not an installed copy's (an editable install may point elsewhere).
+        "PYTHONPATH": str(ROOT),
     }
 
 
