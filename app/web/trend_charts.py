@@ -14,13 +14,15 @@ import io
 import re
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 from markupsafe import Markup, escape
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from matplotlib.typing import RcKeyType
+
+# matplotlib is imported when a chart is first drawn, not when the app starts: every web
+# process (and every Twilio webhook's) would otherwise carry it.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 BLUE = "#1d70b8"  # GOV.UK blue, 5.2:1 on white
 BLACK = "#0b0c0c"
@@ -29,7 +31,7 @@ HATCHES = ("", "///", "..")
 # rcParams are global to the process: one chart at a time, so a threaded server cannot mix
 # one chart's settings into another's.
 _DRAWING = threading.Lock()
-STYLE: dict[RcKeyType, Any] = {
+STYLE: "dict[RcKeyType, Any]" = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.size": 10,
@@ -58,6 +60,7 @@ def small_multiples(
     columns = 2
     rows = max(1, -(-len(panels) // columns))
     height = 1.7 * rows + 1.3
+    matplotlib, Figure, MaxNLocator = _matplotlib()
     with _DRAWING, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, height))
         # Fixed margins in inches: a constrained layout costs more than the drawing itself.
@@ -113,6 +116,7 @@ def grouped_bars(
 ) -> Markup:
     """Bars side by side for each category, one pattern per group, each bar labelled."""
     width = 0.8 / max(1, len(groups))
+    matplotlib, Figure, MaxNLocator = _matplotlib()
     with _DRAWING, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 3.4), layout="constrained")
         ax = figure.subplots()
@@ -150,6 +154,7 @@ def lines(
     hollow, larger marker rings the earlier one's solid dot, which is drawn on top."""
     # (dash, marker, colour, marker size, filled, drawing order: higher is on top)
     styles = (("-", "o", BLUE, 5, True, 3), ("--", "s", BLACK, 10, False, 2))
+    matplotlib, Figure, _ = _matplotlib()
     with _DRAWING, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 3.2), layout="constrained")
         ax = figure.subplots()
@@ -179,6 +184,15 @@ def lines(
 STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
 
 
+def _matplotlib() -> tuple[Any, Any, Any]:
+    """matplotlib, its Figure and its integer tick locator, imported on first use."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    return matplotlib, Figure, MaxNLocator
+
+
 def _presentation_attributes(match: re.Match[str]) -> str:
     """style="fill: #fff; font: bold 10px 'DejaVu Sans'" as fill="#fff" font-weight="bold"
     font-size="10px" font-family="sans-serif"."""
@@ -200,10 +214,11 @@ def _presentation_attributes(match: re.Match[str]) -> str:
     return " ".join(f'{name}="{escape(value)}"' for name, value in attributes.items())
 
 
-def _svg(figure: Figure, chart_id: str, title: str, description: str) -> Markup:
+def _svg(figure: "Figure", chart_id: str, title: str, description: str) -> Markup:
     """The figure as an inline SVG image named by its title and described for screen readers."""
     buffer = io.StringIO()
     # The salt keeps clip-path ids apart when several charts share a page.
+    matplotlib = _matplotlib()[0]
     with matplotlib.rc_context({"svg.hashsalt": chart_id}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()

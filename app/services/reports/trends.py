@@ -16,7 +16,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from scipy.stats import poisson
 from sqlalchemy import ColumnElement, and_, case, func, select
 
 from app.database import utcnow
@@ -354,6 +353,9 @@ def _table(
 def spike_limit(history: Sequence[int]) -> tuple[float, int]:
     """The usual monthly count (the mean) and the highest count still within the usual range
     (the count a usual month exceeds less than once in 50, by a Poisson distribution)."""
+    # Imported here, not at the top: scipy.stats costs every web process tens of MiB.
+    from scipy.stats import poisson
+
     usual = sum(history) / len(history) if history else 0.0
     limit = int(poisson.ppf(1 - SPIKE_TAIL, usual)) if usual > 0 else 0
     return usual, limit
