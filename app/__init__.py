@@ -47,6 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     language.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
+    # Twilio's webhooks are exempt from every limit (app/web/sms.py).
+    extensions.skip_limiter_on(app, ("/sms/",))
     cli.init_app(app)
     return app
 

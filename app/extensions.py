@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -35,6 +35,23 @@ def _client_key() -> str:
 
 
 limiter = Limiter(key_func=_client_key, default_limits=[])
+
+
+def skip_limiter_on(app: Flask, paths: tuple[str, ...]) -> None:
+    """Not even ask Flask-Limiter about requests under these paths: for blueprints exempt
+    from every limit (limiter.exempt), where working that out cost about 0.1 ms a request.
+    Flask-Limiter's own check still runs, unchanged, for every other request."""
+    hooks = app.before_request_funcs.get(None, [])
+    found = [n for n, hook in enumerate(hooks) if getattr(hook, "__self__", None) is limiter]
+    if not found:
+        return
+    check = hooks[found[0]]
+
+    def check_unless_exempt_path() -> None:
+        if not request.path.startswith(paths):
+            check()
+
+    hooks[found[0]] = check_unless_exempt_path
 
 
 class Queues:

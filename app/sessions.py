@@ -12,8 +12,12 @@ import hashlib
 from typing import Any, cast
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface, session_json_serializer
+from flask import Flask, Request
+from flask.sessions import (
+    SecureCookieSession,
+    SecureCookieSessionInterface,
+    session_json_serializer,
+)
 from itsdangerous import BadSignature
 
 _CONTEXT = b"heard session cookie v1"
@@ -42,8 +46,22 @@ class _EncryptingSerializer:
         return session_json_serializer.loads(plain.decode())
 
 
+# Paths that never have a cookie session: Twilio's and the email provider's webhooks and the
+# JSON API authenticate each request themselves (a signature, a bearer token), so a session
+# there is only cost, and a cookie there would be a mistake. Flask opens the session before it
+# matches the route, so these are paths, not blueprints.
+STATELESS_PATHS = ("/sms/", "/api/", "/email/inbound")
+
+
 class EncryptedCookieSessionInterface(SecureCookieSessionInterface):
-    """Flask's cookie session, with the payload encrypted."""
+    """Flask's cookie session, with the payload encrypted; none at all on STATELESS_PATHS."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """No session for a webhook or the API: Flask's null session, which reads as empty
+        (so nobody is signed in) and refuses writes, and is never saved as a cookie."""
+        if request.path.startswith(STATELESS_PATHS):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app: Flask) -> _EncryptingSerializer | None:  # type: ignore[override]
         if not app.secret_key:
@@ -57,7 +75,13 @@ def _serializer(app: Flask) -> _EncryptingSerializer:
     # SECRET_KEY always has a value: app/config.py falls back to a development key.
     secret = cast(str | bytes, app.secret_key)
     fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or []
-    return _EncryptingSerializer([secret, *fallbacks])
+    keys = (secret, *fallbacks)
+    # Deriving the keys costs more than a small cookie's decryption: built once per set of keys.
+    cached = app.extensions.get("heard.session_serializer")
+    if cached is None or cached[0] != keys:
+        cached = (keys, _EncryptingSerializer(list(keys)))
+        app.extensions["heard.session_serializer"] = cached
+    return cast(_EncryptingSerializer, cached[1])
 
 
 def seal(app: Flask, data: dict[str, Any]) -> str:

@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,8 @@ import redis
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 TOKEN = "benchmark-auth-token"
 BASE = "https://heard.example.org"
 PATH = "/sms/inbound"
@@ -144,81 +146,97 @@ def write_requests(directory: Path) -> None:
     (directory / "webhook.lua").write_text(WRK_SCRIPT % {"path": PATH})
 
 
-def _fresh_database() -> str:
+def _fresh_database(name: str) -> str:
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{DB}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return f"postgresql://postgres@127.0.0.1:5432/{DB}"
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def _sqlalchemy_url(database_url: str) -> str:
+    return database_url.replace("postgresql://", "postgresql+psycopg://")
 
 
 def _analyze(database_url: str) -> None:
     """Table statistics, as autovacuum keeps them on a live database. A new database has none,
     and without them PostgreSQL finds a number's thread by scanning every text message."""
-    engine = create_engine(
-        database_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
+    engine = create_engine(_sqlalchemy_url(database_url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("ANALYZE"))
     engine.dispose()
 
 
-def _env(database_url: str) -> dict[str, str]:
+def _env(database_url: str, redis_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
+        "FLOOR_DATABASE_URL": _sqlalchemy_url(database_url),
+        "REDIS_URL": redis_url,
         "TWILIO_AUTH_TOKEN": TOKEN,
         "PUBLIC_BASE_URL": BASE,
         "SECRET_KEY": "benchmark",
         "CLASSIFIER": "",
+        # This checkout's code, not an installed copy's (an editable install may point elsewhere).
+        "PYTHONPATH": str(ROOT),
     }
 
 
-def _start_server(env: dict[str, str], args: argparse.Namespace) -> subprocess.Popen[bytes]:
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [bin_dir / "heard", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
-    )
-    subprocess.run(
-        [bin_dir / "python", "-c", f"import redis; redis.Redis.from_url('{REDIS_URL}').flushdb()"],
-        check=True,
-    )
-    server = subprocess.Popen(
-        [
-            bin_dir / "gunicorn",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            args.worker_class,
-            "--threads",
-            str(args.threads),
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-            "app:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    for _ in range(100):
+def _prepare(app: str, database_url: str, env: dict[str, str]) -> None:
+    """Heard's schema by its migrations; the floor's one table."""
+    if app == "heard":
+        subprocess.run(
+            [Path(sys.executable).parent / "heard", "db", "upgrade"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    else:
+        sys.path.insert(0, str(HERE))
+        from sms_floor import create_table
+
+        create_table(_sqlalchemy_url(database_url))
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+
+
+def _start_server(
+    app: str, env: dict[str, str], args: argparse.Namespace
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the same worker settings for both. Heard runs from the repository (so
+    gunicorn.conf.py applies, as in production); the floor from this folder, without it."""
+    command = [
+        Path(sys.executable).parent / "gunicorn",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--log-level",
+        "warning",
+        "app:create_app()" if app == "heard" else "sms_floor:app",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT if app == "heard" else HERE)
+    for _ in range(300):
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+            connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=1)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
                 return server
         except OSError:
             time.sleep(0.1)
     server.terminate()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"gunicorn ({app}) did not start")
 
 
-def _post(forms: list[dict[str, str]]) -> None:
+def _post(port: int, forms: list[dict[str, str]]) -> None:
     """Send signed forms one after another, each of which must be answered with a 200."""
     validator = RequestValidator(TOKEN)
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     for form in forms:
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
@@ -243,7 +261,22 @@ def _cpu_seconds(pids: list[int]) -> dict[int, float]:
     return used
 
 
-def _processes(server: subprocess.Popen[bytes]) -> dict[str, list[int]]:
+def _rss_mib(pids: list[int]) -> list[float]:
+    """Resident memory of each process, from /proc."""
+    sizes = []
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+        sizes.append(int(kib) / 1024)
+    return sizes
+
+
+def _processes(
+    server: subprocess.Popen[bytes], database: str, redis_url: str
+) -> dict[str, list[int]]:
     """The processes serving the benchmark: gunicorn's workers, the PostgreSQL backends
     connected to the benchmark database, and the Redis server (shared with anything else
     using this Redis)."""
@@ -251,11 +284,11 @@ def _processes(server: subprocess.Popen[bytes]) -> dict[str, list[int]]:
     admin = create_engine(ADMIN_URL)
     with admin.connect() as connection:
         backends = connection.execute(
-            text("SELECT pid FROM pg_stat_activity WHERE datname = :db"), {"db": DB}
+            text("SELECT pid FROM pg_stat_activity WHERE datname = :db"), {"db": database}
         ).scalars()
         postgres = list(backends)
     admin.dispose()
-    redis_pid = redis.Redis.from_url(REDIS_URL).info("server")["process_id"]
+    redis_pid = redis.Redis.from_url(redis_url).info("server")["process_id"]
     return {"gunicorn": [int(pid) for pid in workers], "postgres": postgres, "redis": [redis_pid]}
 
 
@@ -282,109 +315,193 @@ def _result(output: str) -> dict[str, Any]:
     return json.loads(line.removeprefix("RESULT "))
 
 
-def _stored_sids(database_url: str) -> tuple[list[str], int]:
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+def _stored_sids(app: str, database_url: str) -> tuple[list[str], int]:
+    engine = create_engine(_sqlalchemy_url(database_url))
     with engine.connect() as connection:
-        sids = list(
-            connection.execute(
-                text("SELECT external_id FROM message WHERE direction = 'inbound'")
-            ).scalars()
-        )
-        replies = connection.execute(
-            text("SELECT count(*) FROM message WHERE direction = 'outbound'")
-        ).scalar_one()
+        if app == "floor":
+            sids = list(connection.execute(text("SELECT external_id FROM floor_message")).scalars())
+            replies = 0
+        else:
+            sids = list(
+                connection.execute(
+                    text("SELECT external_id FROM message WHERE direction = 'inbound'")
+                ).scalars()
+            )
+            replies = connection.execute(
+                text("SELECT count(*) FROM message WHERE direction = 'outbound'")
+            ).scalar_one()
     engine.dispose()
     return sids, replies
 
 
+def _load() -> str:
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
+
+
+def run(app: str, args: argparse.Namespace, directory: Path, wrk: str) -> dict[str, Any]:
+    """One run of one app from a fresh database: warm-up, ANALYZE, wrk, then the checks."""
+    database = args.database if app == "heard" else f"{args.database}_floor"
+    database_url = _fresh_database(database)
+    env = _env(database_url, args.redis_url)
+    _prepare(app, database_url, env)
+    load_before = _load()
+    server = _start_server(app, env, args)
+    warm_up = _warm_up_forms()
+    try:
+        _post(args.port, warm_up)
+        _analyze(database_url)
+        serving = _processes(server, database, args.redis_url)
+        rss = _rss_mib(serving["gunicorn"])
+        cpu_before = {name: _cpu_seconds(pids) for name, pids in serving.items()}
+        completed = subprocess.run(
+            [
+                wrk,
+                f"--threads={WRK_THREADS}",
+                f"--connections={args.connections}",
+                f"--duration={args.duration}s",
+                "--timeout=10s",
+                f"--script={directory / 'webhook.lua'}",
+                f"http://127.0.0.1:{args.port}{PATH}",
+                "--",
+                str(directory),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = _result(completed.stdout)
+        # Backends opened during the run (a worker's pool growing) are counted too.
+        serving = _processes(server, database, args.redis_url)
+        cpu = {
+            name: _cpu_used(cpu_before[name], _cpu_seconds(pids)) for name, pids in serving.items()
+        }
+        rss_after = _rss_mib(serving["gunicorn"])
+        sent, in_flight = _sent_forms(result["sent"], args.connections)
+        sent += warm_up
+        # wrk stops with requests in flight and never reads their answers: like Twilio,
+        # send those again, so that every message sent has been answered at least once.
+        _post(args.port, in_flight)
+    finally:
+        server.terminate()
+        server.wait(10)
+    expected = {form["MessageSid"] for form in sent}
+    stored, replies = _stored_sids(app, database_url)
+    result.update(
+        app=app,
+        load_before=load_before,
+        load_after=_load(),
+        rate=result["requests"] / result["seconds"],
+        cpu_ms={name: seconds / result["requests"] * 1000 for name, seconds in cpu.items()},
+        rss_mib=rss,
+        rss_after_mib=rss_after,
+        stored=len(stored),
+        distinct_stored=len(set(stored)),
+        distinct_sent=len(expected),
+        replies=replies,
+        exactly_once=len(stored) == len(set(stored)) and set(stored) == expected,
+        missing=sorted(expected - set(stored))[:5],
+        unexpected=sorted(set(stored) - expected)[:5],
+    )
+    return result
+
+
+def _describe(result: dict[str, Any]) -> str:
+    cpu = result["cpu_ms"]
+    return (
+        f"{result['app']:5} load {result['load_before']} -> {result['load_after']}: "
+        f"{result['rate']:.0f} req/s ({result['requests']} in {result['seconds']:.1f}s, "
+        f"non-200 {result['non_200']}, socket errors {result['socket_errors']}), "
+        f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+        f"max {result['max_ms']:.1f} ms; CPU/request workers {cpu['gunicorn']:.2f} + "
+        f"PostgreSQL {cpu['postgres']:.2f} + Redis {cpu['redis']:.2f} = "
+        f"{sum(cpu.values()):.2f} ms; worker RSS "
+        + "/".join(f"{size:.0f}" for size in result["rss_after_mib"])
+        + f" MiB; stored {result['distinct_stored']} of {result['distinct_sent']} distinct, "
+        + ("each exactly once" if result["exactly_once"] else "MISMATCH")
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=int, default=30, help="seconds of load")
+    parser.add_argument("--duration", type=int, default=30, help="seconds of load per run")
     parser.add_argument("--connections", type=int, default=6)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
+    parser.add_argument(
+        "--pairs", type=int, default=5, help="Heard and floor runs, alternately; 0: Heard alone"
+    )
+    parser.add_argument("--database", default=DB, help="Heard's; the floor's gets _floor added")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="a Redis database it may flush")
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
 
+    # Heard first in even pairs and second in odd ones, so drift in the machine's load falls
+    # on both alike.
+    order = [("heard", "floor") if n % 2 == 0 else ("floor", "heard") for n in range(args.pairs)]
+    runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         write_requests(directory)
-        database_url = _fresh_database()
-        server = _start_server(_env(database_url), args)
-        warm_up = _warm_up_forms()
-        try:
-            _post(warm_up)
-            _analyze(database_url)
-            serving = _processes(server)
-            cpu_before = {name: _cpu_seconds(pids) for name, pids in serving.items()}
-            run = subprocess.run(
-                [
-                    wrk,
-                    f"--threads={WRK_THREADS}",
-                    f"--connections={args.connections}",
-                    f"--duration={args.duration}s",
-                    "--timeout=10s",
-                    f"--script={directory / 'webhook.lua'}",
-                    f"http://127.0.0.1:{PORT}{PATH}",
-                    "--",
-                    str(directory),
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            result = _result(run.stdout)
-            # Backends opened during the run (a worker's pool growing) are counted too.
-            serving = _processes(server)
-            cpu = {
-                name: _cpu_used(cpu_before[name], _cpu_seconds(pids))
-                for name, pids in serving.items()
-            }
-            sent, in_flight = _sent_forms(result["sent"], args.connections)
-            sent += warm_up
-            # wrk stops with requests in flight and never reads their answers: like Twilio,
-            # send those again, so that every message sent has been answered at least once.
-            _post(in_flight)
-        finally:
-            server.terminate()
-            server.wait(10)
+        server_config = f"{args.workers} {args.worker_class} workers"
+        if args.worker_class == "gthread":
+            server_config += f" x {args.threads} threads"
+        print(
+            f"gunicorn: {server_config}; wrk: {WRK_THREADS} threads, "
+            f"{args.connections} connections, {args.duration} s a run",
+            flush=True,
+        )
+        for pair in order or [("heard",)]:
+            for app in pair:
+                result = run(app, args, directory, wrk)
+                runs.append(result)
+                print(_describe(result), flush=True)
+                for sid in result["missing"]:
+                    print(f"  sent, not stored: {sid}")
+                for sid in result["unexpected"]:
+                    print(f"  stored, never sent: {sid}")
+    _summarise(runs)
 
-    expected = {form["MessageSid"] for form in sent}
-    stored, replies = _stored_sids(database_url)
-    exactly_once = len(stored) == len(set(stored)) and set(stored) == expected
-    server_config = f"{args.workers} {args.worker_class} workers"
-    if args.worker_class == "gthread":
-        server_config += f" x {args.threads} threads"
-    print(f"gunicorn: {server_config}; wrk: {WRK_THREADS} threads, {args.connections} connections")
-    print(
-        f"requests: {result['requests']} in {result['seconds']:.1f}s, "
-        f"non-200 {result['non_200']}, socket errors {result['socket_errors']}"
-    )
-    print(f"throughput: {result['requests'] / result['seconds']:.0f} requests/second")
-    print(
-        f"latency: p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, "
-        f"p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.1f} ms"
-    )
-    per_request = {name: seconds / result["requests"] * 1000 for name, seconds in cpu.items()}
-    print(
-        f"CPU per request: gunicorn workers {per_request['gunicorn']:.2f} ms, PostgreSQL "
-        f"backends {per_request['postgres']:.2f} ms, redis-server {per_request['redis']:.2f} ms "
-        f"(all of Redis, shared), total {sum(per_request.values()):.2f} ms"
-    )
-    print(
-        f"stored: {len(stored)} inbound messages ({len(set(stored))} distinct), "
-        f"{len(expected)} distinct sent, {replies} replies: "
-        + ("each exactly once" if exactly_once else "MISMATCH")
-    )
-    for sid in sorted(expected - set(stored))[:5]:
-        print(f"  sent, not stored: {sid}")
-    for sid in sorted(set(stored) - expected)[:5]:
-        print(f"  stored, never sent: {sid}")
-    with open("/proc/loadavg") as loadavg:
-        print(f"load average afterwards: {' '.join(loadavg.read().split()[:3])}")
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _summarise(runs: list[dict[str, Any]]) -> None:
+    heard = [run for run in runs if run["app"] == "heard"]
+    floor = [run for run in runs if run["app"] == "floor"]
+    for name, group in (("heard", heard), ("floor", floor)):
+        if not group:
+            continue
+        print(
+            f"{name} median of {len(group)}: {_median([r['rate'] for r in group]):.0f} req/s, "
+            f"p50 {_median([r['p50_ms'] for r in group]):.1f} ms, "
+            f"p99 {_median([r['p99_ms'] for r in group]):.1f} ms "
+            f"(worst {max(r['p99_ms'] for r in group):.1f}), CPU/request "
+            f"{_median([sum(r['cpu_ms'].values()) for r in group]):.2f} ms "
+            f"(workers {_median([r['cpu_ms']['gunicorn'] for r in group]):.2f}), worker RSS "
+            f"{_median([max(r['rss_after_mib']) for r in group]):.0f} MiB; "
+            + (
+                "every run stored each text exactly once"
+                if all(r["exactly_once"] for r in group)
+                else "SOME RUN MISMATCHED"
+            )
+        )
+    if heard and floor:
+        ratios = [h["rate"] / f["rate"] for h, f in zip(heard, floor, strict=False)]
+        print(
+            "throughput ratio heard/floor per pair: "
+            + ", ".join(f"{ratio:.2f}" for ratio in ratios)
+            + f"; median {_median(ratios):.2f}"
+        )
+        cpu_ratio = _median([sum(r["cpu_ms"].values()) for r in heard]) / _median(
+            [sum(r["cpu_ms"].values()) for r in floor]
+        )
+        print(f"CPU per request heard/floor (medians): {cpu_ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -551,21 +551,53 @@ def _compiled() -> tuple[dict[tuple[str, str], re.Pattern[str]], re.Pattern[str]
     return lexicon, _alternation(IDIOMS + WELSH_IDIOMS + NOT_DISCLOSURES)
 
 
-def check(text: str) -> RuleResult:
-    """Run every safeguarding rule over a text and return the hits."""
-    lexicon, idioms = _compiled()
-    found = [
-        (family, subtype, hit)
+@cache
+def _compiled_lower() -> dict[tuple[str, str], re.Pattern[str]] | None:
+    """The lexicon without IGNORECASE, for ASCII text lowercased first: about three times
+    faster, as Python's case-insensitive matching compares every character twice. The same
+    matches at the same places, since every letter in the patterns is lowercase ASCII or not
+    ASCII and folds to nothing ASCII, which ASCII text cannot match either way. None if a
+    pattern breaks that."""
+    lexicon, _ = _compiled()
+    for pattern in lexicon.values():
+        # Escapes (\S, \W, \B...) are not letters to match; the rest are.
+        for c in re.sub(r"\\.", "", pattern.pattern):
+            if c.isascii() and c.isupper():
+                return None
+            # A character that folds to or from ASCII (the long s, the Kelvin sign).
+            if not c.isascii() and any(f.isascii() for f in (c.lower(), c.upper(), c.casefold())):
+                return None
+    return {key: re.compile(pattern.pattern) for key, pattern in lexicon.items()}
+
+
+def _hits(text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """Each lexicon hit in the text: its family, sub-type and span."""
+    lower = _compiled_lower() if text.isascii() else None
+    if lower is not None:
+        folded = text.lower()
+        return [
+            (family, subtype, hit.span())
+            for (family, subtype), pattern in lower.items()
+            for hit in pattern.finditer(folded)
+        ]
+    lexicon, _ = _compiled()
+    return [
+        (family, subtype, hit.span())
         for (family, subtype), pattern in lexicon.items()
         for hit in pattern.finditer(text)
     ]
+
+
+def check(text: str) -> RuleResult:
+    """Run every safeguarding rule over a text and return the hits."""
+    _, idioms = _compiled()
+    found = _hits(text)
     # Most texts match nothing; only those that do pay for the allow-list.
     allowed = [m.span() for m in idioms.finditer(text)] if found else []
     matches = []
-    for family, subtype, hit in found:
-        start, end = hit.span()
+    for family, subtype, (start, end) in found:
         if any(a <= start and end <= b for a, b in allowed):
             continue
         hedged = bool(HEDGE_CUES.search(text[max(0, start - HEDGE_LOOKBACK) : start]))
-        matches.append(RuleMatch(subtype, hit.group(0), start, end, hedged, family))
+        matches.append(RuleMatch(subtype, text[start:end], start, end, hedged, family))
     return RuleResult(matches)

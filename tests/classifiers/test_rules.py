@@ -346,3 +346,19 @@ def test_no_policy_family_fires_on_the_corpus_hard_negatives():
 )
 def test_a_denial_or_an_explanation_does_not_hide_a_disclosure_beside_it(text):
     assert rules.check(text).flagged
+
+
+def test_the_lowercased_fast_path_finds_exactly_what_ignorecase_finds(monkeypatch):
+    """ASCII text is matched lowercased against patterns without IGNORECASE: the same hits, at
+    the same places, with the text as written, over the whole training corpus (upper-cased
+    too) and the disclosures above."""
+    assert rules._compiled_lower() is not None
+    texts = [example.text for example in load_training() if example.text.isascii()]
+    texts += [text.upper() for text in texts[:2000]] + [text for text, _ in DISCLOSURES]
+    texts += ["I WANT TO KMS", "My Dad HITS me", "Self-Harm", "SUICIDE"]
+    fast = [rules.check(text) for text in texts]
+    assert sum(1 for result in fast if result.flagged) > 100
+    monkeypatch.setattr(rules, "_compiled_lower", lambda: None)
+    slow = [rules.check(text) for text in texts]
+    assert fast == slow
+    assert rules.check("My Dad HITS me").matches[0].span == "HITS me"

@@ -393,3 +393,27 @@ def test_generated_requests_get_the_documented_answers_and_never_a_500(app, mode
         assert response.status_code < 500
 
     check()
+
+
+def test_the_api_has_no_session_and_loads_nobody_even_with_a_staff_cookie(
+    client, make_staff, sign_in, monkeypatch
+):
+    """Partners authenticate with a token: no cookie session is read or written, and
+    Flask-Login is never asked who is signed in, even with a signed-in staff cookie."""
+    from app.extensions import login
+
+    sign_in(client, make_staff())
+    loads = []
+    loader = login._request_callback
+    monkeypatch.setattr(login, "_request_callback", lambda r: loads.append(r) or loader(r))
+
+    stored = post(client, feedback())
+    refused = post(client, feedback(external_id="m-2"), headers={})
+    document = client.get("/api/v1/openapi.json")
+
+    assert [stored.status_code, refused.status_code, document.status_code] == [201, 401, 200]
+    for response in (stored, refused, document):
+        assert "Set-Cookie" not in response.headers
+    assert loads == []
+    assert client.get("/staff/").status_code == 200
+    assert len(loads) == 1

@@ -429,3 +429,36 @@ def test_an_empty_or_too_long_staff_reply_is_refused(sms, make_staff, sign_in):
         assert response.status_code == 200
         assert "govuk-error-summary" in response.text
     assert sms.requests == []
+
+
+def test_a_webhook_has_no_session_and_loads_nobody_even_with_a_staff_cookie(
+    sms, make_staff, sign_in, monkeypatch
+):
+    """Twilio signs each request: no cookie session is read or written, and Flask-Login is
+    never asked who is signed in, even when the client carries a signed-in staff cookie."""
+    from app.extensions import login
+
+    client = sms.client
+    sign_in(client, make_staff())
+    assert client.get_cookie(client.application.config["SESSION_COOKIE_NAME"]) is not None
+    loads = []
+    loader = login._request_callback
+    monkeypatch.setattr(login, "_request_callback", lambda r: loads.append(r) or loader(r))
+
+    first = text(client, "Nobody has told us when the hearing is")
+    again = text(client, "Still nothing")
+    status = client.post(
+        "/sms/status",
+        data=(form := {"MessageSid": "SM" + "f" * 32, "MessageStatus": "delivered"}),
+        headers=_sign("/sms/status", form),
+    )
+
+    assert [first.status_code, again.status_code, status.status_code] == [200, 200, 204]
+    for response in (first, again, status):
+        assert "Set-Cookie" not in response.headers
+        assert "Cookie" not in response.headers.get("Vary", "")
+    assert loads == []
+    assert len(_inbound()) == 2
+    # The same client's staff pages still load the user from the cookie.
+    assert client.get("/staff/").status_code == 200
+    assert len(loads) == 1

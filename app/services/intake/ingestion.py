@@ -43,10 +43,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ThreadRef:
-    """An existing feedback item a message joins."""
+    """An existing feedback item a message joins; with what the caller already read of its
+    contact's language, when it read it (`language_known`), so it need not be asked again."""
 
     feedback_item_id: int
     reference: str
+    contact_language: str | None = None
+    language_known: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def _store(msg: InboundMessage, open_thread: ThreadRef | None) -> StoredMessage:
             "received_at": msg.received_at,
         },
     )
-    if open_thread is not None and msg.language:
+    if open_thread is not None and msg.language and not _language_unchanged(open_thread, msg):
         _remember_language(open_thread.feedback_item_id, msg)
     if msg.attachments:
         db.session.execute(
@@ -348,6 +351,12 @@ def _contact_id(details: FeedbackDetails, language: str | None) -> int:
             "language": language,
         },
     )
+
+
+def _language_unchanged(thread: ThreadRef, msg: InboundMessage) -> bool:
+    """Whether the thread's contact is known to have this language already (then
+    _remember_language would change nothing, and need not ask)."""
+    return thread.language_known and thread.contact_language == msg.language
 
 
 def _remember_language(item_id: int, msg: InboundMessage) -> None:

@@ -79,18 +79,36 @@ _OPEN_THREAD = (
     .limit(1)
     .subquery()
 )
+_contacts = Contact.__table__.c
+# The language of the open thread's contact, read beside it: a text in the same language
+# as before then changes nothing (ingest skips its update), and one whose language cannot be
+# told is answered in the thread's without asking again.
+_THREAD_LANGUAGE = (
+    select(_contacts.language)
+    .join_from(FeedbackItem.__table__, Contact.__table__, _items.contact_id == _contacts.id)
+    .where(_items.id == _OPEN_THREAD.c.id)
+    .scalar_subquery()
+)
 # One row whether or not there is a thread: the opt-out beside an outer join to the thread.
 _HISTORY = select(
-    _OPEN_THREAD.c.id, _OPEN_THREAD.c.reference, opted_out_clause("sms", _phone)
+    _OPEN_THREAD.c.id,
+    _OPEN_THREAD.c.reference,
+    _THREAD_LANGUAGE,
+    opted_out_clause("sms", _phone),
 ).select_from(select(literal(1)).subquery().outerjoin(_OPEN_THREAD, true()))
 
 
 def history(phone: str) -> History:
-    """The number's open thread and whether it has opted out, in one round trip."""
-    item_id, reference, opted_out = db.session.execute(
+    """The number's open thread, its contact's language and whether the number has opted
+    out, in one round trip."""
+    item_id, reference, language, opted_out = db.session.execute(
         _HISTORY, {"phone": phone, "since": _window_start()}
     ).one()
-    thread = ThreadRef(item_id, reference) if item_id is not None else None
+    thread = (
+        ThreadRef(item_id, reference, contact_language=language, language_known=True)
+        if item_id is not None
+        else None
+    )
     return History(thread=thread, opted_out=bool(opted_out))
 
 
@@ -167,6 +185,9 @@ class _Conversation:
             return self.survey_language
         if stored.new_thread:
             return None
+        thread = self.known.thread
+        if thread and thread.language_known and thread.feedback_item_id == stored.feedback_item_id:
+            return thread.contact_language
         return thread_language(stored.feedback_item_id)
 
     def _respond(self, stored: StoredMessage) -> None:

@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from app.services.common import safe_cell
 from app.services.reports.tables import CountTable, Report
 
@@ -228,6 +225,10 @@ def _equality(report: Report) -> Sheet:
 
 def to_xlsx(report: Report) -> bytes:
     """The workbook: one sheet per table, headers in bold, text stored as text."""
+    # Imported here, not at the top: a web process that never exports need not carry it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     for default_sheet in workbook.worksheets:
         workbook.remove(default_sheet)
