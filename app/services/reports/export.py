@@ -16,11 +16,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app.services.common import safe_cell
+from app.services.reports.equality import FEWEST_SHOWN
 from app.services.reports.tables import CountTable, Report
 
 Cell = str | int | float | date | None
-# Monitoring counts below this are published as "fewer than 5".
-FEWEST_SHOWN = 5
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ downloads print beside them."""
 from dataclasses import dataclass
 from datetime import date
 
-from app.services.reports.equality import EqualityTable
+from app.services.reports.equality import FEWEST_SHOWN, EqualityTable
 from app.services.reports.months import Month
 from app.services.reports.periods import Period
 
@@ -92,6 +92,7 @@ class StageTimeliness:
     responses: CountTable
     average_current: float | None
     average_previous: float | None
+    average_earlier: float | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class ResponseTimes:
     average_current: float | None
     average_previous: float | None
     awaiting: Comparison
+    average_earlier: float | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ class MemberCorrespondence:
     replies: CountTable
     average_current: float | None = None
     average_previous: float | None = None
+    average_earlier: float | None = None
 
 
 @dataclass(frozen=True)
