@@ -432,8 +432,13 @@ def _response_times(dates: _Dates, nation: str) -> ResponseTimes:
         average_current=_average(rows, CURRENT),
         average_previous=_average(rows, PREVIOUS),
         awaiting=Comparison(
-            AWAITING, "Not answered yet", awaiting.get(CURRENT, 0), awaiting.get(PREVIOUS, 0)
+            AWAITING,
+            "Not answered yet",
+            awaiting.get(CURRENT, 0),
+            awaiting.get(PREVIOUS, 0),
+            awaiting.get(EARLIER, 0),
         ),
+        average_earlier=_average(rows, EARLIER),
     )
 
 
@@ -670,6 +675,7 @@ def _members(dates: _Dates, nation: str) -> MemberCorrespondence:
         replies=_table(_counts((w, r, n) for w, _member, r, n in rows), REPLY_NAMES),
         average_current=_float(averages.get(CURRENT)),
         average_previous=_float(averages.get(PREVIOUS)),
+        average_earlier=_float(averages.get(EARLIER)),
     )
 
 
@@ -726,6 +732,7 @@ def _timeliness(dates: _Dates, nation: str) -> tuple[StageTimeliness, ...]:
                 _table(_counts((w, st, n) for w, st, n, _d in mine), TIMELINESS_NAMES),
                 _average(answered, CURRENT),
                 _average(answered, PREVIOUS),
+                _average(answered, EARLIER),
             )
         )
     return tuple(result)
@@ -796,6 +803,7 @@ def _advocacy(dates: _Dates) -> Advocacy:
             "Stage 1 complaints",
             complaints.get(CURRENT, 0),
             complaints.get(PREVIOUS, 0),
+            complaints.get(EARLIER, 0),
         ),
         rows=_table(counts, ADVOCACY_NAMES, total=False),
     )
