@@ -27,7 +27,7 @@ from app.extensions import csrf, limiter
 from app.models import POPULATION_ROLES
 from app.services.reports import equality
 from app.services.reports.equality import AlreadyAnswered, PopulationError, Unit
-from app.services.reports.equality_questions import CHILD, BY_COLUMN, QUESTIONS, Question, asked
+from app.services.reports.equality_questions import BY_COLUMN, CHILD, QUESTIONS, Question, asked
 from app.web import auth
 from app.web.equality_forms import (
     FIELD_PREFIX,

@@ -6,7 +6,7 @@ The answers are kept in their own table and reach staff only as counts in the pr
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
