@@ -18,6 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settle(app.config)
 
     from app import cli, error_reporting, extensions, language, logs, metrics, sessions, templating
+    from app.services.reports import kept as kept_reports
     from app.web import register_blueprints
 
     extensions.db.init_app(app)
@@ -29,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.babel.init_app(app, locale_selector=language.select_locale)
     extensions.login.init_app(app)
     extensions.queues.init_app(app)
+    kept_reports.init_app(app)
     logs.init_app(app)
     metrics.init_app(app)
     error_reporting.init_app(app)

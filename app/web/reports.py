@@ -125,7 +125,7 @@ def complaints_report() -> tuple[str, int] | str:
     period, choice, dates = _chosen()
     report = None
     if period is not None:
-        report = annual.build_report(period.start, period.end)
+        report = annual.report_for(period.start, period.end)
         _audited(audit_log.Action.COMPLAINTS_REPORT_VIEWED, period)
     return _page(choice, dates, report)
 
@@ -189,7 +189,7 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
         if not (choice.errors or dates.errors):
             choice.period.errors = [_("Choose a financial year, a quarter or two dates")]
         return _page(choice, dates, None)
-    report = annual.build_report(period.start, period.end)
+    report = annual.report_for(period.start, period.end)
     _audited(audit_log.Action.COMPLAINTS_REPORT_DOWNLOADED, period, file_format)
     if file_format == "pdf":
         body, mimetype, name = pdf.render(report_html(report)), "application/pdf", "pdf"

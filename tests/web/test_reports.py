@@ -295,7 +295,14 @@ def test_csv_zip_holds_no_live_formula_from_user_text(client, learning_lead, hos
     assert "'@cmd" in seen and "'+3 team" in seen
     assert any(value.startswith("'=HYPERLINK(") for value in seen)
     stages = list(csv.reader(io.StringIO(archive.read("01-stages.csv").decode("utf-8-sig"))))
-    assert stages[1] == ["Stage 1 (local resolution)", str(len(HOSTILE)), "0"]
+    # Heard held nothing the two years before: no data, and no change to show.
+    assert stages[1] == [
+        "Stage 1 (local resolution)",
+        str(len(HOSTILE)),
+        "no data",
+        "no data",
+        "\u2013",
+    ]
 
 
 def test_download_links_carry_the_dates_chosen(client, learning_lead):
