@@ -440,6 +440,9 @@ def main() -> None:
             raw = connection.connection.driver_connection
             for statement, parameters in _statements():
                 with raw.cursor() as cursor:
+                    if statement.startswith("SET "):
+                        cursor.execute(statement)  # the report's own settings
+                        continue
                     cursor.execute("EXPLAIN ANALYZE " + statement, parameters)
                     print(statement.split("\n")[0][:120])
                     print("\n".join(f"    {row[0]}" for row in cursor.fetchall()), "\n")

@@ -28,6 +28,7 @@ from sqlalchemy import (
     tuple_,
     values,
 )
+from sqlalchemy import text as sql_text
 
 from app.extensions import db
 from app.models import (
@@ -230,6 +231,7 @@ def build_report(start: date, end: date, nation: str | None = None) -> Report:
     previous = period.year_before()
     dates = _Dates(period, previous, previous.year_before())
     nation = nation or common.nation()
+    _tune_for_counting()
     stages, outcomes = _stages_and_outcomes(dates)
     stage_one = _StageOne.count(dates)
     response_times, timeliness = _answers(dates, nation)
@@ -259,6 +261,20 @@ def build_report(start: date, end: date, nation: str | None = None) -> Report:
         action_plan=_action_plan(dates.period),
         ombudsman_name=OMBUDSMAN_NAMES.get(nation, OMBUDSMAN_NAMES["ENG"]),
     )
+
+
+# Enough memory to group the three years' rows in memory rather than sorting them on disk.
+COUNTING_WORK_MEM = "64MB"
+
+
+def _tune_for_counting() -> None:
+    """For the rest of this transaction: no JIT compiling (it cost more than each query saved:
+    150 to 250 ms a statement at a million items), and memory to group in.
+    PostgreSQL only; SET LOCAL ends with the transaction."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(sql_text("SET LOCAL jit = off"))
+    db.session.execute(sql_text(f"SET LOCAL work_mem = '{COUNTING_WORK_MEM}'"))
 
 
 @dataclass(frozen=True)
@@ -416,9 +432,7 @@ class _StageOne:
         by: dict[str, list[tuple[str, Any, int]]] = {"team": [], "channel": [], "role": []}
         advocacy: dict[str, dict[str, int]] = {}
         complaints: dict[str, int] = {}
-        for w, t, c, r, not_team, not_channel, not_role, n, *numbers in db.session.execute(
-            query
-        ):
+        for w, t, c, r, not_team, not_channel, not_role, n, *numbers in db.session.execute(query):
             if not not_team:
                 by["team"].append((w, t, n))
             elif not not_channel:

@@ -79,7 +79,7 @@ def _note_statement(state: ORMExecuteState) -> None:
             state.session.info[_CHANGED] = True
     elif not state.is_select:
         words = str(state.statement).lstrip().split(None, 1)
-        if words and words[0].upper() not in {"SELECT", "WITH", "SHOW", "EXPLAIN"}:
+        if words and words[0].upper() not in {"SELECT", "WITH", "SHOW", "EXPLAIN", "SET"}:
             state.session.info[_CHANGED] = True
 
 
