@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import FeedbackItem
@@ -235,3 +236,31 @@ def test_children_are_not_asked_about_a_child_or_their_sexual_orientation() -> N
     for_adults = {question.column for question in asked(for_child=False)}
     assert for_adults - for_children == {"child_age_band", "child_gender", "sexual_orientation"}
     assert "disability_kind" in for_children
+
+
+def test_the_pdf_fits_the_wider_tables_on_the_page(app: Flask, report: Report) -> None:
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import TableBox
+
+    from app.services.reports import pdf
+    from app.web.reports import report_html
+
+    with app.test_request_context("/staff/reports/complaints.pdf?period=2025-26"):
+        html = report_html(report)
+    body = pdf.render(html)
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(body)).pages
+    )
+    assert "The children and young people complaints are about" in text
+    assert "+11%" in text and "+20%" in text
+    # Seven and eight columns of three years still fit between the margins.
+    document = HTML(string=html, url_fetcher=pdf.OfflineFetcher()).render()
+    tables = 0
+    for page in document.pages:
+        box = page._page_box
+        right = box.content_box_x() + box.width
+        for child in box.descendants():
+            if isinstance(child, TableBox):
+                tables += 1
+                assert child.position_x + child.margin_width() <= right + 0.5
+    assert tables > 20
