@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         sessions,
         templating,
     )
+    from app.services.reports import kept as kept_reports
     from app.web import register_blueprints
 
     extensions.db.init_app(app)
@@ -40,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.login.init_app(app)
     extensions.queues.init_app(app)
     cache.init_app(app)
+    kept_reports.init_app(app)
     logs.init_app(app)
     metrics.init_app(app)
     error_reporting.init_app(app)

@@ -49,7 +49,7 @@ class ComplaintStage(Model):
     stage: Mapped[int]
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
-    received_on: Mapped[date]
+    received_on: Mapped[date] = mapped_column(index=True)
     acknowledged_at: Mapped[datetime | None]
     due_on: Mapped[date]
     extended_due_on: Mapped[date | None]

@@ -31,6 +31,11 @@ class EqualityResponse(Model):
     religion: Mapped[str | None] = mapped_column(String(32))
     disability: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(32))
+    disability_kind: Mapped[str | None] = mapped_column(String(32))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(32))
+    # About the child or young person the message is about, answered by an adult.
+    child_age_band: Mapped[str | None] = mapped_column(String(32))
+    child_gender: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

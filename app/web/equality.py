@@ -27,7 +27,7 @@ from app.extensions import csrf, limiter
 from app.models import POPULATION_ROLES
 from app.services.reports import equality
 from app.services.reports.equality import AlreadyAnswered, PopulationError, Unit
-from app.services.reports.equality_questions import BY_COLUMN, QUESTIONS, Question
+from app.services.reports.equality_questions import BY_COLUMN, CHILD, QUESTIONS, Question, asked
 from app.web import auth
 from app.web.equality_forms import (
     FIELD_PREFIX,
@@ -95,7 +95,7 @@ def about_you() -> Page:
     for_child = bool(invited.get("child"))
     form = about_you_form(for_child)
     if form.validate_on_submit():
-        answers = {question.column: form[question.column].data for question in QUESTIONS}
+        answers = {question.column: form[question.column].data for question in asked(for_child)}
         try:
             saved = equality.record_answers(invited["id"], answers)
         except AlreadyAnswered:
@@ -130,18 +130,21 @@ def _questions_page(form: FlaskForm, for_child: bool) -> tuple[str, int]:
             "Check your answers, then send them again."
         ),
     )
-    asked = [
+    questions = asked(for_child)
+    first_about_child = next((q for q in questions if q.about == CHILD), None)
+    shown = [
         {
             "field": form[question.column],
             "groups": radio_groups(question, form[question.column], for_child),
+            "child_heading": question is first_about_child,
         }
-        for question in QUESTIONS
+        for question in questions
     ]
     page = render_template(
         "public/about_you.html",
         title=_("Questions about you") if for_child else _("Equality monitoring questions"),
         form=form,
-        asked=asked,
+        asked=shown,
         for_child=for_child,
     )
     return page, status

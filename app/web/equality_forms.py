@@ -12,7 +12,7 @@ from wtforms import Field, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.services.reports.equality import Unit
-from app.services.reports.equality_questions import PREFER_NOT_TO_SAY, QUESTIONS, Question
+from app.services.reports.equality_questions import PREFER_NOT_TO_SAY, Question, asked
 from app.web.forms import ChoiceField
 
 # A figure such as 1234567.125 fits; anything longer is not a population share or count.
@@ -26,7 +26,7 @@ def prefer_not_words(for_child: bool) -> LazyString:
 
 
 class AboutYouForm(FlaskForm):
-    """Six optional questions; the fields are added per audience by `about_you_form`."""
+    """Optional questions; the fields are added per audience by `about_you_form`."""
 
 
 def about_you_form(for_child: bool) -> FlaskForm:
@@ -40,7 +40,7 @@ def about_you_form(for_child: bool) -> FlaskForm:
     class Form(AboutYouForm):
         pass
 
-    for question in QUESTIONS:
+    for question in asked(for_child):
         choices = [(option.code, option.words(for_child)) for option in question.options]
         field = ChoiceField(
             question.words(for_child),

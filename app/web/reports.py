@@ -32,7 +32,7 @@ from app.models import ANALYST_ROLES
 from app.services.complaints import stages
 from app.services.reports import annual, export, narrative, pdf, periods
 from app.services.reports.periods import Period, PeriodError
-from app.services.reports.tables import Report
+from app.services.reports.tables import Report, change_words, percent_change
 from app.services.staff import audit_log
 from app.web import auth, trend_charts
 from app.web.date_fields import UkDateField
@@ -57,7 +57,7 @@ REPORT_SECTIONS = (
     ("compliments", _l("Compliments")),
     ("learning", _l("Learning points and actions")),
     ("action-plan", _l("Action plan")),
-    ("equality", _l("Equality monitoring of complainants")),
+    ("equality", _l("Equality monitoring of complainants and the children complaints are about")),
     ("correspondence", _l("Ombudsman, MP and councillor correspondence")),
     ("conclusion", _l("Conclusion")),
     ("notes", _l("How this report counts")),
@@ -125,7 +125,7 @@ def complaints_report() -> tuple[str, int] | str:
     period, choice, dates = _chosen()
     report = None
     if period is not None:
-        report = annual.build_report(period.start, period.end)
+        report = annual.report_for(period.start, period.end)
         _audited(audit_log.Action.COMPLAINTS_REPORT_VIEWED, period)
     return _page(choice, dates, report)
 
@@ -163,6 +163,8 @@ def _report_context(report: Report | None) -> dict[str, Any]:
         "charts": _charts(report) if report is not None else {},
         "narrative": narrative.for_report(report, organisation) if report is not None else None,
         "may_write_report_text": True,
+        "percent_change": percent_change,
+        "change_words": change_words,
         "download_args": request.args.to_dict(flat=False),
     }
 
@@ -187,7 +189,7 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
         if not (choice.errors or dates.errors):
             choice.period.errors = [_("Choose a financial year, a quarter or two dates")]
         return _page(choice, dates, None)
-    report = annual.build_report(period.start, period.end)
+    report = annual.report_for(period.start, period.end)
     _audited(audit_log.Action.COMPLAINTS_REPORT_DOWNLOADED, period, file_format)
     if file_format == "pdf":
         body, mimetype, name = pdf.render(report_html(report)), "application/pdf", "pdf"

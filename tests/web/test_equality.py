@@ -355,3 +355,42 @@ def test_answers_from_another_question_are_ignored(learning):
 
 def test_an_unknown_question_is_not_found(learning):
     assert learning.get(f"{POPULATION}?question=shoe_size").status_code == 404
+
+
+def test_an_adult_tells_us_about_the_child_the_message_is_about(client):
+    item = _send_adult(client)
+    page = client.get("/about-you").text
+    assert "About the child or young person" in page
+    assert "If your message is about a child or young person, how old are they?" in page
+    for question in ("child_age_band", "child_gender", "disability_kind", "sexual_orientation"):
+        assert f'name="{question}"' in page
+
+    client.post(
+        "/about-you",
+        data={
+            "child_age_band": "6_9",
+            "child_gender": "several",
+            "disability_kind": "autism",
+            "sexual_orientation": "prefer_not_to_say",
+        },
+    )
+
+    stored = _stored()
+    assert stored.feedback_item_id == item.id
+    assert (stored.child_age_band, stored.child_gender) == ("6_9", "several")
+    assert (stored.disability_kind, stored.sexual_orientation) == ("autism", "prefer_not_to_say")
+
+
+def test_a_child_is_asked_about_disability_but_not_about_another_child(client):
+    _send_child(client)
+    page = client.get("/about-you").text
+    assert 'name="disability_kind"' in page
+    assert "About the child or young person" not in page
+    for question in ("child_age_band", "child_gender", "sexual_orientation"):
+        assert f'name="{question}"' not in page
+
+    client.post("/about-you", data={"disability_kind": "hearing", "child_age_band": "0_5"})
+
+    stored = _stored()
+    assert stored.disability_kind == "hearing"
+    assert stored.child_age_band is None

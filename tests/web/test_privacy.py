@@ -162,6 +162,10 @@ def test_subject_access_export_holds_each_message_and_nobody_elses_details(
     assert email_item["complaint_stages"][0]["responded_on"] == "2026-11-17"
     web_item = next(i for i in record["items"] if i["received_via"] == "web_adult")
     assert web_item["equality_answers"]["gender"] == "female"
+    # Every question's answer is in the export, those about the child included.
+    from app.services.reports.equality_questions import QUESTIONS
+
+    assert set(web_item["equality_answers"]) == {question.column for question in QUESTIONS}
 
     exported = db.session.execute(
         select(AuditEvent).where(AuditEvent.action == Action.SUBJECT_ACCESS_EXPORTED.value)

@@ -295,7 +295,14 @@ def test_csv_zip_holds_no_live_formula_from_user_text(client, learning_lead, hos
     assert "'@cmd" in seen and "'+3 team" in seen
     assert any(value.startswith("'=HYPERLINK(") for value in seen)
     stages = list(csv.reader(io.StringIO(archive.read("01-stages.csv").decode("utf-8-sig"))))
-    assert stages[1] == ["Stage 1 (local resolution)", str(len(HOSTILE)), "0"]
+    # Heard held nothing the two years before: no data, and no change to show.
+    assert stages[1] == [
+        "Stage 1 (local resolution)",
+        str(len(HOSTILE)),
+        "no data",
+        "no data",
+        "\u2013",
+    ]
 
 
 def test_download_links_carry_the_dates_chosen(client, learning_lead):
@@ -310,3 +317,27 @@ def test_download_links_carry_the_dates_chosen(client, learning_lead):
         assert (
             "complaints-report-2025-09-01-to-2025-10-15" in response.headers["Content-Disposition"]
         )
+
+
+def test_the_downloads_reuse_the_pages_build_until_the_data_change(
+    client, learning_lead, hostile_data, monkeypatch
+):
+    from app.services.reports import annual
+
+    builds = []
+    build = annual.build_report
+
+    def counted(start, end, nation=None):
+        builds.append(start)
+        return build(start, end, nation)
+
+    monkeypatch.setattr(annual, "build_report", counted)
+    assert client.get(YEAR).status_code == 200
+    assert client.get(YEAR.replace("complaints?", "complaints.xlsx?")).status_code == 200
+    assert client.get(YEAR.replace("complaints?", "complaints-csv.zip?")).status_code == 200
+    # Viewing and downloading are audited, which is not a change to what the report counts.
+    assert len(builds) == 1
+    _item(FeedbackKind.COMPLAINT, date(2025, 6, 2), "A new complaint")
+    db.session.commit()
+    page = client.get(YEAR)
+    assert page.status_code == 200 and len(builds) == 2

@@ -48,7 +48,19 @@ from channels.sms import normalise_number
 MAX_FOUND = 200
 MAX_EXPORT_ITEMS = 200
 MAX_CRITERION_CHARS = 320
-EQUALITY_FIELDS = ("age_band", "gender", "ethnicity", "religion", "disability", "language")
+# Every answer kept on equality_response (the questions are in reports.equality_questions).
+EQUALITY_FIELDS = (
+    "age_band",
+    "gender",
+    "ethnicity",
+    "religion",
+    "disability",
+    "disability_kind",
+    "sexual_orientation",
+    "language",
+    "child_age_band",
+    "child_gender",
+)
 _PROTECT_OPEN, _PROTECT_CLOSE, _PROTECT_BASE = "\ue000", "\ue001", 0xE100
 
 

@@ -6,29 +6,34 @@ The answers are kept in their own table and reach staff only as counts in the pr
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, String, and_, delete, func, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import EqualityResponse, FeedbackItem, FeedbackKind, ServicePopulation, StaffUser
-from app.services.common import Refusal, uk_midnight
+from app.services.common import Refusal
 from app.services.reports.equality_questions import (
     BY_COLUMN,
+    COMPLAINANT,
     PREFER_NOT_TO_SAY,
     QUESTIONS,
     Question,
 )
+from app.services.reports.periods import Period
 from app.services.staff import audit_log
 from app.services.staff.audit_log import Action
 
 # Published census profiles round each share, so their percentages rarely total exactly 100.
 PERCENT_TOLERANCE = Decimal("1")
 _PLACES = Decimal("0.001")
+# Monitoring counts below this are published as "fewer than 5", so no one is recognised.
+FEWEST_SHOWN = 5
+CURRENT, PREVIOUS, EARLIER = "current", "previous", "earlier"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class EqualityRow:
     count: int
     percent: float | None
     population_percent: float | None
+    # The same answer's count the year before, and two years before.
+    previous: int = 0
+    earlier: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,11 @@ class EqualityTable:
     skipped: int
     no_response: int
     response_rate: float | None
+    # Whom it is about: the complainants, or the children their complaints are about.
+    about: str = COMPLAINANT
+    # (prefer not to say, did not answer) the year before and two years before.
+    previous: tuple[int, int] = (0, 0)
+    earlier: tuple[int, int] = (0, 0)
 
 
 class AlreadyAnswered(Refusal):
@@ -183,16 +196,13 @@ def _as_percentages(
 
 def complainant_profile(start: date, end: date) -> list[EqualityTable]:
     """Equality monitoring of the complainants whose complaints were received from `start` to
-    `end` (both included, days in England), one table per question in the order asked."""
-    received = and_(
-        FeedbackItem.kind == FeedbackKind.COMPLAINT,
-        FeedbackItem.created_at >= uk_midnight(start),
-        FeedbackItem.created_at < uk_midnight(end + timedelta(days=1)),
-    )
-    complainants = db.session.execute(
-        select(func.count()).select_from(FeedbackItem).where(received)
-    ).scalar_one()
-    counts = _answer_counts(received)
+    `end` (both included, days in England), and of the children they are about, one table per
+    question in the order asked, each with the same dates one and two years before."""
+    current = Period(start, end)
+    previous = current.year_before()
+    periods = {CURRENT: current, PREVIOUS: previous, EARLIER: previous.year_before()}
+    complainants = _complaints_received(periods)
+    counts = _answer_counts(periods)
     shares = _population_shares()
     return [
         _table(question, complainants, counts.get(question.column, {}), shares)
@@ -200,22 +210,46 @@ def complainant_profile(start: date, end: date) -> list[EqualityTable]:
     ]
 
 
-def _answer_counts(received: ColumnElement[bool]) -> dict[str, dict[str | None, int]]:
-    """Per question, how many responses gave each answer (None: skipped), in one query."""
-    per_question = [
+def _which(periods: Mapping[str, Period]) -> tuple[ColumnElement[str], ColumnElement[bool]]:
+    """Which period a complaint was received in (by its UK day), and whether in any."""
+    inside = []
+    for period in periods.values():
+        first, after = period.bounds()
+        inside.append(and_(FeedbackItem.created_at >= first, FeedbackItem.created_at < after))
+    which = case(*zip(inside, periods, strict=True), else_=None)
+    return which, and_(FeedbackItem.kind == FeedbackKind.COMPLAINT, or_(*inside))
+
+
+def _complaints_received(periods: Mapping[str, Period]) -> dict[str, int]:
+    which, received = _which(periods)
+    query = select(which, func.count()).where(received).group_by(which)
+    return {w: n for w, n in db.session.execute(query)}
+
+
+def _answer_counts(periods: Mapping[str, Period]) -> dict[str, dict[str | None, dict[str, int]]]:
+    """Per question, per answer (None: skipped), how many responses gave it in each period:
+    one pass over the answers, grouped once per question (GROUPING SETS)."""
+    which, received = _which(periods)
+    columns = [getattr(EqualityResponse, question.column) for question in QUESTIONS]
+    query = (
         select(
-            literal(question.column, String).label("question"),
-            getattr(EqualityResponse, question.column).label("answer"),
-            func.count().label("n"),
+            which,
+            *columns,
+            *(func.grouping(column) for column in columns),
+            func.count(),
         )
         .join(FeedbackItem, FeedbackItem.id == EqualityResponse.feedback_item_id)
         .where(received)
-        .group_by(getattr(EqualityResponse, question.column))
-        for question in QUESTIONS
-    ]
-    counts: dict[str, dict[str | None, int]] = {}
-    for column, answer, n in db.session.execute(union_all(*per_question)):
-        counts.setdefault(column, {})[answer] = n
+        .group_by(func.grouping_sets(*(tuple_(which, column) for column in columns)))
+    )
+    width = len(QUESTIONS)
+    counts: dict[str, dict[str | None, dict[str, int]]] = {}
+    for w, *rest in db.session.execute(query):
+        answers, grouped, n = rest[:width], rest[width:-1], rest[-1]
+        # GROUPING() is 0 for the one question this row is grouped by.
+        index = grouped.index(0)
+        slot = counts.setdefault(QUESTIONS[index].column, {}).setdefault(answers[index], {})
+        slot[w] = slot.get(w, 0) + n
     return counts
 
 
@@ -226,32 +260,49 @@ def _population_shares() -> dict[tuple[str, str], float]:
 
 def _table(
     question: Question,
-    complainants: int,
-    counts: Mapping[str | None, int],
+    complainants: Mapping[str, int],
+    counts: Mapping[str | None, Mapping[str, int]],
     shares: Mapping[tuple[str, str], float],
 ) -> EqualityTable:
-    answered = sum(counts.get(option.code, 0) for option in question.options)
-    prefer_not = counts.get(PREFER_NOT_TO_SAY, 0)
-    responses = sum(counts.values())
+    def given(code: str | None, which: str = CURRENT) -> int:
+        return counts.get(code, {}).get(which, 0)
+
+    answered = sum(given(option.code) for option in question.options)
+    prefer_not = given(PREFER_NOT_TO_SAY)
+    responses = sum(n.get(CURRENT, 0) for n in counts.values())
     rows = [
         EqualityRow(
             option=option.code,
             label=str(option.label),
             group=str(option.group) if option.group else None,
-            count=counts.get(option.code, 0),
-            percent=100 * counts.get(option.code, 0) / answered if answered else None,
+            count=given(option.code),
+            percent=100 * given(option.code) / answered if answered else None,
             population_percent=shares.get((question.column, option.code)),
+            previous=given(option.code, PREVIOUS),
+            earlier=given(option.code, EARLIER),
         )
         for option in question.options
     ]
+    here = complainants.get(CURRENT, 0)
+
+    def others(which: str) -> tuple[int, int]:
+        """Those who chose not to say, and those who did not answer, in another period."""
+        replied = sum(n.get(which, 0) for n in counts.values())
+        return given(PREFER_NOT_TO_SAY, which), complainants.get(which, 0) - replied + given(
+            None, which
+        )
+
     return EqualityTable(
         question=question.column,
         title=str(question.title),
         rows=rows,
-        complainants=complainants,
+        complainants=here,
         answered=answered,
         prefer_not_to_say=prefer_not,
-        skipped=counts.get(None, 0),
-        no_response=complainants - responses,
-        response_rate=100 * (answered + prefer_not) / complainants if complainants else None,
+        skipped=given(None),
+        no_response=here - responses,
+        response_rate=100 * (answered + prefer_not) / here if here else None,
+        about=question.about,
+        previous=others(PREVIOUS),
+        earlier=others(EARLIER),
     )

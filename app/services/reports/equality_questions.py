@@ -5,6 +5,10 @@ Categories follow the ONS harmonised standards used in the 2021 census for Engla
 (ethnic group, religion, main language) and the Equality Act 2010 definition of disability.
 Every answer is a fixed code: no free text, so nothing a person writes here can identify them.
 A skipped question is stored as NULL; "prefer not to say" is an answer of its own.
+
+Most questions are about the person who wrote; two (`about == CHILD`) are about the child or
+young person a message is about, as councils report the children their complaints concern.
+Those, and sexual orientation (the census asks it from 16), are on the adults' form only.
 """
 
 from dataclasses import dataclass
@@ -13,6 +17,9 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
+# Whom a question asks about: the person who wrote, or the child their message is about.
+COMPLAINANT = "complainant"
+CHILD = "child"
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,9 @@ class Question:
     label: LazyString
     child_label: LazyString
     options: tuple[Option, ...]
+    about: str = COMPLAINANT
+    # Asked on the adults' form only.
+    adults_only: bool = False
 
     def words(self, for_child: bool) -> LazyString:
         """The question as the person reading the form sees it."""
@@ -173,6 +183,38 @@ DISABILITY = Question(
     ),
 )
 
+DISABILITY_KIND = Question(
+    column="disability_kind",
+    title=_l("Kind of disability"),
+    label=_l("If you have a disability or long-term condition, which best describes it?"),
+    child_label=_l("If you have a disability, which of these is it?"),
+    options=(
+        Option("physical", _l("Physical or mobility impairment")),
+        Option("visual", _l("Blind or visual impairment")),
+        Option("hearing", _l("Deaf or hearing impairment")),
+        Option("learning", _l("Learning disability or difficulty")),
+        Option("autism", _l("Autism, including Asperger's")),
+        Option("mental_health", _l("Mental health condition")),
+        Option("long_term_illness", _l("Long-term illness or health condition")),
+        Option("several", _l("More than one of these")),
+        Option("other", _l("Another kind of disability"), _l("Something else")),
+    ),
+)
+
+SEXUAL_ORIENTATION = Question(
+    column="sexual_orientation",
+    title=_l("Sexual orientation"),
+    label=_l("Which of the following best describes your sexual orientation?"),
+    child_label=_l("Which of the following best describes your sexual orientation?"),
+    options=(
+        Option("straight", _l("Straight or heterosexual")),
+        Option("gay_lesbian", _l("Gay or lesbian")),
+        Option("bisexual", _l("Bisexual")),
+        Option("other", _l("Another sexual orientation")),
+    ),
+    adults_only=True,
+)
+
 LANGUAGE = Question(
     column="language",
     title=_l("Main language"),
@@ -186,5 +228,55 @@ LANGUAGE = Question(
     ),
 )
 
-QUESTIONS: tuple[Question, ...] = (AGE_BAND, GENDER, ETHNICITY, RELIGION, DISABILITY, LANGUAGE)
+# Bands as councils report the children their complaints are about; care leavers to 25.
+CHILD_AGE_BAND = Question(
+    column="child_age_band",
+    title=_l("Age of the child or young person"),
+    label=_l("If your message is about a child or young person, how old are they?"),
+    child_label=_l("If your message is about a child or young person, how old are they?"),
+    options=(
+        Option("0_5", _l("0 to 5")),
+        Option("6_9", _l("6 to 9")),
+        Option("10_14", _l("10 to 14")),
+        Option("15_17", _l("15 to 17")),
+        Option("18_25", _l("18 to 25 (care leaver)")),
+        Option("several", _l("Several children of different ages")),
+    ),
+    about=CHILD,
+    adults_only=True,
+)
+
+CHILD_GENDER = Question(
+    column="child_gender",
+    title=_l("Gender of the child or young person"),
+    label=_l("What is the gender of the child or young person?"),
+    child_label=_l("What is the gender of the child or young person?"),
+    options=(
+        Option("female", _l("Female")),
+        Option("male", _l("Male")),
+        Option("non_binary", _l("Non-binary")),
+        Option("another_way", _l("They describe their gender another way")),
+        Option("several", _l("Several children of different genders")),
+    ),
+    about=CHILD,
+    adults_only=True,
+)
+
+QUESTIONS: tuple[Question, ...] = (
+    AGE_BAND,
+    GENDER,
+    ETHNICITY,
+    RELIGION,
+    DISABILITY,
+    DISABILITY_KIND,
+    SEXUAL_ORIENTATION,
+    LANGUAGE,
+    CHILD_AGE_BAND,
+    CHILD_GENDER,
+)
 BY_COLUMN: dict[str, Question] = {question.column: question for question in QUESTIONS}
+
+
+def asked(for_child: bool) -> tuple[Question, ...]:
+    """The questions on the children's form, or on the adults' form, in the order asked."""
+    return tuple(q for q in QUESTIONS if not (for_child and q.adults_only))

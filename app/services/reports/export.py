@@ -8,16 +8,18 @@ in the workbook every text cell is stored as a string, so nothing in a cell runs
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from app.services.common import safe_cell
-from app.services.reports.tables import CountTable, Report
+from app.services.reports.equality import FEWEST_SHOWN, EqualityTable
+from app.services.reports.equality_questions import CHILD
+from app.services.reports.tables import CountTable, Report, change_words, percent_change
 
 Cell = str | int | float | date | None
-# Monitoring counts below this are published as "fewer than 5".
-FEWEST_SHOWN = 5
+PERCENT_FORMAT = "+0%;-0%;0%"
 
 
 @dataclass(frozen=True)
@@ -33,25 +35,26 @@ def file_stem(report: Report) -> str:
 
 
 def sheets(report: Report) -> list[Sheet]:
-    """Every table of the report, in the page's order, then the notes."""
-    this, before = report.period.label, report.previous.label
+    """Every table of the report, in the page's order, then the notes; each count beside the
+    same dates one and two years before, with the change in percent on the year before."""
+    years = _Years.of(report)
     return [
-        _counts("Stages", "Stage", report.stages, this, before),
-        _counts("Teams", "Team (Stage 1)", report.teams, this, before),
-        _counts("Themes", "Theme (Stage 1)", report.themes, this, before),
+        _counts("Stages", "Stage", report.stages, years),
+        _counts("Teams", "Team (Stage 1)", report.teams, years),
+        _counts("Themes", "Theme (Stage 1)", report.themes, years),
         Sheet(
             "Outcomes",
-            ("Stage", "Outcome", this, before),
+            ("Stage", "Outcome", *years.header),
             [
                 (stage.label, *row)
                 for stage in report.outcomes
-                for row in _count_rows(stage.outcomes)
+                for row in _count_rows(stage.outcomes, years)
             ],
         ),
-        _response_times(report, this, before),
-        _counts("How received", "Channel (Stage 1)", report.channels, this, before),
-        _counts("Who complained", "Complainant (Stage 1)", report.complainants, this, before),
-        _counts("Compliments", "Team", report.compliments.by_team, this, before),
+        _response_times(report, years),
+        _counts("How received", "Channel (Stage 1)", report.channels, years),
+        _counts("Who complained", "Complainant (Stage 1)", report.complainants, years),
+        _counts("Compliments", "Team", report.compliments.by_team, years),
         Sheet(
             "Compliment quotes",
             ("Team", "Themes", "Month", "Quote (redacted)"),
@@ -60,8 +63,8 @@ def sheets(report: Report) -> list[Sheet]:
                 for q in report.compliments.quotes
             ],
         ),
-        _counts("Learning", "Learning points and actions", report.learning.summary, this, before),
-        _counts("Learning by team", "Team", report.learning.by_team, this, before),
+        _counts("Learning", "Learning points and actions", report.learning.summary, years),
+        _counts("Learning by team", "Team", report.learning.by_team, years),
         Sheet(
             "Learning points",
             ("Recorded", "Team", "Themes", "Lesson (redacted)", "Action", "Due", "Done"),
@@ -78,19 +81,31 @@ def sheets(report: Report) -> list[Sheet]:
                 for e in report.learning.entries
             ],
         ),
-        *_new_sections(report, this, before),
-        _equality(report),
-        _counts("Ombudsman", "Decision", report.ombudsman, this, before),
+        *_new_sections(report, years),
+        _equality(report, years),
+        _counts("Ombudsman", "Decision", report.ombudsman, years),
         Sheet(
             "MP and councillor",
-            ("Enquiries", this, before),
-            [*_count_rows(report.members.received), *_count_rows(report.members.replies)],
+            ("Enquiries", *years.header),
+            [
+                *_count_rows(report.members.received, years),
+                *_count_rows(report.members.replies, years),
+                years.averages(
+                    "Average working days to reply",
+                    report.members.average_current,
+                    report.members.average_previous,
+                    report.members.average_earlier,
+                ),
+            ],
         ),
         Sheet(
             "Notes",
             ("Note",),
             [
-                (f"Complaints report for {this}, beside {before}.",),
+                (
+                    f"Complaints report for {years.this}, beside {years.before}"
+                    + (f" and {years.earlier}." if years.earlier else "."),
+                ),
                 (f"Working days follow the bank holidays of {report.nation}.",),
                 *((rule,) for rule in report.notes),
             ],
@@ -98,43 +113,125 @@ def sheets(report: Report) -> list[Sheet]:
     ]
 
 
+class Change(float):
+    """A change in percent as a fraction (0.25 is +25%): a number in the workbook, formatted
+    as a signed percentage, and "+25%" in a CSV file."""
+
+
+NO_DATA = "no data"
+
+
+@dataclass(frozen=True)
+class _Years:
+    """The three periods' labels, whether the two earlier ones have data, and how a line of
+    three counts and its change is written."""
+
+    this: str
+    before: str
+    earlier: str | None
+    before_known: bool
+    earlier_known: bool
+
+    @classmethod
+    def of(cls, report: Report) -> "_Years":
+        return cls(
+            report.period.label,
+            report.previous.label,
+            report.earlier.label if report.earlier else None,
+            report.has_data(report.previous),
+            report.earlier is not None and report.has_data(report.earlier),
+        )
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        earlier = (self.earlier,) if self.earlier else ()
+        return (self.this, self.before, *earlier, "Change on the year before")
+
+    def line(
+        self,
+        now: Any,
+        before: Any,
+        earlier: Any,
+        change_of: tuple[float | None, float | None] | None = None,
+        suppress: bool = False,
+        shown: Any = None,
+    ) -> tuple[Cell, ...]:
+        """The figures as written, then the change of `change_of` (the figures themselves
+        unless given); `shown` writes a figure as published (small numbers hidden)."""
+        show: Callable[[Any], Cell] = shown or (lambda value: value)
+        cells: list[Cell] = [show(now), show(before) if self.before_known else NO_DATA]
+        if self.earlier:
+            cells.append(show(earlier) if self.earlier_known else NO_DATA)
+        a, b = change_of if change_of is not None else (now, before)
+        cells.append(_change(percent_change(a, b, self.before_known, suppress)))
+        return tuple(cells)
+
+    def averages(
+        self, label: str, now: float | None, before: float | None, earlier: float | None
+    ) -> tuple[Cell, ...]:
+        return (
+            label,
+            *self.line(_rounded(now), _rounded(before), _rounded(earlier), (now, before)),
+        )
+
+
+def _change(change: float | str | None) -> Cell:
+    if isinstance(change, float):
+        return Change(change)
+    return change_words(change)
+
+
 def few(n: int) -> Cell:
     """A monitoring count as published: 1 to 4 as "fewer than 5", so no one is recognised."""
     return "fewer than 5" if 0 < n < FEWEST_SHOWN else n
 
 
-def _pounds(table: CountTable) -> list[tuple[Cell, ...]]:
+def _pounds(table: CountTable, years: _Years) -> list[tuple[Cell, ...]]:
     lines = [*table.rows, *([table.total] if table.total else [])]
-    return [(row.label, row.current / 100, row.previous / 100) for row in lines]
+    return [
+        (
+            row.label,
+            *years.line(
+                row.current / 100,
+                row.previous / 100,
+                row.earlier / 100,
+                (row.current, row.previous),
+            ),
+        )
+        for row in lines
+    ]
 
 
-def _new_sections(report: Report, this: str, before: str) -> list[Sheet]:
+def _new_sections(report: Report, years: _Years) -> list[Sheet]:
     """Timeliness at each stage, Stage 2 requests not taken forward, advocacy, remedies,
     expenditure and the action plan."""
     timeliness = [
         (stage.label, *row)
         for stage in report.timeliness
         for row in [
-            *_count_rows(stage.responses),
-            (
+            *_count_rows(stage.responses, years),
+            years.averages(
                 "Average working days",
-                _rounded(stage.average_current),
-                _rounded(stage.average_previous),
+                stage.average_current,
+                stage.average_previous,
+                stage.average_earlier,
             ),
         ]
     ]
-    result = [Sheet("Timeliness", ("Stage", "Response", this, before), timeliness)]
+    result = [Sheet("Timeliness", ("Stage", "Response", *years.header), timeliness)]
     if report.not_progressed is not None:
-        result.append(
-            _counts("Stage 2 not progressed", "Reason", report.not_progressed, this, before)
-        )
+        result.append(_counts("Stage 2 not progressed", "Reason", report.not_progressed, years))
     if report.advocacy is not None:
-        result.append(_counts("Advocacy", "Advocacy", report.advocacy.rows, this, before))
+        result.append(_counts("Advocacy", "Advocacy", report.advocacy.rows, years))
     if report.remedies is not None:
-        result.append(_counts("Remedies", "Remedy", report.remedies, this, before))
+        result.append(_counts("Remedies", "Remedy", report.remedies, years))
     if report.expenditure is not None:
         result.append(
-            Sheet("Expenditure", ("Spent on (pounds)", this, before), _pounds(report.expenditure))
+            Sheet(
+                "Expenditure",
+                ("Spent on (pounds)", *years.header),
+                _pounds(report.expenditure, years),
+            )
         )
     result.append(
         Sheet(
@@ -158,30 +255,30 @@ def _new_sections(report: Report, this: str, before: str) -> list[Sheet]:
     return result
 
 
-def _count_rows(table: CountTable) -> list[tuple[Cell, ...]]:
-    rows: list[tuple[Cell, ...]] = [(row.label, row.current, row.previous) for row in table.rows]
-    if table.total is not None:
-        rows.append((table.total.label, table.total.current, table.total.previous))
-    return rows
+def _count_rows(table: CountTable, years: _Years) -> list[tuple[Cell, ...]]:
+    lines = [*table.rows, *([table.total] if table.total else [])]
+    return [(row.label, *years.line(row.current, row.previous, row.earlier)) for row in lines]
 
 
-def _counts(name: str, what: str, table: CountTable, this: str, before: str) -> Sheet:
-    return Sheet(name, (what, this, before), _count_rows(table))
+def _counts(name: str, what: str, table: CountTable, years: _Years) -> Sheet:
+    return Sheet(name, (what, *years.header), _count_rows(table, years))
 
 
-def _response_times(report: Report, this: str, before: str) -> Sheet:
+def _response_times(report: Report, years: _Years) -> Sheet:
     times = report.response_times
+    awaiting = times.awaiting
     return Sheet(
         "Response times",
-        ("Stage 1 response", this, before),
+        ("Stage 1 response", *years.header),
         [
-            *_count_rows(times.bands),
-            (
+            *_count_rows(times.bands, years),
+            years.averages(
                 "Average working days",
-                _rounded(times.average_current),
-                _rounded(times.average_previous),
+                times.average_current,
+                times.average_previous,
+                times.average_earlier,
             ),
-            (times.awaiting.label, times.awaiting.current, times.awaiting.previous),
+            (awaiting.label, *years.line(awaiting.current, awaiting.previous, awaiting.earlier)),
         ],
     )
 
@@ -190,32 +287,46 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _equality(report: Report) -> Sheet:
+def _equality(report: Report, years: _Years) -> Sheet:
     rows: list[tuple[Cell, ...]] = []
     for table in report.equality:
+        whose = "Child complained about" if table.about == CHILD else "Complainant"
         for row in table.rows:
             rows.append(
                 (
+                    whose,
                     table.title,
                     row.group,
                     row.label,
-                    few(row.count),
+                    *years.line(row.count, row.previous, row.earlier, suppress=True, shown=few),
                     None if 0 < row.count < FEWEST_SHOWN else _rounded(row.percent),
                     _rounded(row.population_percent),
                 )
             )
-        rows += [
-            (table.title, None, "Prefer not to say", few(table.prefer_not_to_say), None, None),
-            (table.title, None, "Skipped this question", few(table.skipped), None, None),
-            (table.title, None, "Answered no questions", few(table.no_response), None, None),
-        ]
+        others = (
+            ("Prefer not to say", table.prefer_not_to_say, *_pair(table, 0)),
+            ("Did not answer", table.skipped + table.no_response, *_pair(table, 1)),
+        )
+        for label, now, before, earlier in others:
+            rows.append(
+                (
+                    whose,
+                    table.title,
+                    None,
+                    label,
+                    *years.line(now, before, earlier, suppress=True, shown=few),
+                    None,
+                    None,
+                )
+            )
     return Sheet(
         "Equality",
         (
+            "About",
             "Question",
             "Group",
             "Answer",
-            f"Complainants ({report.period.label})",
+            *years.header,
             "% of those who answered",
             "% of service users",
         ),
@@ -223,11 +334,16 @@ def _equality(report: Report) -> Sheet:
     )
 
 
+def _pair(table: EqualityTable, index: int) -> tuple[int, int]:
+    return table.previous[index], table.earlier[index]
+
+
 def to_xlsx(report: Report) -> bytes:
     """The workbook: one sheet per table, headers in bold, text stored as text."""
     # Imported here, not at the top: a web process that never exports need not carry it.
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     for default_sheet in workbook.worksheets:
@@ -239,7 +355,12 @@ def to_xlsx(report: Report) -> bytes:
         for row_number, row in enumerate(sheet.rows, start=2):
             for column, value in enumerate(row, start=1):
                 _write(worksheet.cell(row=row_number, column=column), value)
+        worksheet.freeze_panes = "B2"
         worksheet.column_dimensions["A"].width = 40
+        for column, heading in enumerate(sheet.header[1:], start=2):
+            # Wide enough for a period's label, "1 April 2025 to 31 March 2026".
+            width = min(max(12, len(heading) + 2), 40)
+            worksheet.column_dimensions[get_column_letter(column)].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -250,6 +371,9 @@ def _write(cell: Any, value: Cell) -> Any:
         cell.value = safe_cell(value)
         # openpyxl guesses a formula from a leading "="; a string cell is never evaluated.
         cell.data_type = "s"
+    elif isinstance(value, Change):
+        cell.value = float(value)
+        cell.number_format = PERCENT_FORMAT
     else:
         cell.value = value
     return cell
@@ -275,6 +399,9 @@ def _csv_text(sheet: Sheet) -> str:
 
 
 def _csv_cell(value: Cell) -> str | int | float:
+    if isinstance(value, Change):
+        words: str = change_words(float(value))
+        return words
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):

@@ -4,7 +4,7 @@ downloads print beside them."""
 from dataclasses import dataclass
 from datetime import date
 
-from app.services.reports.equality import EqualityTable
+from app.services.reports.equality import FEWEST_SHOWN, EqualityTable
 from app.services.reports.months import Month
 from app.services.reports.periods import Period
 
@@ -56,8 +56,43 @@ COUNTING_RULES = (
     "The action plan lists the actions from learning points recorded in the period, with "
     "what each should achieve and its latest update.",
     'Equality monitoring shows any number from 1 to 4 as "fewer than 5", and leaves out its '
-    "share, so that no child or family can be recognised.",
+    "share and its change, so that no child or family can be recognised.",
+    "The child or young person a complaint is about is counted from what the adult who "
+    "complained chose to tell us on the equality questions; children who complained "
+    "themselves are counted with the complainants.",
+    'The change in percent is from the year before; "new" means there were none the year '
+    "before, and a dash that it cannot be said: nothing either year, the year before has no "
+    "data, or a number is hidden as fewer than 5.",
 )
+
+NEW = "new"
+# What the page prints where a change cannot be said: an en dash.
+DASH = "\u2013"
+
+
+def percent_change(
+    now: float | None, before: float | None, known: bool = True, suppress: bool = False
+) -> float | str | None:
+    """The change from the year before as a fraction (0.5 is +50%), "new" when there were
+    none before and some now, or None when it cannot be said: a figure is missing, the year
+    before has no data (`known` False), both are 0, or (`suppress`, for monitoring) either
+    count is hidden as fewer than 5, since a change in percent would give it away."""
+    if not known or now is None or before is None:
+        return None
+    if suppress and (0 < now < FEWEST_SHOWN or 0 < before < FEWEST_SHOWN):
+        return None
+    if before == 0:
+        return NEW if now else None
+    return (now - before) / before
+
+
+def change_words(change: float | str | None) -> str:
+    """A change as the page, the PDF and the CSV files print it: "+12%", "new" or a dash."""
+    if change is None:
+        return DASH
+    if isinstance(change, str):
+        return change
+    return f"{100 * change:+.0f}%"
 
 
 @dataclass(frozen=True)
@@ -92,6 +127,7 @@ class StageTimeliness:
     responses: CountTable
     average_current: float | None
     average_previous: float | None
+    average_earlier: float | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +165,7 @@ class ResponseTimes:
     average_current: float | None
     average_previous: float | None
     awaiting: Comparison
+    average_earlier: float | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +209,7 @@ class MemberCorrespondence:
     replies: CountTable
     average_current: float | None = None
     average_previous: float | None = None
+    average_earlier: float | None = None
 
 
 @dataclass(frozen=True)

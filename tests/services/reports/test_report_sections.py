@@ -291,6 +291,16 @@ def test_the_workbook_has_the_new_sections_and_hides_small_numbers(report: Repor
     sheets = {sheet.name: sheet for sheet in export.sheets(report)}
     for name in ("Timeliness", "Stage 2 not progressed", "Advocacy", "Remedies", "Action plan"):
         assert name in sheets
-    assert ("Independent investigators (Stages 2 and 3)", 1800.0, 0.0) in sheets["Expenditure"].rows
-    female = next(row for row in sheets["Equality"].rows if row[2] == "Female")
-    assert female[3] == "fewer than 5" and female[4] is None
+    # Three years and the change: the year two before ended before Heard's first record.
+    assert (
+        "Independent investigators (Stages 2 and 3)",
+        1800.0,
+        0.0,
+        "no data",
+        "new",
+    ) in sheets["Expenditure"].rows
+    female = next(
+        row for row in sheets["Equality"].rows if row[0] == "Complainant" and row[3] == "Female"
+    )
+    # This year, the year before, two years before (no data), the change, the shares.
+    assert female[4] == "fewer than 5" and female[7] == "\u2013" and female[8] is None
