@@ -3,7 +3,7 @@ kind and sexual orientation; an index on the day each complaint stage was receiv
 complaints report counts by.
 
 Revision ID: 4ba317956868
-Revises: 9c1d7e2a5b40
+Revises: 5fe6d53edbe9
 Create Date: 2026-12-07 23:55:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "4ba317956868"
-down_revision = "9c1d7e2a5b40"
+down_revision = "5fe6d53edbe9"
 branch_labels = None
 depends_on = None
 
