@@ -1,9 +1,10 @@
-"""Results of read-only work kept between requests: the trends page's tables and its charts.
+"""Results of read-only work kept between requests: the trends page's tables and charts, and
+the complaints report (so its downloads reuse the page's build).
 
 Two kinds of key:
 
 - **by data version**: `cached(...)` keys on `data_version()`, a counter moved on after every
-  commit that changed feedback, themes, alerts, inbound messages, contacts or teams (seen by
+  commit that changed anything but reading's own records and bookkeeping (seen by
   SQLAlchemy session events: the ORM's flushes, and UPDATE/DELETE/INSERT statements run
   through a session). The counter moves *after* the commit, so whatever is computed under a
   version read before computing is at least as new as that version: a cache entry is never
@@ -41,10 +42,20 @@ from app.models.enums import Direction
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# The tables whose changes can change a report. Messages count only as they come in or have
-# their words changed (anonymised): a delivery receipt for an outbound text changes nothing.
-DATA_TABLES = frozenset(
-    {"feedback_item", "feedback_theme", "safeguarding_alert", "contact", "team", "message"}
+# Tables whose rows never change what a page or report counts: reading's own records (a view
+# writes an audit event, a staff session its last-seen time) and the service's bookkeeping.
+# A change to any other table moves the version on. Messages count only as they come in or
+# have their words changed (anonymised): a delivery receipt for an outbound text changes
+# nothing.
+UNCOUNTED_TABLES = frozenset(
+    {
+        "audit_event",
+        "staff_session",
+        "sign_in_throttle",
+        "enrolment_link",
+        "periodic_run",
+        "scheduler_beat",
+    }
 )
 VERSION_KEY = "heard:data-version"
 PREFIX = "heard:cache:"
@@ -105,7 +116,7 @@ def _table(instance: object) -> str | None:
 
 def _matters(session: Session, instance: object, new_or_deleted: bool) -> bool:
     table = _table(instance)
-    if table not in DATA_TABLES:
+    if table in UNCOUNTED_TABLES:
         return False
     if table == "message":
         if new_or_deleted:
@@ -124,16 +135,16 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
 
 
 def _on_execute(state: ORMExecuteState) -> None:
-    """A bulk UPDATE, DELETE or INSERT on a data table, or SQL text that writes one."""
+    """A bulk UPDATE, DELETE or INSERT, or SQL text that writes, on a counted table."""
     statement = state.statement
     if state.is_update or state.is_delete or state.is_insert:
         table = getattr(getattr(statement, "table", None), "name", None)
-        if table in DATA_TABLES:
+        if table not in UNCOUNTED_TABLES:
             state.session.info[_CHANGED] = True
     elif isinstance(statement, TextClause):
         sql = statement.text.lstrip().lower()
-        if not sql.startswith(("select", "with", "show", "explain")) and any(
-            table in sql for table in DATA_TABLES
+        if not sql.startswith(("select", "with", "show", "explain", "set")) and not any(
+            table in sql for table in UNCOUNTED_TABLES
         ):
             state.session.info[_CHANGED] = True
 
