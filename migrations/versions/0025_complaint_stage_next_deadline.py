@@ -69,6 +69,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("complaint_stage", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("ck_complaint_stage_next_due_while_open"), type_="check")
+        batch_op.drop_constraint(
+            batch_op.f("ck_complaint_stage_next_due_while_open"), type_="check"
+        )
         batch_op.drop_index(batch_op.f("ix_complaint_stage_next_due_on"))
         batch_op.drop_column("next_due_on")
