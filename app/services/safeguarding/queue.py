@@ -2,8 +2,9 @@
 the newest disclosures in a strip above everything, filters with counts, and a short excerpt
 around the words that raised each alert (the whole message only on the alert's own page).
 
-Alerts are few (hundreds at most open), so they are loaded with their message and item in
-three queries and sorted and counted here, by the same review-target rule the rota uses.
+Alerts are few (hundreds at most open), so they are loaded with their message, item and
+acknowledging reviewer in four queries however many there are, and sorted and counted here, by
+the same review-target rule the rota uses.
 """
 
 from collections import Counter
@@ -125,6 +126,7 @@ def build(filters: QueueFilters, now: datetime) -> QueueView:
         .options(
             selectinload(SafeguardingAlert.message),
             selectinload(SafeguardingAlert.feedback_item),
+            selectinload(SafeguardingAlert.acknowledged_by),
         )
         .order_by(SafeguardingAlert.created_at.desc())
         .limit(LIMIT)
