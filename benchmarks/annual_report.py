@@ -258,6 +258,7 @@ class Seed:
                     "responded_on",
                     "outcome",
                     "created_at",
+                    "next_due_on",
                 ),
                 (
                     item,
@@ -268,6 +269,8 @@ class Seed:
                     responded if answered else None,
                     rng.choice(OUTCOMES) if answered else None,
                     now,
+                    # An open stage's next deadline: its due date (no extension, no panel yet).
+                    None if answered else received + timedelta(days=14),
                 ),
             )
             if answered and rng.random() < 0.12:
