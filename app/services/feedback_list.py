@@ -189,7 +189,21 @@ def _page(
     conditions: list[ColumnElement[bool]], page: int, may_see_safeguarding: bool
 ) -> tuple[list[FeedbackRow], bool]:
     """One page of matching items, newest first, and whether another page follows (one more
-    row than a page was found)."""
+    row than a page was found).
+
+    The page's ids are chosen first, and what is shown of each (unread messages, a live
+    alert, an open stage) worked out for those rows only: asked of the whole list, PostgreSQL
+    hashes every alert in the service to answer for fifty items."""
+    # When Heard received it, not the time a message claims: an email dated years ago that
+    # arrives today is new, and must not sink out of sight.
+    chosen = (
+        select(FeedbackItem.id, FeedbackItem.created_at)
+        .where(*conditions)
+        .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
+        .limit(PER_PAGE + 1)
+        .offset((page - 1) * PER_PAGE)
+        .subquery("chosen")
+    )
     query = (
         select(
             FeedbackItem,
@@ -198,13 +212,9 @@ def _page(
             has_live_alert().label("safeguarding"),
             _open_stage().label("open_stage"),
         )
-        .where(*conditions)
+        .join(chosen, chosen.c.id == FeedbackItem.id)
         .options(joinedload(FeedbackItem.team))
-        # When Heard received it, not the time a message claims: an email dated years ago that
-        # arrives today is new, and must not sink out of sight.
-        .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
-        .limit(PER_PAGE + 1)
-        .offset((page - 1) * PER_PAGE)
+        .order_by(chosen.c.created_at.desc(), chosen.c.id.desc())
     )
     found = list(db.session.execute(query))
     rows = [
