@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(email)
     app.cli.add_command(spool_command)
     app.cli.add_command(retention_command)
+    app.cli.add_command(complaints)
 
 
 @click.command()
@@ -156,3 +157,18 @@ def retention_command(apply_now: bool) -> None:
         return
     due = Counter(item.rule for item in retention.due_items(utcnow()))
     click.echo(f"due now: {dict(due) or 'nothing'} (nothing changed: --apply to anonymise)")
+
+
+@click.group()
+def complaints() -> None:
+    """Complaint stages."""
+
+
+@complaints.command("refresh-deadlines")
+@with_appcontext
+def complaints_refresh_deadlines() -> None:
+    """Work out each open stage's stored next deadline again: run it after changing
+    COMPLAINTS_REGIME or NATION, which decide the deadlines."""
+    from app.services.complaints import stages
+
+    click.echo(f"{stages.refresh_next_deadlines()} open stages had a new next deadline")

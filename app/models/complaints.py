@@ -42,6 +42,10 @@ class ComplaintStage(Model):
     __table_args__ = (
         UniqueConstraint("feedback_item_id", "stage"),
         CheckConstraint("stage BETWEEN 1 AND 3", name="stage_number"),
+        # An open stage always has its next deadline stored; an answered one has none.
+        CheckConstraint(
+            "(responded_on IS NULL) = (next_due_on IS NOT NULL)", name="next_due_while_open"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +62,10 @@ class ComplaintStage(Model):
     panel_held_on: Mapped[date | None]
     recommendations_on: Mapped[date | None]
     responded_on: Mapped[date | None] = mapped_column(index=True)
+    # What `stages.deadline` says is due next on an open stage (its response, or a review
+    # panel's meeting, recommendations or final response), stored so that "due" is a query;
+    # None once answered. The complaints service keeps it whenever a stage is written.
+    next_due_on: Mapped[date | None] = mapped_column(index=True)
     outcome: Mapped[ComplaintOutcome | None] = mapped_column(enum_column(ComplaintOutcome))
     outcome_reason: Mapped[str | None] = mapped_column(Text)
     # A request for the next stage that did not go ahead: when it was asked for, and why not.

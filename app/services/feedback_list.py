@@ -1,5 +1,11 @@
 """What staff read: the feedback list, newest first, one item's whole thread, and what the page
-shows of an email's attachments."""
+shows of an email's attachments.
+
+The list never counts the whole table: it counts matching items only up to COUNT_UP_TO (one
+more than it will say exactly), so a first page costs the same at a million items as at ten
+thousand; past that it says "more than 10,000" and offers the next page while one more row
+than a page was found.
+"""
 
 from dataclasses import dataclass
 
@@ -12,6 +18,7 @@ from app.models import (
     Attachment,
     Channel,
     ClassificationState,
+    ComplaintStage,
     Direction,
     FeedbackItem,
     FeedbackKind,
@@ -25,6 +32,8 @@ from channels.email import ORIGINAL_FILENAME
 from channels.email_original import OriginalEmail, open_original
 
 PER_PAGE = 50
+# The list counts matching items exactly up to this many; more is "more than 10,000".
+COUNT_UP_TO = 10_000
 
 # A message in any of these states has not been read by the classifier, so a person must read it.
 UNCHECKED_STATES = (
@@ -50,19 +59,38 @@ class FeedbackRow:
     safeguarding: bool = False
     # Shown only as a restricted line: the reader may not open safeguarding items.
     restricted: bool = False
+    # Whether a complaint stage of the item still waits for its response.
+    open_stage: bool = False
+
+    @property
+    def status(self) -> FeedbackStatus:
+        """The status as staff should read it (as `complaints.stages.shown_status` says): never
+        closed while a stage is still open."""
+        if self.item.status == FeedbackStatus.CLOSED and self.open_stage:
+            return FeedbackStatus.OPEN
+        return self.item.status
 
 
 @dataclass(frozen=True)
 class FeedbackPage:
     rows: list[FeedbackRow]
     page: int
-    total: int
+    # None when more than COUNT_UP_TO match: the list does not count them all.
+    total: int | None
+    has_next: bool = False
     per_page: int = PER_PAGE
 
     @property
-    def pages(self) -> int:
-        """How many pages there are; at least one, so an empty list still has a page 1."""
+    def pages(self) -> int | None:
+        """How many pages there are (at least one, so an empty list still has a page 1), or
+        None when there are too many items to count."""
+        if self.total is None:
+            return None
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def counted_up_to(self) -> int:
+        return COUNT_UP_TO
 
 
 @dataclass(frozen=True)
@@ -130,24 +158,65 @@ def find_feedback(
     conditions = _conditions(filters)
     if conditions and not may_see_safeguarding:
         conditions.append(~has_live_alert())
-    total = db.session.execute(select(func.count(FeedbackItem.id)).where(*conditions)).scalar_one()
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, page), pages)
+    total = _count_up_to(conditions, COUNT_UP_TO + 1)
+    if total > COUNT_UP_TO:
+        rows, has_next = _page(conditions, max(1, page), may_see_safeguarding)
+        if rows or page <= 1:
+            return FeedbackPage(rows, max(1, page), None, has_next, PER_PAGE)
+        # Past the end of a long list (only by typing the address): count it all, once.
+        total = _count_up_to(conditions, None)
+    page = min(max(1, page), max(1, -(-total // PER_PAGE)))
+    rows, has_next = _page(conditions, page, may_see_safeguarding)
+    return FeedbackPage(rows, page, total, has_next, PER_PAGE)
+
+
+def _count_up_to(conditions: list[ColumnElement[bool]], most: int | None) -> int:
+    """How many items match, counting no further than `most` (None: count them all)."""
+    matching = select(FeedbackItem.id).where(*conditions)
+    if most is not None:
+        matching = matching.limit(most)
+    return db.session.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
+
+
+def _open_stage() -> ColumnElement[bool]:
+    """Whether a complaint stage of the item still waits for its response."""
+    return exists().where(
+        ComplaintStage.feedback_item_id == FeedbackItem.id, ComplaintStage.responded_on.is_(None)
+    )
+
+
+def _page(
+    conditions: list[ColumnElement[bool]], page: int, may_see_safeguarding: bool
+) -> tuple[list[FeedbackRow], bool]:
+    """One page of matching items, newest first, and whether another page follows (one more
+    row than a page was found).
+
+    The page's ids are chosen first, and what is shown of each (unread messages, a live
+    alert, an open stage) worked out for those rows only: asked of the whole list, PostgreSQL
+    hashes every alert in the service to answer for fifty items."""
+    # When Heard received it, not the time a message claims: an email dated years ago that
+    # arrives today is new, and must not sink out of sight.
+    chosen = (
+        select(FeedbackItem.id, FeedbackItem.created_at)
+        .where(*conditions)
+        .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
+        .limit(PER_PAGE + 1)
+        .offset((page - 1) * PER_PAGE)
+        .subquery("chosen")
+    )
     query = (
         select(
             FeedbackItem,
             FeedbackItem.received_via,
             _unchecked().label("unchecked"),
             has_live_alert().label("safeguarding"),
+            _open_stage().label("open_stage"),
         )
-        .where(*conditions)
+        .join(chosen, chosen.c.id == FeedbackItem.id)
         .options(joinedload(FeedbackItem.team))
-        # When Heard received it, not the time a message claims: an email dated years ago that
-        # arrives today is new, and must not sink out of sight.
-        .order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
+        .order_by(chosen.c.created_at.desc(), chosen.c.id.desc())
     )
+    found = list(db.session.execute(query))
     rows = [
         FeedbackRow(
             item=item,
@@ -155,10 +224,11 @@ def find_feedback(
             unchecked=bool(unchecked),
             safeguarding=bool(safeguarding),
             restricted=bool(safeguarding) and not may_see_safeguarding,
+            open_stage=bool(open_stage),
         )
-        for item, channel, unchecked, safeguarding in db.session.execute(query)
+        for item, channel, unchecked, safeguarding, open_stage in found[:PER_PAGE]
     ]
-    return FeedbackPage(rows=rows, page=page, total=total)
+    return rows, len(found) > PER_PAGE
 
 
 def load_thread(item_id: int) -> Thread | None:

@@ -597,7 +597,9 @@ def due() -> str | tuple[str, int]:
     week = (
         due_list.DueWeek(today, due_list.week_ends(today), [], [])
         if asked.errors
-        else due_list.due_this_week(today, asked.filters)
+        else due_list.due_this_week(
+            today, asked.filters, _page_number("page"), _page_number("overdue_page")
+        )
     )
     item_ids = [r.item.id for r in week.due + week.overdue]
     restricted = alerts.restricted_for(current_user, item_ids)
@@ -610,8 +612,26 @@ def due() -> str | tuple[str, int]:
         asked=asked,
         teams=all_teams,
         owners=owners,
+        owner_ids={o.id for o in owners},
+        due_url=_due_url,
     )
     return (page, 400) if asked.errors else page
+
+
+def _page_number(name: str) -> int:
+    """A page asked for; anything that is not a small whole number means page 1."""
+    value = request.args.get(name, "1")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+
+
+def _due_url(**changes: object) -> str:
+    """The due list's address with some of its filters or pages changed (None drops one)."""
+    kept = {k: v for k, v in request.args.items() if k in {"team", "owner", "page", "overdue_page"}}
+    kept.update({k: str(v) for k, v in changes.items() if v is not None})
+    for name in [k for k, v in changes.items() if v is None]:
+        kept.pop(name, None)
+    values: dict[str, Any] = {k: v for k, v in kept.items() if v}
+    return url_for("staff.complaints.due", **values)
 
 
 @bp.route("/stages/<int:stage_id>/learning", methods=["GET", "POST"])

@@ -189,9 +189,10 @@ def queue() -> str:
     filters = _queue_filters()
     view = safeguarding_queue.build(filters, now)
     shown = sorted({e.alert.id for e in view.entries} | {e.alert.id for e in view.newest})
-    _record(Action.SAFEGUARDING_VIEW_QUEUE, "safeguarding_queue", None, alerts_shown=shown)
     refresh_off: dict[str, Any] = {**request.args, "refresh": "0"}
-    return render_template(
+    # Drawn before the view is recorded: recording commits, which would expire every alert,
+    # message and item loaded, and the page would then load each again, one by one.
+    page = render_template(
         "safeguarding/queue.html",
         title=_("Safeguarding alerts"),
         view=view,
@@ -211,6 +212,8 @@ def queue() -> str:
         stop_refresh_url=url_for("staff.safeguarding.queue", **refresh_off),
         excerpt=lambda text: safeguarding_queue.excerpt(text, ()),
     )
+    _record(Action.SAFEGUARDING_VIEW_QUEUE, "safeguarding_queue", None, alerts_shown=shown)
+    return page
 
 
 def _load_alert(alert_id: int) -> SafeguardingAlert:

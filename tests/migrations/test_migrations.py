@@ -175,3 +175,61 @@ def test_received_via_is_filled_from_the_first_inbound_message_on_postgresql(mak
     assert _received_via_backfilled_by_upgrade(make_app(SQLALCHEMY_DATABASE_URI=scratch)) == (
         EXPECTED_RECEIVED_VIA
     )
+
+
+def test_next_deadlines_are_filled_by_the_deadline_rule_for_open_stages_only(make_app, tmp_path):
+    """On SQLite, which keeps dates as text: a Stage 1 due as opened, one extended, a review
+    panel waiting for its meeting, one whose panel met on Friday 13 November 2026 (5 working
+    days: the 20th) and one whose recommendations came on Friday 30 October (15 working days:
+    20 November); an answered stage has no next deadline."""
+    stages = (
+        (1, 1, "2026-11-02", None, None, None, None),
+        (2, 1, "2026-11-02", "2026-11-30", None, None, None),
+        (3, 3, "2026-11-25", None, None, None, None),
+        (4, 3, "2026-11-25", None, "2026-11-13", None, None),
+        (5, 3, "2026-11-25", None, "2026-10-20", "2026-10-30", None),
+        (6, 1, "2026-11-02", None, None, None, "2026-10-30"),
+    )
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'heard.sqlite'}")
+    with app.app_context():
+        upgrade(revision="9c1d7e2a5b40")
+        with db.engine.begin() as connection:
+            for item_id, number, due, extended, panel, recommendations, responded in stages:
+                connection.execute(
+                    text(
+                        "INSERT INTO feedback_item (id, reference, kind, status, "
+                        "on_behalf_of_child, themes, created_at, updated_at) VALUES "
+                        "(:id, :ref, 'complaint', 'new', false, '[]', :at, :at)"
+                    ),
+                    {"id": item_id, "ref": f"HD-TEST-000{item_id}", "at": STORED},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO complaint_stage (id, feedback_item_id, stage, received_on, "
+                        "due_on, extended_due_on, panel_held_on, recommendations_on, "
+                        "responded_on, created_at) VALUES (:id, :id, :stage, '2026-10-01', "
+                        ":due, :extended, :panel, :recommendations, :responded, :at)"
+                    ),
+                    {
+                        "id": item_id,
+                        "stage": number,
+                        "due": due,
+                        "extended": extended,
+                        "panel": panel,
+                        "recommendations": recommendations,
+                        "responded": responded,
+                        "at": STORED,
+                    },
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, next_due_on FROM complaint_stage"))
+            found = {row[0]: row[1] for row in rows}
+    assert found == {
+        1: "2026-11-02",
+        2: "2026-11-30",
+        3: "2026-11-25",
+        4: "2026-11-20",
+        5: "2026-11-20",
+        6: None,
+    }

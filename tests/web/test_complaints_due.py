@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import AlertStatus, StaffRole
+from app.models import AlertStatus, ComplaintOutcome, StaffRole
+from app.services.complaints import deadlines as wd
 from app.services.complaints import due as due_list
+from app.services.complaints import stages as stages_service
 from tests.factories import (
     ComplaintStageFactory,
     SafeguardingAlertFactory,
@@ -22,9 +24,8 @@ TODAY = date(2026, 11, 18)
 
 
 def _stage(due_on: date, team=None, manager=None, **fields):
-    return ComplaintStageFactory(
-        received_on=date(2026, 10, 1), due_on=due_on, team=team, manager=manager, **fields
-    )
+    fields.setdefault("received_on", date(2026, 10, 1))
+    return ComplaintStageFactory(due_on=due_on, team=team, manager=manager, **fields)
 
 
 def _positions(text: str, *references: str) -> list[int]:
@@ -188,8 +189,74 @@ def test_stage_three_deadlines_are_found_in_sql_as_deadline_reckons_them(app):
     assert found[responding.feedback_item_id].due == date(2026, 11, 20)
 
 
-def test_latest_start_is_the_last_day_whose_deadline_still_falls_in_time():
-    # 5 working days from Friday 13 November 2026 end on the 20th; from Monday the 16th, the 23rd.
-    assert due_list.latest_start(date(2026, 11, 22), 5, "ENG") == date(2026, 11, 15)
-    # Friday 1 January 2027 is a bank holiday; the 4th is the Monday after.
-    assert due_list.latest_start(date(2027, 1, 4), 1, "ENG") == date(2027, 1, 3)
+def test_the_panel_dates_around_the_week_end_as_the_calendar_counts_them():
+    """What the Stage 3 test above relies on, and what the stored next deadline is worked out
+    with: 5 working days from Friday 13 November 2026 end on the 20th (in the week), from
+    Monday the 16th on the 23rd (after it); Friday 1 January 2027 is a bank holiday."""
+    assert wd.add_working_days(date(2026, 11, 13), 5, "ENG") == date(2026, 11, 20)
+    assert wd.add_working_days(date(2026, 11, 16), 5, "ENG") == date(2026, 11, 23)
+    assert wd.add_working_days(date(2026, 12, 31), 1, "ENG") == date(2027, 1, 4)
+
+
+def test_each_list_comes_a_page_at_a_time_with_totals_by_day_and_by_owner(app):
+    nia = StaffUserFactory(name="Nia Owner", role=StaffRole.MANAGER)
+    ali = StaffUserFactory(name="Ali Owner", role=StaffRole.MANAGER)
+    thursday = [_stage(date(2026, 11, 19), manager=nia) for _ in range(3)]
+    friday = [_stage(date(2026, 11, 20), manager=ali) for _ in range(2)]
+    overdue = [_stage(date(2026, 11, d), manager=nia) for d in (2, 3, 4)]
+    db.session.commit()
+
+    def refs(rows):
+        return [r.item.reference for r in rows]
+
+    first = due_list.due_this_week(TODAY, per_page=2)
+    assert (first.due_total, first.overdue_total) == (5, 3)
+    assert (first.due_pages, first.overdue_pages) == (3, 2)
+    everything = sorted(s.feedback_item.reference for s in thursday) + sorted(
+        s.feedback_item.reference for s in friday
+    )
+    assert refs(first.due) == everything[:2]
+    assert refs(first.overdue) == [s.feedback_item.reference for s in overdue[:2]]
+    second = due_list.due_this_week(TODAY, page=2, overdue_page=2, per_page=2)
+    assert refs(second.due) == everything[2:4]
+    assert refs(second.overdue) == [overdue[2].feedback_item.reference]
+    past_the_end = due_list.due_this_week(TODAY, page=99, per_page=2)
+    assert past_the_end.due_page == 3 and refs(past_the_end.due) == everything[4:]
+    assert first.by_day == [(date(2026, 11, 19), 3), (date(2026, 11, 20), 2)]
+    assert [(s.owner, s.due, s.overdue) for s in first.by_owner] == [(nia, 3, 3), (ali, 2, 0)]
+
+
+def test_the_page_links_its_pages_and_keeps_the_filters(client, signed_in, monkeypatch):
+    monkeypatch.setattr(due_list, "PER_PAGE", 2)
+    officer = StaffUserFactory(name="Nia Owner", role=StaffRole.MANAGER)
+    stages = [_stage(date(2026, 11, d), manager=officer) for d in (2, 3, 4, 5, 6)]
+    db.session.commit()
+    page = client.get(f"/staff/complaints/due?owner={officer.id}").text
+    assert "5 overdue." in page and "Overdue (5), oldest first" in page
+    assert f"/staff/complaints/due?owner={officer.id}&amp;overdue_page=2" in page
+    assert stages[2].feedback_item.reference not in page
+    later = client.get(f"/staff/complaints/due?owner={officer.id}&overdue_page=3").text
+    assert stages[4].feedback_item.reference in later
+    assert stages[0].feedback_item.reference not in later
+    assert "By owner" in page and f'href="/staff/complaints/due?owner={officer.id}"' in page
+
+
+def test_the_list_follows_each_change_of_a_deadline(client, signed_in, monkeypatch):
+    """The list reads each stage's stored next deadline: were it left stale by an extension,
+    a panel's date or a response, these would show the wrong stages."""
+    officer = signed_in.user
+    monkeypatch.setattr(stages_service, "today", lambda: TODAY)
+    friday = _stage(date(2026, 11, 20), received_on=date(2026, 11, 6))
+    panel = _stage(date(2026, 12, 18), stage=3)
+    answered = _stage(date(2026, 11, 19))
+    db.session.commit()
+    before = client.get("/staff/complaints/due").text
+    assert friday.feedback_item.reference in before
+    assert panel.feedback_item.reference not in before
+    stages_service.extend(friday, officer, "Waiting for the court")  # 20 working days
+    stages_service.record_panel(panel, officer, date(2026, 11, 13))  # recommendations by 20th
+    stages_service.record_outcome(answered, officer, ComplaintOutcome.UPHELD, None)
+    after = client.get("/staff/complaints/due").text
+    assert friday.feedback_item.reference not in after
+    assert panel.feedback_item.reference in after and "Stage 3: recommendations" in after
+    assert answered.feedback_item.reference not in after

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.extensions import db
 from app.models import (
@@ -19,7 +19,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.safeguarding import alerts
-from tests.factories import SafeguardingAlertFactory
+from tests.factories import SafeguardingAlertFactory, StaffUserFactory
 
 
 @pytest.fixture
@@ -128,6 +128,52 @@ def test_the_queue_puts_the_most_overdue_first_the_newest_on_top_and_marks_trigg
         select(AuditEvent).where(AuditEvent.action == "safeguarding_view_queue")
     ).one()
     assert event.detail["alerts_shown"] == sorted([ancient.id, older.id, newer.id])
+
+
+def _statements_for(client, path: str) -> int:
+    """How many SQL statements one fetch of `path` runs."""
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def _alerts(add_item, how_many: int) -> None:
+    """Alerts of every kind the queue draws: waiting ones, ones each acknowledged by its own
+    reviewer, one from a child's form, a manual flag with no message; and messages nobody's
+    classifier has read, each on its own item."""
+    for n in range(how_many):
+        if n % 3 == 1:
+            reviewer = StaffUserFactory(role=StaffRole.SAFEGUARDING_REVIEWER)
+            SafeguardingAlertFactory(
+                status=AlertStatus.ACKNOWLEDGED,
+                acknowledged_by_id=reviewer.id,
+                acknowledged_at=datetime.now(UTC),
+            )
+        elif n % 5 == 2:
+            from_a_child = add_item("He hits me", channel=Channel.WEB_CHILD)
+            SafeguardingAlertFactory(feedback_item=from_a_child)
+        elif n % 5 == 3:
+            SafeguardingAlertFactory(message=None, source=AlertSource.MANUAL)
+        else:
+            SafeguardingAlertFactory()
+        add_item(f"Not read yet {n}", state=ClassificationState.FAILED)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/staff/safeguarding", "/staff/safeguarding?status=all"])
+def test_the_queue_takes_as_many_queries_for_50_alerts_as_for_5(client, reviewer, add_item, path):
+    _alerts(add_item, 5)
+    few = _statements_for(client, path)
+    _alerts(add_item, 45)
+    assert _statements_for(client, path) == few
 
 
 def test_the_queue_answers_with_and_without_a_slash_and_refreshes_itself(client, reviewer):

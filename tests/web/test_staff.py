@@ -7,7 +7,7 @@ from html import unescape
 from types import SimpleNamespace
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.extensions import db
 from app.models import (
@@ -20,9 +20,10 @@ from app.models import (
     Message,
     StaffRole,
 )
+from app.services import feedback_list as listing
 from app.services.staff.audit_log import Action
 from app.web import auth
-from tests.factories import TeamFactory
+from tests.factories import ComplaintStageFactory, TeamFactory
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -511,6 +512,53 @@ def test_the_list_has_fifty_a_page(client, signed_in, add_item):
     second = client.get("/staff/?kind=complaint&page=2").text
     assert _references(second) == [items[-1].reference]
     assert _references(client.get("/staff/?page=7").text) == [items[-1].reference]
+
+
+def test_a_long_list_is_counted_only_so_far_and_still_pages_with_filters(
+    client, signed_in, add_item, monkeypatch
+):
+    """The list counts no further than COUNT_UP_TO (here 3, with 2 a page): beyond that it
+    says "more than", and offers a next page while one more row than a page was found."""
+    monkeypatch.setattr(listing, "COUNT_UP_TO", 3)
+    monkeypatch.setattr(listing, "PER_PAGE", 2)
+    now = datetime.now(UTC)
+    complaints = [add_item(created_at=now - timedelta(minutes=i)) for i in range(7)]
+    add_item(kind=FeedbackKind.COMPLIMENT, created_at=now)
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        first = client.get("/staff/?kind=complaint").text
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert "More than 3 items, page 1" in first
+    assert _references(first) == [c.reference for c in complaints[:2]]
+    assert "kind=complaint&amp;page=2" in first and "page=3" not in first
+    counting = [s for s in statements if "count(" in s and "FROM feedback_item" in s]
+    assert len(counting) == 1 and "LIMIT" in counting[0]
+    last = client.get("/staff/?kind=complaint&page=4").text
+    assert _references(last) == [complaints[6].reference]
+    assert "page=5" not in last and "kind=complaint&amp;page=3" in last
+    # Past the end of the list: counted in full once, and the last page shown.
+    past = client.get("/staff/?kind=complaint&page=9").text
+    assert "7 items, page 4 of 4" in past
+    assert _references(past) == [complaints[6].reference]
+    short = client.get("/staff/?kind=compliment").text
+    assert "1 item" in short and "More than" not in short
+
+
+def test_a_closed_item_with_a_stage_still_open_is_listed_as_open(client, signed_in, add_item):
+    closed = add_item(status=FeedbackStatus.CLOSED)
+    ComplaintStageFactory(feedback_item=closed)
+    answered = add_item(status=FeedbackStatus.CLOSED)
+    ComplaintStageFactory(feedback_item=answered, responded_on=answered.created_at.date())
+    db.session.commit()
+    page = client.get("/staff/").text
+    rows = {ref: row for ref, row in re.findall(r">(HD-[^<]+)</a>(.*?)</tr>", page, re.S)}
+    assert ">Open<" in rows[closed.reference] and ">Closed<" in rows[answered.reference]
 
 
 # An item's thread

@@ -3,14 +3,22 @@ outcome and escalating, each checked against the working-day rules of the regime
 (`regimes.current()`: every timescale, cap and window comes from there).
 
 Every staff action writes an audit event, which also commits the change with it.
+
+Each stage stores its next deadline (`ComplaintStage.next_due_on`) so that lists of what is
+due are queries: whenever a session flushes a new or changed stage, `_keep_next_deadlines`
+sets it from `deadline`, so opening, extending, recording a panel or its recommendations,
+answering, withdrawing and escalating (and any write path added later) keep it in step. The
+deadline depends on the COMPLAINTS_REGIME and NATION settings: after changing either, run
+`heard complaints refresh-deadlines` (`refresh_next_deadlines`).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, UOWTransaction
 
 from app.database import utcnow
 from app.extensions import db
@@ -180,16 +188,57 @@ def _stage(item_id: int, number: int) -> ComplaintStage | None:
 
 def deadline(stage: ComplaintStage) -> Deadline:
     """What is due next on a stage, and when."""
+    what = next_due_what(stage)
     panel = rule_of(stage).panel
     if panel is not None and stage.recommendations_on is not None:
         due = wd.add_working_days(stage.recommendations_on, panel.response_working_days, nation())
-        return Deadline("final response", due)
-    if panel is not None and stage.panel_held_on is not None:
+    elif panel is not None and stage.panel_held_on is not None:
         due = wd.add_working_days(stage.panel_held_on, panel.recommendations_working_days, nation())
-        return Deadline("recommendations", due)
-    if panel is not None:
-        return Deadline("panel", stage.due_on)
-    return Deadline("response", stage.extended_due_on or stage.due_on)
+    elif panel is not None:
+        due = stage.due_on
+    else:
+        due = stage.extended_due_on or stage.due_on
+    return Deadline(what, due)
+
+
+def next_due_what(stage: ComplaintStage) -> str:
+    """What the stage's next deadline is for, from its dates alone (no counting): "response",
+    or for a review panel "panel", "recommendations" or "final response"."""
+    if rule_of(stage).panel is None:
+        return "response"
+    if stage.recommendations_on is not None:
+        return "final response"
+    if stage.panel_held_on is not None:
+        return "recommendations"
+    return "panel"
+
+
+def next_deadline(stage: ComplaintStage) -> date | None:
+    """The date to store as the stage's next deadline: `deadline`'s, or None once answered."""
+    return None if stage.responded_on is not None else deadline(stage).due
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_next_deadlines(session: Session, _flush: UOWTransaction, _objects: object) -> None:
+    """Store each new or changed stage's next deadline as it is written, whoever writes it."""
+    for instance in (*session.new, *session.dirty):
+        if isinstance(instance, ComplaintStage):
+            due = next_deadline(instance)
+            if instance.next_due_on != due:
+                instance.next_due_on = due
+
+
+def refresh_next_deadlines() -> int:
+    """Work out every open stage's next deadline again, as after a change of COMPLAINTS_REGIME
+    or NATION; returns how many changed. Commits."""
+    changed = 0
+    for stage in open_stages():
+        due = deadline(stage).due
+        if stage.next_due_on != due:
+            stage.next_due_on = due
+            changed += 1
+    db.session.commit()
+    return changed
 
 
 def days_left(stage: ComplaintStage, on: date | None = None) -> int:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.database import utcnow
 from app.extensions import db
@@ -115,9 +116,11 @@ def _entry(alert: SafeguardingAlert) -> QueueEntry:
 
 
 def unchecked_messages() -> list[Message]:
-    """Inbound messages the classifier has not read, oldest first: a person must read them."""
+    """Inbound messages the classifier has not read, oldest first: a person must read them.
+    Each comes with its item (the queue names it), in one more query however many there are."""
     query = (
         select(Message)
+        .options(selectinload(Message.feedback_item))
         .where(Message.direction == Direction.INBOUND)
         .where(Message.classification_state.in_(UNCHECKED_STATES))
         .order_by(Message.received_at, Message.id)

@@ -104,3 +104,30 @@ def test_an_extension_never_shortens_a_deadline(start, nation, extra):
     assert (
         add_working_days(start, ENGLAND_CHILDREN.stage(1).extension.most_working_days, nation) > due
     )
+
+
+def _one_day_at_a_time(start: date, days: int, nation: str) -> date:
+    """The plain reading of the rule, as an oracle: step a day, count it if it works."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        days -= is_working_day(current, nation)
+    return current
+
+
+@given(start=days, count=st.integers(min_value=0, max_value=800), nation=nations)
+def test_the_calendar_worked_out_once_agrees_with_counting_day_by_day(start, count, nation):
+    due = _one_day_at_a_time(start, count, nation)
+    assert add_working_days(start, count, nation) == due
+    span = (due - start).days
+    assert working_days_until(start, due, nation) == sum(
+        is_working_day(start + timedelta(days=n), nation) for n in range(1, span + 1)
+    )
+    assert working_days_until(due, start, nation) == -working_days_until(start, due, nation)
+
+
+def test_years_apart_are_counted_across_every_year_between():
+    # Overdue for years: every working day of 2024 and 2025 (254 + 253 in England and Wales)
+    # and of 2026 up to 2 January (one: the 2nd; the 1st is a bank holiday).
+    assert working_days_until(date(2026, 1, 2), date(2023, 12, 31)) == -(254 + 253 + 1)
+    assert add_working_days(date(2023, 12, 31), 254 + 253 + 1) == date(2026, 1, 2)
