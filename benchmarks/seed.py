@@ -281,6 +281,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "extended_due_on",
         "responded_on",
         "outcome",
+        "next_due_on",
         "created_at",
     ),
     "learning_point": (
@@ -637,6 +638,7 @@ class Maker:
                 None,
                 responded if answered else None,
                 rng.choice(OUTCOMES) if answered else None,
+                None if answered else due,  # the stored next deadline of an open stage
                 _at(received, 9),
             )
             if answered and rng.random() < 0.12:
@@ -780,6 +782,7 @@ class Maker:
                 None,
                 responded,
                 rng.choice(("partially_upheld", "not_upheld")),
+                None,
                 _at(earlier, 9),
             )
             earlier = responded + timedelta(days=rng.randint(1, 15))
@@ -796,6 +799,7 @@ class Maker:
             None,
             None,
             None,
+            due,
             _at(received, 9),
         )
 

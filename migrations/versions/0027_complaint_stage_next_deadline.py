@@ -3,7 +3,7 @@ filled for open stages by the complaints service's own deadline rule (the regime
 force), left empty for answered ones, and required of every open stage from now on.
 
 Revision ID: 7b2bde3a0d04
-Revises: 9c1d7e2a5b40
+Revises: 4ba317956868
 Create Date: 2026-12-07 23:55:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7b2bde3a0d04"
-down_revision = "9c1d7e2a5b40"
+down_revision = "4ba317956868"
 branch_labels = None
 depends_on = None
 
