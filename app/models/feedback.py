@@ -3,7 +3,8 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
@@ -90,7 +91,17 @@ class Message(Model):
     """One message in or out, exactly as received; (channel, external_id) is unique."""
 
     __tablename__ = "message"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        # Every staff page asks for each channel's latest safeguarding notification.
+        Index(
+            "ix_message_safeguarding_notifications",
+            "channel",
+            "id",
+            postgresql_where=sql_text("purpose = 'safeguarding_alert'"),
+            sqlite_where=sql_text("purpose = 'safeguarding_alert'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Empty only for an outbound message sent outside any thread, such as an audit survey.
