@@ -111,6 +111,10 @@ class Config:
         # Periodic jobs run on a scheduler thread in each worker, and in each web process too
         # when this is on (by default, when there is no Redis and so no worker).
         self.SCHEDULER_IN_WEB = _bool("SCHEDULER_IN_WEB", self.REDIS_URL is None)
+        # Without Redis, where jobs run: `thread` (the default) on this process's job thread
+        # once the request that started them has been answered, so a post never waits for the
+        # classifier; `inline` in the caller, at once (tests, for determinism).
+        self.JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "thread").strip().lower()
         # Multiplies every periodic job's period (tests and benchmarks run them faster).
         self.PERIODIC_SCALE = float(os.environ.get("PERIODIC_SCALE") or 1.0)
         self.SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS") or 10)
