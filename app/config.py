@@ -32,6 +32,12 @@ def _database_url() -> str:
     return url
 
 
+def classifier_settings() -> tuple[str, str | None]:
+    """CLASSIFIER and CLASSIFIER_ARTEFACT from the environment: what `heard classify` reads
+    without building the app."""
+    return os.environ.get("CLASSIFIER", "minilm"), os.environ.get("CLASSIFIER_ARTEFACT") or None
+
+
 class Config:
     """Every setting Heard reads; each comes from an environment variable of the same name."""
 
@@ -106,8 +112,7 @@ class Config:
         # Copied on every complaint deadline reminder and overdue warning.
         self.HEAD_OF_SERVICE_EMAIL = os.environ.get("HEAD_OF_SERVICE_EMAIL", "")
         self.AUDIT_TOKEN_DAYS = _int("AUDIT_TOKEN_DAYS", 28)
-        self.CLASSIFIER = os.environ.get("CLASSIFIER", "minilm")
-        self.CLASSIFIER_ARTEFACT = os.environ.get("CLASSIFIER_ARTEFACT") or None
+        self.CLASSIFIER, self.CLASSIFIER_ARTEFACT = classifier_settings()
         # Periodic jobs run on a scheduler thread in each worker, and in each web process too
         # when this is on (by default, when there is no Redis and so no worker).
         self.SCHEDULER_IN_WEB = _bool("SCHEDULER_IN_WEB", self.REDIS_URL is None)
