@@ -197,6 +197,11 @@ def _engine_options(url: str) -> dict[str, object]:
     options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql"):
         options["connect_args"] = {"connect_timeout": _int("DATABASE_CONNECT_TIMEOUT", 3)}
+    elif url.startswith("sqlite"):
+        # The embedded default writes from the request, the job thread and the scheduler at
+        # once: a writer waits up to this long for another's commit (SQLite's default is 5 s,
+        # which a loaded machine exceeded while the job thread sent notifications).
+        options["connect_args"] = {"timeout": _int("SQLITE_BUSY_TIMEOUT", 30)}
     return options
 
 
