@@ -120,6 +120,7 @@ class Config:
         # once the request that started them has been answered, so a post never waits for the
         # classifier; `inline` in the caller, at once (tests, for determinism).
         self.JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "thread").strip().lower()
+        self.SQLITE_BUSY_TIMEOUT = _int("SQLITE_BUSY_TIMEOUT", 30)
         # Multiplies every periodic job's period (tests and benchmarks run them faster).
         self.PERIODIC_SCALE = float(os.environ.get("PERIODIC_SCALE") or 1.0)
         self.SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS") or 10)
@@ -180,7 +181,8 @@ def _optional_bool(name: str) -> bool | None:
 
 def settle(config: dict[str, Any]) -> None:
     """Settings that follow from others, once the overrides are in: over https the session
-    cookie is Secure and named __Host- (this host only, every path), and HSTS is sent."""
+    cookie is Secure and named __Host- (this host only, every path), and HSTS is sent; on
+    SQLite, a writer waits SQLITE_BUSY_TIMEOUT seconds for another."""
     https = str(config["PUBLIC_BASE_URL"]).startswith("https://")
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = https
@@ -188,6 +190,13 @@ def settle(config: dict[str, Any]) -> None:
         config["HSTS"] = https
     if config["SESSION_COOKIE_SECURE"]:
         config["SESSION_COOKIE_NAME"] = "__Host-session"
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # The embedded default writes from the request, the job thread and the scheduler at
+        # once: a writer waits this long for another's commit (SQLite's own default, 5 s, was
+        # exceeded on a loaded machine while the job thread sent notifications).
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": config.get("SQLITE_BUSY_TIMEOUT", 30)})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _engine_options(url: str) -> dict[str, object]:
@@ -197,11 +206,6 @@ def _engine_options(url: str) -> dict[str, object]:
     options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql"):
         options["connect_args"] = {"connect_timeout": _int("DATABASE_CONNECT_TIMEOUT", 3)}
-    elif url.startswith("sqlite"):
-        # The embedded default writes from the request, the job thread and the scheduler at
-        # once: a writer waits up to this long for another's commit (SQLite's default is 5 s,
-        # which a loaded machine exceeded while the job thread sent notifications).
-        options["connect_args"] = {"timeout": _int("SQLITE_BUSY_TIMEOUT", 30)}
     return options
 
 
