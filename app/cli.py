@@ -1,26 +1,38 @@
 """`heard`: the command line, a Flask CLI group over create_app()."""
 
+from collections.abc import Callable
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate import upgrade
-from werkzeug.serving import run_simple
 
 
 def main() -> None:
     """Entry point of the `heard` console script."""
-    from app import create_app
+    cli_group()()
 
-    FlaskGroup(create_app=create_app, help="Heard: feedback for children's services.")()
+
+def cli_group(create_app: Callable[[], Flask] | None = None) -> FlaskGroup:
+    """The `heard` command group. `heard classify` belongs to the group itself, so it runs
+    without building the app (the app's commands are only found by building it): it reads
+    two settings from the environment, and starts in the time the model takes to load."""
+    from app import create_app as build_app
+    from app.cli_classifier import classify
+
+    group = FlaskGroup(
+        create_app=create_app or build_app, help="Heard: feedback for children's services."
+    )
+    group.add_command(classify)
+    return group
 
 
 def init_app(app: Flask) -> None:
-    from app.cli_classifier import agreement, classify, evaluate, train
+    from app.cli_classifier import agreement, classify_in_app, evaluate, train
 
     app.cli.add_command(train)
     app.cli.add_command(evaluate)
     app.cli.add_command(agreement)
-    app.cli.add_command(classify)
+    app.cli.add_command(classify_in_app)
     app.cli.add_command(serve)
     app.cli.add_command(demo)
     app.cli.add_command(create_staff)
@@ -36,6 +48,9 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Bring the database schema up to date, then serve Heard (development server)."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import run_simple
+
     upgrade()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     from app.jobs.scheduler import start_in_web_process

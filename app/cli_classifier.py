@@ -1,22 +1,25 @@
 """`heard train`, `heard evaluate` and `heard classify`: the classifier from the command line."""
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
 import classifiers
+from app.config import classifier_settings
 from classifiers import Prediction
 from classifiers.corpus import Example
 
 CHANNELS = ("web_child", "web_adult", "sms", "email")
 CLASSIFY_BATCH = 32
 MAX_LINE_BYTES = 16 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -133,13 +136,26 @@ def _calibration_notes(meta: dict[str, Any]) -> list[str]:
 
 
 @click.command()
-@with_appcontext
 def classify() -> None:
     """Read JSON Lines ({"id", "text", "channel"?}) on stdin; write one result per line.
 
     The optional channel is checked, as the contract says, but does not change the result:
     the classifier reads the words only, so a disclosure is flagged however it arrived."""
-    name = current_app.config["CLASSIFIER"]
+    # `heard classify` builds no app: the setting comes from the environment, as the app
+    # reads it; in an app context, the app's.
+    name = current_app.config["CLASSIFIER"] if has_app_context() else classifier_settings()[0]
+    _classify_stdin(name)
+
+
+@click.command("classify")
+@with_appcontext
+def classify_in_app() -> None:
+    """`classify` in the app's own command group (app.cli), with the app's setting."""
+    _classify_stdin(current_app.config["CLASSIFIER"])
+
+
+def _classify_stdin(name: str) -> None:
+    """Classify JSON Lines from stdin with the named classifier."""
     try:
         classifier = classifiers.get(name)
     except FileNotFoundError as error:
@@ -210,13 +226,13 @@ def _predict(
         try:
             return list(predict_many(texts))
         except Exception:
-            current_app.logger.exception("batch classification failed; retrying one by one")
+            log.exception("batch classification failed; retrying one by one")
     results: list[Prediction | str] = []
     for text in texts:
         try:
             results.append(classifier.predict(text))
         except Exception:
-            current_app.logger.exception("classification failed")
+            log.exception("classification failed")
             results.append("classification failed")
     return results
 

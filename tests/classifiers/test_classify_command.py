@@ -97,3 +97,27 @@ def test_an_unknown_classifier_is_a_clear_error():
     result = app.test_cli_runner().invoke(args=["classify"], input="")
     assert result.exit_code != 0
     assert "no classifier named 'no-such-model'" in result.output
+
+
+def test_heard_classify_starts_without_building_the_app():
+    from click.testing import CliRunner
+
+    import tests.keyword_classifier  # noqa: F401  (registers test-keyword)
+    from app.cli import cli_group
+
+    def no_app():
+        raise AssertionError("`heard classify` built the app")
+
+    runner = CliRunner()
+    result = runner.invoke(
+        cli_group(create_app=no_app),
+        ["classify"],
+        input=jsonl({"id": 1, "text": "my dad hits me"}, {"id": 2, "text": "please ring me"}),
+        env={"CLASSIFIER": "test-keyword"},
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o["id"], o["safeguarding"]) for o in out] == [(1, True), (2, False)]
+    # The app's other commands still need it, and ask for it.
+    assert runner.invoke(cli_group(create_app=no_app), ["demo"]).exit_code != 0

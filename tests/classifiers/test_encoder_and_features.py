@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from classifiers.embedding import Embedder, model_path
+from classifiers.embedding import Embedder, bfloat16_default, model_path
 from classifiers.features import (
     HASH_FEATURES,
     char_ngrams,
@@ -27,7 +27,8 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    return Embedder(threads=1)
+    # In float32, to compare with transformers exactly; bfloat16 is compared with this below.
+    return Embedder(threads=1, bfloat16=False)
 
 
 def test_the_encoder_matches_transformers_bert_with_mean_pooling(embedder):
@@ -44,6 +45,23 @@ def test_the_encoder_matches_transformers_bert_with_mean_pooling(embedder):
     expected = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
     ours = np.stack([e.vectors[0] for e in embedder.embed(short)])
     np.testing.assert_allclose(ours, expected, atol=1e-5)
+
+
+def test_bfloat16_embeddings_agree_with_float32(embedder):
+    if not bfloat16_default():
+        pytest.skip("this CPU has no native bfloat16: the encoder runs in float32")
+    embedder.bfloat16 = True
+    try:
+        fast = embedder.embed(TEXTS)
+        alone = embedder.embed([TEXTS[1]])[0]
+    finally:
+        embedder.bfloat16 = False
+    for exact, approximate in zip(embedder.embed(TEXTS), fast, strict=True):
+        assert exact.windows == approximate.windows
+        cosines = (exact.vectors * approximate.vectors).sum(axis=1)
+        assert cosines.min() > 0.9995
+        assert approximate.vectors.dtype == np.float32
+    np.testing.assert_allclose(alone.vectors, fast[1].vectors, atol=2e-3)
 
 
 def test_the_tokenizer_gives_the_transformers_ids(embedder):

@@ -212,3 +212,61 @@ def test_a_welsh_disclosure_reaches_the_services_flag_through_the_rules(minilm, 
     prediction = minilm.predict(text)
     assert prediction.safeguarding
     assert prediction.safeguarding_types
+
+
+# A parent's long complaint about a report and its delays, nothing in it about harm.
+_COMPLAINT = [
+    "I am writing again about the section 7 report in our case, because nobody has answered "
+    "my last three emails and I do not know who else to ask.",
+    "The officer told us in March that the report would be ready in time for the hearing in "
+    "June. It was not, the hearing was adjourned, and we still do not have a new date.",
+    "I have rung the office eleven times. Each time I was told that someone would call me back "
+    "the same day, and each time nobody did. I kept a note of every call and the time I rang.",
+    "When the report finally came it had my old address on it and it spelled my son's name "
+    "wrong in four places. It says I did not attend a meeting that I did attend, online.",
+    "I have had to take unpaid leave from work for two hearings that did not go ahead, and my "
+    "solicitor's fees have gone up because of the delay, which we cannot really afford.",
+    "I would like the report corrected, an explanation of why it was late, and the name of a "
+    "person I can contact who will actually reply. I would also like an apology.",
+    "To be fair, the officer who met the children was kind to them and they said she listened. "
+    "My complaint is about the way the case has been handled, not about her manner.",
+    "Please treat this as a formal complaint and tell me what the next stage is and how long "
+    "it will take. I have attached the letters I have received so far.",
+]
+
+
+def _five_thousand_words() -> list[str]:
+    """About 5,000 words of that complaint, its paragraphs numbered as they repeat."""
+    paragraphs: list[str] = []
+    while sum(len(p.split()) for p in paragraphs) < 5000:
+        paragraphs.append(f"{len(paragraphs) + 1}. {_COMPLAINT[len(paragraphs) % len(_COMPLAINT)]}")
+    return paragraphs
+
+
+# A disclosure no rule catches (c5216 in the test split): only the model can flag it.
+QUIET_DISCLOSURE = (
+    "theres a man who lives in the flat below us and he gives my little sister sweets and asks "
+    "her to come inside. mum says hes harmless"
+)
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_a_disclosure_anywhere_in_a_5000_word_email_is_flagged_by_the_model(minilm, where):
+    paragraphs = _five_thousand_words()
+    at = {"start": 0, "middle": len(paragraphs) // 2, "end": len(paragraphs)}[where]
+    email = "\n\n".join([*paragraphs[:at], QUIET_DISCLOSURE, *paragraphs[at:]])
+    assert len(email.split()) >= 5000
+    assert not rules.check(email).flagged
+    windows = minilm.featurizer.embedder.embed([email])[0].windows
+    assert len(windows) >= 30
+    disclosed = email.index(QUIET_DISCLOSURE)
+    assert any(w.start <= disclosed < w.end for w in windows)
+    prediction = minilm.predict(email)
+    assert prediction.safeguarding
+    assert prediction.scores["safeguarding"] >= minilm.artefact.safeguarding_threshold
+
+
+def test_the_same_5000_words_without_the_disclosure_are_not_flagged(minilm):
+    # So the flags above are the disclosure's, not the ordinary feedback around it.
+    prediction = minilm.predict("\n\n".join(_five_thousand_words()))
+    assert not prediction.safeguarding
