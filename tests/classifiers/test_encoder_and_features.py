@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from classifiers.embedding import Embedder, bfloat16_default, model_path
+from classifiers.embedding import Embedder, model_path, native_bfloat16
 from classifiers.features import (
     HASH_FEATURES,
     char_ngrams,
@@ -48,7 +48,7 @@ def test_the_encoder_matches_transformers_bert_with_mean_pooling(embedder):
 
 
 def test_bfloat16_embeddings_agree_with_float32(embedder):
-    if not bfloat16_default():
+    if not native_bfloat16():
         pytest.skip("this CPU has no native bfloat16: the encoder runs in float32")
     embedder.bfloat16 = True
     try:
