@@ -114,6 +114,11 @@ def _pages(database: str) -> list[Page]:
             f"complaints report {year}, XLSX",
             f"/staff/reports/complaints.xlsx?period={year}",
         ),
+        Page(
+            "pdf",
+            f"complaints report {year}, PDF",
+            f"/staff/reports/complaints.pdf?period={year}",
+        ),
         Page("queue", "safeguarding queue", "/staff/safeguarding"),
         Page("list", "feedback list, first page", "/staff/"),
         Page("list-complaints", "feedback list, complaints", "/staff/?kind=complaint"),

@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,9 +29,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app import cache
 from app.models import ANALYST_ROLES
 from app.services.complaints import stages
-from app.services.reports import annual, export, narrative, pdf, periods
+from app.services.reports import annual, export, kept, narrative, pdf, periods
 from app.services.reports.periods import Period, PeriodError
 from app.services.reports.tables import Report, change_words, percent_change
 from app.services.staff import audit_log
@@ -192,7 +194,7 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
     report = annual.report_for(period.start, period.end)
     _audited(audit_log.Action.COMPLAINTS_REPORT_DOWNLOADED, period, file_format)
     if file_format == "pdf":
-        body, mimetype, name = pdf.render(report_html(report)), "application/pdf", "pdf"
+        body, mimetype, name = _pdf(report, period), "application/pdf", "pdf"
     elif file_format == "xlsx":
         body, mimetype, name = export.to_xlsx(report), XLSX, "xlsx"
     else:
@@ -202,6 +204,22 @@ def _download(file_format: str) -> Response | tuple[str, int] | str:
         f'attachment; filename="{export.file_stem(report)}.{name}"'
     )
     return response
+
+
+def _pdf(report: Report, period: Period) -> bytes:
+    """The PDF, laid out once per data version (WeasyPrint takes seconds over a year's report):
+    a second download, or a colleague's, gets the same file while nothing has changed."""
+    if not current_app.config.get("REPORT_KEPT_SECONDS"):
+        return pdf.render(report_html(report))
+    parts = (
+        kept.CODE_VERSION,
+        str(period.start),
+        str(period.end),
+        str(get_locale()),
+        str(stages.today()),
+        current_app.config["ORGANISATION_NAME"],
+    )
+    return cache.cached("complaints-report-pdf", parts, lambda: pdf.render(report_html(report)))
 
 
 def report_html(report: Report) -> str:

@@ -143,3 +143,23 @@ def test_every_page_renders_to_an_image(client, learning_lead, tmp_path):
         timeout=60,
     )
     assert len(list(tmp_path.glob("page-*.png"))) == len(PdfReader(io.BytesIO(body)).pages)
+
+
+def test_the_pdf_is_laid_out_once_while_the_data_stay_the_same(client, learning_lead, monkeypatch):
+    rendered: list[int] = []
+    render = pdf.render
+
+    def counted(html: str) -> bytes:
+        rendered.append(1)
+        return render(html)
+
+    monkeypatch.setattr(pdf, "render", counted)
+    first, again = client.get(PDF), client.get(PDF)
+    assert first.data == again.data and len(rendered) == 1
+    day = date(2025, 6, 2)
+    item = FeedbackItemFactory(
+        kind=FeedbackKind.COMPLAINT, created_at=datetime(2025, 6, 2, 12, tzinfo=UTC)
+    )
+    ComplaintStageFactory(feedback_item=item, received_on=day, due_on=date(2025, 6, 16))
+    db.session.commit()
+    assert client.get(PDF).status_code == 200 and len(rendered) == 2
