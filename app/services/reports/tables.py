@@ -92,7 +92,9 @@ def change_words(change: float | str | None) -> str:
         return DASH
     if isinstance(change, str):
         return change
-    return f"{100 * change:+.0f}%"
+    rounded = round(100 * change)
+    # A change that rounds to nothing is "0%", not "-0%" or "+0%".
+    return f"{rounded:+d}%" if rounded else "0%"
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def test_percent_change_handles_zero_missing_and_hidden_bases() -> None:
     assert percent_change(0, 6, suppress=True) == pytest.approx(-1.0)
     assert percent_change(12, 6, suppress=True) == pytest.approx(1.0)
     assert [change_words(c) for c in (0.2, -0.5, NEW, None)] == ["+20%", "-50%", "new", DASH]
+    assert [change_words(c) for c in (-0.003, 0.004, 0.0)] == ["0%", "0%", "0%"]
 
 
 def test_the_child_the_complaint_is_about_by_age_and_gender(report: Report) -> None:
