@@ -155,7 +155,7 @@ def _alerts(add_item, how_many: int) -> None:
             SafeguardingAlertFactory(
                 status=AlertStatus.ACKNOWLEDGED,
                 acknowledged_by_id=reviewer.id,
-                acknowledged_at=datetime.now(UTC),
+                acknowledged_at=datetime(2026, 11, 18, 10, tzinfo=UTC),
             )
         elif n % 5 == 2:
             from_a_child = add_item("He hits me", channel=Channel.WEB_CHILD)

@@ -432,7 +432,7 @@ def test_every_role_can_read_the_list(client, make_staff, sign_in):
 
 
 def test_the_list_is_newest_first_with_themes_and_not_checked_yet(client, signed_in, add_item):
-    now = datetime.now(UTC)
+    now = datetime(2026, 11, 18, 10, tzinfo=UTC)
     old = add_item(
         created_at=now - timedelta(days=3),
         state=ClassificationState.DONE,
@@ -504,7 +504,7 @@ def test_bad_filters_get_a_clear_error_not_a_crash(client, signed_in, add_item):
 
 
 def test_the_list_has_fifty_a_page(client, signed_in, add_item):
-    now = datetime.now(UTC)
+    now = datetime(2026, 11, 18, 10, tzinfo=UTC)
     items = [add_item(created_at=now - timedelta(minutes=i)) for i in range(51)]
     first = client.get("/staff/?kind=complaint").text
     assert len(_references(first)) == 50
@@ -521,7 +521,7 @@ def test_a_long_list_is_counted_only_so_far_and_still_pages_with_filters(
     says "more than", and offers a next page while one more row than a page was found."""
     monkeypatch.setattr(listing, "COUNT_UP_TO", 3)
     monkeypatch.setattr(listing, "PER_PAGE", 2)
-    now = datetime.now(UTC)
+    now = datetime(2026, 11, 18, 10, tzinfo=UTC)
     complaints = [add_item(created_at=now - timedelta(minutes=i)) for i in range(7)]
     add_item(kind=FeedbackKind.COMPLIMENT, created_at=now)
     statements: list[str] = []
