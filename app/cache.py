@@ -220,14 +220,7 @@ def cached(name: str, parts: tuple[object, ...], compute: Callable[[], T]) -> T:
     except Exception:  # Redis down: compute, and cache nothing
         log.warning("could not read the data version from Redis", exc_info=True)
         return compute()
-    key = f"{name}:{version}:{digest(*parts)}"
-    found, value = _get(key)
-    if found:
-        result: T = value
-        return result
-    value = compute()
-    _put(key, value, TTL_SECONDS)
-    return value
+    return by_content(f"{name}:{version}", parts, compute, TTL_SECONDS)
 
 
 def by_content(name: str, parts: tuple[object, ...], compute: Callable[[], T], ttl: int) -> T:
